@@ -24,9 +24,10 @@ int leash_chan_create(leash_chan **out, size_t cap)
 	leash_chan *c = NULL;
 	int err = 0, inited = 0;
 
+	if (out)
+		*out = NULL;
 	if (!out || cap < 1 || cap > SIZE_MAX / sizeof(void *))
 		return LEASH_EINVAL;
-	*out = NULL;
 	if (!(c = calloc(1, sizeof(*c))) || !(c->ring = calloc(cap, sizeof(void *)))) {
 		err = LEASH_ENOMEM;
 		goto done;

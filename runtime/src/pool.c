@@ -163,9 +163,10 @@ int leash_pool_create(leash_pool **out, int nworkers, size_t queue_cap, const ch
 	char tname[64];
 	int err = 0, inited = 0;
 
+	if (out)
+		*out = NULL;
 	if (!out || nworkers < 1 || queue_cap < 1 || queue_cap > SIZE_MAX / sizeof(struct task))
 		return LEASH_EINVAL;
-	*out = NULL;
 	if (!(p = calloc(1, sizeof(*p))) ||
 	    !(p->ring = calloc(queue_cap, sizeof(*p->ring))) ||
 	    !(p->threads = calloc((size_t)nworkers, sizeof(*p->threads))) ||

@@ -30,9 +30,10 @@ int leash_sem_create(leash_sem **out, int64_t size)
 {
 	leash_sem *s;
 
+	if (out)
+		*out = NULL;
 	if (!out || size < 0)
 		return LEASH_EINVAL;
-	*out = NULL;
 	if (!(s = calloc(1, sizeof(*s))))
 		return LEASH_ENOMEM;
 	if (pthread_mutex_init(&s->lock, NULL) != 0) {
