@@ -92,9 +92,10 @@ int leash_thread_spawn(leash_thread **out, leash_thread_fn fn, void *arg, const 
 	leash_thread *t = NULL;
 	int err = 0;
 
+	if (out)
+		*out = NULL;
 	if (!out || !fn)
 		return LEASH_EINVAL;
-	*out = NULL;
 	pthread_once(&reg_once, reg_init);
 	if (!reg_cond_ok)
 		return LEASH_ESYS;
