@@ -1,0 +1,66 @@
+/* config.h - the API catalogue and the user's .leash.yaml, in the SPEC section 2
+ * vocabulary, read with libyaml. */
+#ifndef LX_CONFIG_H
+#define LX_CONFIG_H
+
+#include "facts.h"
+
+typedef enum { LX_SEV_NOTE = 0, LX_SEV_WARNING = 1, LX_SEV_ERROR = 2, LX_SEV_DEFAULT = -1 } lx_severity;
+
+const char *lx_severity_name(lx_severity s);
+/* Returns the severity named s, or LX_SEV_DEFAULT when s names none. */
+lx_severity lx_severity_parse(const char *s);
+
+#define LX_API_MAX_ANNOTS 4
+#define LX_API_MAX_WHEN 8
+
+/* What the catalogue or the user says of one function, by name. */
+typedef struct lx_api {
+  const char *name;
+  const char *library; /* "libcurl", "pthreads"... or NULL */
+  int nannots;
+  lx_annot annots[LX_API_MAX_ANNOTS];
+  /* The annotations hold only when argument when_arg is one of when_is (enumerator
+   * or macro names, or integers) and argument nonzero_arg is not the constant 0. */
+  int when_arg;
+  int nwhen;
+  const char *when_is[LX_API_MAX_WHEN];
+  int nonzero_arg;
+  const char *origin; /* "file:line" the entry comes from */
+} lx_api;
+
+typedef struct {
+  const char *id;
+  int enabled;          /* 1, 0, or -1 when not set */
+  lx_severity severity; /* LX_SEV_DEFAULT when not set */
+} lx_rule_setting;
+
+typedef struct lx_config {
+  lx_arena arena;
+  lx_map apis; /* name -> lx_api * */
+  LX_VEC(lx_rule_setting) rules;
+  LX_VEC(const char *) excludes; /* glob patterns, relative to root */
+  const char *root;              /* folder the user config was found in, or NULL */
+} lx_config;
+
+lx_config *lx_config_new(void);
+void lx_config_free(lx_config *c);
+
+/* Reads a catalogue or user config file into c; entries of later files replace
+ * those of earlier ones by function name.  user_file allows `rules:` and `exclude:`.
+ * On error returns -1 and writes "file:line:col: what is wrong" into err. */
+int lx_config_load(lx_config *c, const char *path, int user_file, char *err, size_t errlen);
+
+/* Same as lx_config_load, from a string (tests and fuzzing); name is used in errors. */
+int lx_config_load_string(lx_config *c, const char *name, const char *text, size_t len,
+                          int user_file, char *err, size_t errlen);
+
+/* Finds .leash.yaml from dir upwards; returns a malloc'd path or NULL. */
+char *lx_config_find(const char *dir);
+
+const lx_api *lx_config_api(const lx_config *c, const char *name);
+const lx_rule_setting *lx_config_rule(const lx_config *c, const char *id);
+/* Whether path (absolute or relative to the root) matches an exclude pattern. */
+int lx_config_excluded(const lx_config *c, const char *path);
+
+#endif

@@ -1,0 +1,749 @@
+/* extract.c - the one AST walk: libclang cursors in, lx_tu_facts out.
+ *
+ * Statements are walked with clang_visitChildren; every expression is handled by
+ * expr(), which returns the expression's access path and records the calls and
+ * assignments inside it as it goes, so that each node is seen exactly once.
+ */
+#include "extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_LOOP (-1)
+#define BREAK_SWITCH (-2)
+
+typedef struct {
+  lx_tu_facts *facts;
+  CXTranslationUnit tu;
+  lx_map files;       /* file name -> interned copy in the arena */
+  lx_func *fn;        /* function whose body is being walked, or NULL */
+  CXCursor fn_cursor;
+  int loop;           /* innermost loop, NO_LOOP outside loops */
+  int break_target;   /* loop index a `break` leaves, or BREAK_SWITCH */
+  int in_cond;
+  LX_VEC(lx_path) *reads; /* collects what a loop condition reads, or NULL */
+  int seq;
+} ex_ctx;
+
+static lx_path expr(ex_ctx *x, CXCursor c);
+static void stmt(ex_ctx *x, CXCursor c);
+
+static const char *intern_cx(ex_ctx *x, CXString s)
+{
+  const char *str = clang_getCString(s);
+  const char *out = lx_arena_strdup(&x->facts->arena, str ? str : "");
+  clang_disposeString(s);
+  return out;
+}
+
+static lx_loc loc_of(ex_ctx *x, CXCursor c)
+{
+  lx_loc l = {NULL, 0, 0};
+  CXFile file;
+  unsigned line, col;
+  clang_getExpansionLocation(clang_getCursorLocation(c), &file, &line, &col, NULL);
+  if (file) {
+    CXString name = clang_getFileName(file);
+    const char *s = clang_getCString(name);
+    if (s) {
+      const char *in = lx_map_get(&x->files, s);
+      if (!in) {
+        in = lx_arena_strdup(&x->facts->arena, s);
+        lx_map_put(&x->files, s, (void *)in);
+      }
+      l.file = in;
+    }
+    clang_disposeString(name);
+  }
+  l.line = line;
+  l.col = col;
+  return l;
+}
+
+/* ---- children helpers ---------------------------------------------------- */
+
+typedef struct {
+  CXCursor v[8];
+  int n;   /* number of children seen (may exceed 8) */
+} kids;
+
+static enum CXChildVisitResult collect_kid(CXCursor c, CXCursor parent, CXClientData d)
+{
+  kids *k = d;
+  if (k->n < 8)
+    k->v[k->n] = c;
+  k->n++;
+  return CXChildVisit_Continue;
+}
+
+static kids children(CXCursor c)
+{
+  kids k;
+  k.n = 0;
+  clang_visitChildren(c, collect_kid, &k);
+  return k;
+}
+
+typedef struct {
+  ex_ctx *x;
+} walk_arg;
+
+static enum CXChildVisitResult expr_kid(CXCursor c, CXCursor parent, CXClientData d)
+{
+  ex_ctx *x = d;
+  if (clang_isExpression(clang_getCursorKind(c)))
+    expr(x, c);
+  else
+    stmt(x, c);
+  return CXChildVisit_Continue;
+}
+
+static void expr_children(ex_ctx *x, CXCursor c) { clang_visitChildren(c, expr_kid, x); }
+
+static enum CXChildVisitResult stmt_kid(CXCursor c, CXCursor parent, CXClientData d)
+{
+  stmt(d, c);
+  return CXChildVisit_Continue;
+}
+
+/* ---- access paths --------------------------------------------------------- */
+
+static const char *type_of(ex_ctx *x, CXCursor c)
+{
+  CXType t = clang_getCursorType(c);
+  if (t.kind == CXType_Invalid)
+    return NULL;
+  return intern_cx(x, clang_getTypeSpelling(t));
+}
+
+static int param_index(ex_ctx *x, CXCursor parm)
+{
+  if (!x->fn)
+    return 0;
+  int n = clang_Cursor_getNumArguments(x->fn_cursor);
+  for (int i = 0; i < n; i++)
+    if (clang_equalCursors(clang_Cursor_getArgument(x->fn_cursor, i), parm))
+      return i + 1;
+  return 0;
+}
+
+/* The macro an expression is spelled with, when it comes from one. */
+static const char *macro_name(ex_ctx *x, CXCursor c)
+{
+  CXSourceLocation loc = clang_getCursorLocation(c);
+  CXFile f1, f2;
+  unsigned o1, o2;
+  clang_getExpansionLocation(loc, &f1, NULL, NULL, &o1);
+  clang_getSpellingLocation(loc, &f2, NULL, NULL, &o2);
+  if (o1 == o2 && clang_File_isEqual(f1, f2))
+    return NULL;
+  CXToken *toks = NULL;
+  unsigned n = 0;
+  CXSourceLocation exp = clang_getLocation(x->tu, f1, 0, 0);
+  (void)exp;
+  CXSourceRange r = clang_getCursorExtent(c);
+  clang_tokenize(x->tu, r, &toks, &n);
+  const char *name = NULL;
+  if (n >= 1 && clang_getTokenKind(toks[0]) == CXToken_Identifier)
+    name = intern_cx(x, clang_getTokenSpelling(x->tu, toks[0]));
+  clang_disposeTokens(x->tu, toks, n);
+  return name;
+}
+
+static lx_path decl_ref(ex_ctx *x, CXCursor c)
+{
+  lx_path p = {0};
+  CXCursor d = clang_getCursorReferenced(c);
+  switch (clang_getCursorKind(d)) {
+  case CXCursor_ParmDecl:
+    p.index = param_index(x, d);
+    p.kind = p.index ? LX_PATH_PARAM : LX_PATH_LOCAL;
+    p.key = intern_cx(x, clang_getCursorUSR(d));
+    p.name = intern_cx(x, clang_getCursorSpelling(d));
+    break;
+  case CXCursor_VarDecl: {
+    enum CXCursorKind pk = clang_getCursorKind(clang_getCursorSemanticParent(d));
+    int local = pk == CXCursor_FunctionDecl && clang_Cursor_getStorageClass(d) != CX_SC_Static &&
+                clang_Cursor_getStorageClass(d) != CX_SC_Extern;
+    p.kind = local ? LX_PATH_LOCAL : LX_PATH_GLOBAL;
+    p.key = intern_cx(x, clang_getCursorUSR(d));
+    p.name = intern_cx(x, clang_getCursorSpelling(d));
+    break;
+  }
+  case CXCursor_FunctionDecl:
+    p.kind = LX_PATH_FUNC;
+    p.key = intern_cx(x, clang_getCursorUSR(d));
+    p.name = intern_cx(x, clang_getCursorSpelling(d));
+    break;
+  case CXCursor_EnumConstantDecl:
+    p.kind = LX_PATH_CONST;
+    p.value = clang_getEnumConstantDeclValue(d);
+    p.name = intern_cx(x, clang_getCursorSpelling(d));
+    break;
+  default:
+    break;
+  }
+  return p;
+}
+
+static lx_path member_ref(ex_ctx *x, CXCursor c)
+{
+  lx_path p = {0};
+  CXCursor field = clang_getCursorReferenced(c);
+  kids k = children(c);
+  if (k.n >= 1) {
+    lx_path base = expr(x, k.v[0]);
+    if (base.kind != LX_PATH_UNKNOWN) {
+      lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
+      *b = base;
+      p.base = b;
+    }
+  }
+  if (clang_getCursorKind(field) != CXCursor_FieldDecl)
+    return p;
+  CXCursor rec = clang_getCursorSemanticParent(field);
+  CXString rs = clang_getTypeSpelling(clang_getCursorType(rec));
+  CXString fs = clang_getCursorSpelling(field);
+  p.kind = LX_PATH_FIELD;
+  p.key = lx_arena_printf(&x->facts->arena, "%s.%s", clang_getCString(rs), clang_getCString(fs));
+  p.name = p.key;
+  clang_disposeString(rs);
+  clang_disposeString(fs);
+  return p;
+}
+
+static lx_path constant(ex_ctx *x, CXCursor c)
+{
+  lx_path p = {0};
+  CXEvalResult r = clang_Cursor_Evaluate(c);
+  if (r) {
+    if (clang_EvalResult_getKind(r) == CXEval_Int) {
+      p.kind = LX_PATH_CONST;
+      p.value = clang_EvalResult_getAsLongLong(r);
+      p.name = macro_name(x, c);
+    }
+    clang_EvalResult_dispose(r);
+  }
+  return p;
+}
+
+static int is_noreturn(const char *name)
+{
+  static const char *const names[] = {"exit",       "_exit",        "_Exit",     "abort",
+                                      "quick_exit", "pthread_exit", "thrd_exit", "longjmp",
+                                      "siglongjmp", "g_thread_exit", "err",      "errx"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (strcmp(name, names[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static void leave_loops(ex_ctx *x)
+{
+  for (int l = x->loop; l != NO_LOOP; l = x->fn->loops.v[l].parent)
+    x->fn->loops.v[l].has_exit = 1;
+}
+
+static lx_path call(ex_ctx *x, CXCursor c)
+{
+  lx_call cl;
+  memset(&cl, 0, sizeof(cl));
+  cl.loc = loc_of(x, c);
+  cl.loop = x->loop;
+  cl.in_cond = x->in_cond > 0;
+  CXCursor callee = clang_getCursorReferenced(c);
+  if (clang_getCursorKind(callee) == CXCursor_FunctionDecl) {
+    cl.callee = intern_cx(x, clang_getCursorUSR(callee));
+    cl.callee_name = intern_cx(x, clang_getCursorSpelling(callee));
+  } else {
+    /* Through a pointer: the first child is the callee expression. */
+    kids k = children(c);
+    if (k.n >= 1) {
+      cl.fnptr = expr(x, k.v[0]);
+      char buf[128];
+      cl.callee_name = lx_arena_strdup(&x->facts->arena, lx_path_str(&cl.fnptr, buf, sizeof(buf)));
+    }
+  }
+  int n = clang_Cursor_getNumArguments(c);
+  if (n > 0) {
+    cl.nargs = n;
+    cl.args = lx_arena_alloc(&x->facts->arena, sizeof(lx_path) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+      CXCursor a = clang_Cursor_getArgument(c, i);
+      cl.args[i] = expr(x, a);
+      if (cl.args[i].kind != LX_PATH_CONST && cl.args[i].kind != LX_PATH_STRING)
+        cl.args[i].type = type_of(x, a);
+    }
+  }
+  cl.seq = x->seq++;
+  lx_path p = {0};
+  if (!x->fn)
+    return p;
+  if (cl.callee_name && cl.callee && is_noreturn(cl.callee_name))
+    leave_loops(x);
+  lx_vec_push(&x->fn->calls, cl);
+  p.kind = LX_PATH_CALL;
+  p.index = (int)x->fn->calls.n - 1;
+  p.name = cl.callee_name;
+  return p;
+}
+
+static void record_assign(ex_ctx *x, lx_path dst, lx_path src, CXCursor at)
+{
+  if (dst.kind == LX_PATH_UNKNOWN || src.kind == LX_PATH_UNKNOWN)
+    return;
+  lx_assign a = {dst, src, loc_of(x, at), x->loop, x->seq++};
+  if (x->fn)
+    lx_vec_push(&x->fn->assigns, a);
+  else
+    lx_vec_push(&x->facts->global_inits, a);
+}
+
+static void note_read(ex_ctx *x, lx_path p)
+{
+  if (x->reads && p.kind != LX_PATH_UNKNOWN && p.kind != LX_PATH_CONST)
+    lx_vec_push(x->reads, p);
+}
+
+/* Handles one expression: records what it does, returns what it denotes. */
+static lx_path expr(ex_ctx *x, CXCursor c)
+{
+  lx_path p = {0};
+  enum CXCursorKind k = clang_getCursorKind(c);
+  switch (k) {
+  case CXCursor_DeclRefExpr:
+    p = decl_ref(x, c);
+    note_read(x, p);
+    return p;
+  case CXCursor_MemberRefExpr:
+    p = member_ref(x, c);
+    note_read(x, p);
+    return p;
+  case CXCursor_IntegerLiteral:
+  case CXCursor_CharacterLiteral:
+    return constant(x, c);
+  case CXCursor_StringLiteral: {
+    CXString s = clang_getCursorSpelling(c);
+    const char *str = clang_getCString(s);
+    p.kind = LX_PATH_STRING;
+    p.name = lx_arena_printf(&x->facts->arena, "%.60s", str ? str : "");
+    clang_disposeString(s);
+    return p;
+  }
+  case CXCursor_CallExpr:
+    return call(x, c);
+  case CXCursor_ParenExpr:
+  case CXCursor_CStyleCastExpr:
+  case CXCursor_UnexposedExpr: {
+    kids ks = children(c);
+    if (ks.n == 1) {
+      p = expr(x, ks.v[0]);
+      if (k == CXCursor_CStyleCastExpr && p.kind == LX_PATH_UNKNOWN)
+        return p;
+      return p;
+    }
+    /* A cast's first child may be a type reference. */
+    if (k == CXCursor_CStyleCastExpr && ks.n == 2 && ks.n <= 8 &&
+        !clang_isExpression(clang_getCursorKind(ks.v[0])))
+      return expr(x, ks.v[1]);
+    expr_children(x, c);
+    return p;
+  }
+  case CXCursor_UnaryOperator: {
+    enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+    kids ks = children(c);
+    if (ks.n != 1)
+      return p;
+    p = expr(x, ks.v[0]);
+    if (op == CXUnaryOperator_AddrOf)
+      p.addr_of = 1;
+    else if (op == CXUnaryOperator_Deref)
+      p.deref = 1;
+    else if (p.kind == LX_PATH_CONST && (op == CXUnaryOperator_Minus || op == CXUnaryOperator_Not ||
+                                        op == CXUnaryOperator_LNot || op == CXUnaryOperator_Plus))
+      return constant(x, c);
+    else if (op != CXUnaryOperator_Extension)
+      p.kind = LX_PATH_UNKNOWN;
+    return p;
+  }
+  case CXCursor_ArraySubscriptExpr: {
+    kids ks = children(c);
+    if (ks.n >= 1)
+      p = expr(x, ks.v[0]);
+    for (int i = 1; i < ks.n && i < 8; i++)
+      expr(x, ks.v[i]);
+    p.deref = 1;
+    return p;
+  }
+  case CXCursor_BinaryOperator:
+  case CXCursor_CompoundAssignOperator: {
+    kids ks = children(c);
+    if (ks.n != 2) {
+      expr_children(x, c);
+      return p;
+    }
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    if (op == CXBinaryOperator_Assign) {
+      lx_path dst = expr(x, ks.v[0]);
+      lx_path src = expr(x, ks.v[1]);
+      record_assign(x, dst, src, c);
+      return dst;
+    }
+    lx_path a = expr(x, ks.v[0]);
+    lx_path b = expr(x, ks.v[1]);
+    if (op == CXBinaryOperator_Comma)
+      return b;
+    if (a.kind == LX_PATH_CONST && b.kind == LX_PATH_CONST)
+      return constant(x, c);
+    return p;
+  }
+  case CXCursor_ConditionalOperator:
+    expr_children(x, c);
+    return p;
+  case CXCursor_StmtExpr:
+    /* ({ ... }): a GNU statement expression, e.g. libcurl's type-checking macros. */
+    clang_visitChildren(c, stmt_kid, x);
+    return p;
+  default:
+    expr_children(x, c);
+    return p;
+  }
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static int open_loop(ex_ctx *x, CXCursor c, lx_loop_kind kind)
+{
+  lx_loop l;
+  memset(&l, 0, sizeof(l));
+  l.kind = kind;
+  l.loc = loc_of(x, c);
+  l.parent = x->loop;
+  lx_vec_push(&x->fn->loops, l);
+  return (int)x->fn->loops.n - 1;
+}
+
+/* Walks a loop condition, recording what it reads and whether it is constant true. */
+static void loop_cond(ex_ctx *x, int li, CXCursor cond)
+{
+  LX_VEC(lx_path) reads = {0};
+  void *saved = x->reads;
+  x->reads = (void *)&reads;
+  x->in_cond++;
+  lx_path p = expr(x, cond);
+  x->in_cond--;
+  x->reads = saved;
+  lx_loop *l = &x->fn->loops.v[li];
+  if (p.kind == LX_PATH_CONST && p.value != 0 && reads.n == 0)
+    l->infinite = 1;
+  if (reads.n) {
+    l->nreads = (int)reads.n;
+    l->cond_reads = lx_arena_alloc(&x->facts->arena, sizeof(lx_path) * reads.n);
+    memcpy(l->cond_reads, reads.v, sizeof(lx_path) * reads.n);
+  }
+  lx_vec_free(&reads);
+}
+
+/* Offsets of the two `;` of a for header, to tell init, condition and increment apart. */
+static void for_semicolons(ex_ctx *x, CXCursor c, CXCursor body, unsigned semi[2])
+{
+  semi[0] = semi[1] = 0;
+  CXSourceLocation start = clang_getRangeStart(clang_getCursorExtent(c));
+  CXSourceLocation bstart = clang_getRangeStart(clang_getCursorExtent(body));
+  CXToken *toks = NULL;
+  unsigned n = 0;
+  clang_tokenize(x->tu, clang_getRange(start, bstart), &toks, &n);
+  int depth = 0, found = 0;
+  for (unsigned i = 0; i < n && found < 2; i++) {
+    if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
+      continue;
+    CXString s = clang_getTokenSpelling(x->tu, toks[i]);
+    const char *t = clang_getCString(s);
+    if (strcmp(t, "(") == 0)
+      depth++;
+    else if (strcmp(t, ")") == 0)
+      depth--;
+    else if (strcmp(t, ";") == 0 && depth == 1) {
+      unsigned off;
+      clang_getExpansionLocation(clang_getTokenLocation(x->tu, toks[i]), NULL, NULL, NULL, &off);
+      semi[found++] = off;
+    }
+    clang_disposeString(s);
+  }
+  clang_disposeTokens(x->tu, toks, n);
+}
+
+static unsigned offset_of(CXCursor c)
+{
+  unsigned off;
+  clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), NULL, NULL, NULL, &off);
+  return off;
+}
+
+static void loop_body(ex_ctx *x, int li, CXCursor body)
+{
+  int saved_loop = x->loop, saved_brk = x->break_target;
+  x->loop = li;
+  x->break_target = li;
+  stmt(x, body);
+  x->loop = saved_loop;
+  x->break_target = saved_brk;
+}
+
+static void for_stmt(ex_ctx *x, CXCursor c)
+{
+  kids k = children(c);
+  if (k.n == 0 || k.n > 4)
+    return;
+  CXCursor body = k.v[k.n - 1];
+  int li = open_loop(x, c, LX_LOOP_FOR);
+  unsigned semi[2];
+  for_semicolons(x, c, body, semi);
+  int has_cond = 0;
+  for (int i = 0; i < k.n - 1; i++) {
+    unsigned off = offset_of(k.v[i]);
+    if (semi[1] && off > semi[0] && off < semi[1]) {
+      loop_cond(x, li, k.v[i]);
+      has_cond = 1;
+    } else if (semi[1] && off > semi[1]) {
+      continue; /* the increment runs with the body, below */
+    } else {
+      stmt(x, k.v[i]);
+    }
+  }
+  if (!has_cond)
+    x->fn->loops.v[li].infinite = 1;
+  loop_body(x, li, body);
+  for (int i = 0; i < k.n - 1; i++) {
+    unsigned off = offset_of(k.v[i]);
+    if (semi[1] && off > semi[1]) {
+      int saved = x->loop;
+      x->loop = li;
+      stmt(x, k.v[i]);
+      x->loop = saved;
+    }
+  }
+}
+
+static void annotations(ex_ctx *x, CXCursor c, lx_func *fn);
+
+static void var_decl(ex_ctx *x, CXCursor c)
+{
+  kids k = children(c);
+  lx_path dst = {0};
+  int local = x->fn && clang_Cursor_getStorageClass(c) != CX_SC_Static &&
+              clang_Cursor_getStorageClass(c) != CX_SC_Extern;
+  dst.kind = local ? LX_PATH_LOCAL : LX_PATH_GLOBAL;
+  dst.key = intern_cx(x, clang_getCursorUSR(c));
+  dst.name = intern_cx(x, clang_getCursorSpelling(c));
+  for (int i = 0; i < k.n && i < 8; i++) {
+    enum CXCursorKind kk = clang_getCursorKind(k.v[i]);
+    if (!clang_isExpression(kk))
+      continue;
+    if (kk == CXCursor_InitListExpr) {
+      /* A table: every function stored in it is registered through dst. */
+      LX_VEC(lx_path) reads = {0};
+      void *saved = x->reads;
+      x->reads = (void *)&reads;
+      expr(x, k.v[i]);
+      x->reads = saved;
+      for (size_t j = 0; j < reads.n; j++)
+        if (reads.v[j].kind == LX_PATH_FUNC)
+          record_assign(x, dst, reads.v[j], k.v[i]);
+      lx_vec_free(&reads);
+    } else {
+      lx_path src = expr(x, k.v[i]);
+      record_assign(x, dst, src, c);
+    }
+  }
+}
+
+static void stmt(ex_ctx *x, CXCursor c)
+{
+  enum CXCursorKind k = clang_getCursorKind(c);
+  if (clang_isExpression(k)) {
+    expr(x, c);
+    return;
+  }
+  if (!x->fn)
+    return;
+  switch (k) {
+  case CXCursor_VarDecl:
+    var_decl(x, c);
+    return;
+  case CXCursor_IfStmt:
+  case CXCursor_SwitchStmt: {
+    kids ks = children(c);
+    for (int i = 0; i < ks.n && i < 8; i++) {
+      if (i == 0) {
+        x->in_cond++;
+        stmt(x, ks.v[i]);
+        x->in_cond--;
+      } else if (k == CXCursor_SwitchStmt) {
+        int saved = x->break_target;
+        x->break_target = BREAK_SWITCH;
+        stmt(x, ks.v[i]);
+        x->break_target = saved;
+      } else {
+        stmt(x, ks.v[i]);
+      }
+    }
+    return;
+  }
+  case CXCursor_WhileStmt: {
+    kids ks = children(c);
+    if (ks.n != 2)
+      return;
+    int li = open_loop(x, c, LX_LOOP_WHILE);
+    loop_cond(x, li, ks.v[0]);
+    loop_body(x, li, ks.v[1]);
+    return;
+  }
+  case CXCursor_DoStmt: {
+    kids ks = children(c);
+    if (ks.n != 2)
+      return;
+    int li = open_loop(x, c, LX_LOOP_DO);
+    loop_body(x, li, ks.v[0]);
+    int saved = x->loop;
+    x->loop = li;
+    loop_cond(x, li, ks.v[1]);
+    x->loop = saved;
+    return;
+  }
+  case CXCursor_ForStmt:
+    for_stmt(x, c);
+    return;
+  case CXCursor_BreakStmt:
+    if (x->break_target >= 0)
+      x->fn->loops.v[x->break_target].has_exit = 1;
+    return;
+  case CXCursor_ReturnStmt: {
+    kids ks = children(c);
+    if (ks.n == 1) {
+      lx_path src = expr(x, ks.v[0]);
+      lx_path dst = {0};
+      dst.kind = LX_PATH_RETURN;
+      record_assign(x, dst, src, c);
+    }
+    leave_loops(x);
+    return;
+  }
+  case CXCursor_GotoStmt:
+  case CXCursor_IndirectGotoStmt:
+    leave_loops(x);
+    return;
+  default:
+    clang_visitChildren(c, stmt_kid, x);
+    return;
+  }
+}
+
+/* ---- declarations ---------------------------------------------------------- */
+
+static enum CXChildVisitResult annot_kid(CXCursor c, CXCursor parent, CXClientData d)
+{
+  void **a = d;
+  if (clang_getCursorKind(c) == CXCursor_AnnotateAttr) {
+    ex_ctx *x = a[0];
+    lx_func *fn = a[1];
+    CXString s = clang_getCursorSpelling(c);
+    lx_annot an;
+    if (lx_ann_parse(clang_getCString(s), &an) == 0)
+      lx_vec_push(&fn->annots, an);
+    clang_disposeString(s);
+    (void)x;
+  }
+  return CXChildVisit_Continue;
+}
+
+static void annotations(ex_ctx *x, CXCursor c, lx_func *fn)
+{
+  if (!clang_Cursor_hasAttrs(c))
+    return;
+  void *a[2] = {x, fn};
+  clang_visitChildren(c, annot_kid, a);
+}
+
+static void function_decl(ex_ctx *x, CXCursor c)
+{
+  int is_def = clang_isCursorDefinition(c);
+  int in_system = clang_Location_isInSystemHeader(clang_getCursorLocation(c));
+  lx_func tmp;
+  memset(&tmp, 0, sizeof(tmp));
+  annotations(x, c, &tmp);
+  if (!tmp.annots.n && (!is_def || in_system))
+    return; /* nothing a rule needs */
+  lx_func *fn = lx_arena_alloc(&x->facts->arena, sizeof(*fn));
+  *fn = tmp;
+  fn->usr = intern_cx(x, clang_getCursorUSR(c));
+  fn->name = intern_cx(x, clang_getCursorSpelling(c));
+  fn->loc = loc_of(x, c);
+  fn->is_def = is_def && !in_system;
+  fn->in_system = in_system;
+  fn->is_static = clang_Cursor_getStorageClass(c) == CX_SC_Static;
+  fn->ret_type = intern_cx(x, clang_getTypeSpelling(clang_getResultType(clang_getCursorType(c))));
+  int n = clang_Cursor_getNumArguments(c);
+  if (n > 0) {
+    fn->nparams = n;
+    fn->param_names = lx_arena_alloc(&x->facts->arena, sizeof(char *) * (size_t)n);
+    fn->param_types = lx_arena_alloc(&x->facts->arena, sizeof(char *) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+      CXCursor a = clang_Cursor_getArgument(c, i);
+      fn->param_names[i] = intern_cx(x, clang_getCursorSpelling(a));
+      fn->param_types[i] = type_of(x, a);
+    }
+  }
+  lx_vec_push(&x->facts->funcs, fn);
+  if (!fn->is_def)
+    return;
+  x->fn = fn;
+  x->fn_cursor = c;
+  x->loop = NO_LOOP;
+  x->break_target = NO_LOOP;
+  x->seq = 0;
+  x->in_cond = 0;
+  kids ks = children(c);
+  if (ks.n > 0 && ks.n <= 8 && clang_getCursorKind(ks.v[ks.n - 1]) == CXCursor_CompoundStmt)
+    stmt(x, ks.v[ks.n - 1]);
+  else
+    clang_visitChildren(c, stmt_kid, x); /* more than 8 children: walk them all */
+  x->fn = NULL;
+}
+
+static enum CXChildVisitResult top_kid(CXCursor c, CXCursor parent, CXClientData d)
+{
+  ex_ctx *x = d;
+  switch (clang_getCursorKind(c)) {
+  case CXCursor_FunctionDecl:
+    function_decl(x, c);
+    break;
+  case CXCursor_VarDecl:
+    if (!clang_Location_isInSystemHeader(clang_getCursorLocation(c)))
+      var_decl(x, c);
+    break;
+  case CXCursor_LinkageSpec:
+  case CXCursor_UnexposedDecl:
+    return CXChildVisit_Recurse;
+  default:
+    break;
+  }
+  return CXChildVisit_Continue;
+}
+
+lx_tu_facts *lx_extract(CXTranslationUnit tu)
+{
+  CXString name = clang_getTranslationUnitSpelling(tu);
+  lx_tu_facts *facts = lx_facts_new(clang_getCString(name));
+  clang_disposeString(name);
+  ex_ctx x;
+  memset(&x, 0, sizeof(x));
+  x.facts = facts;
+  x.tu = tu;
+  x.loop = NO_LOOP;
+  x.break_target = NO_LOOP;
+  lx_map_init(&x.files);
+  clang_visitChildren(clang_getTranslationUnitCursor(tu), top_kid, &x);
+  lx_map_free(&x.files);
+  return facts;
+}

@@ -1,0 +1,133 @@
+/* facts.h - the facts model: what extraction learns of one translation unit.
+ *
+ * Facts are plain C structs allocated in the translation unit's arena.  They name
+ * functions by USR, values by access path and places by (file, line, column), and
+ * never hold a libclang cursor: rules, summaries, the cache and shard merging work on
+ * facts alone.
+ */
+#ifndef LX_FACTS_H
+#define LX_FACTS_H
+
+#include "util.h"
+
+/* A source position.  file points into the owning TU's string storage. */
+typedef struct {
+  const char *file;
+  unsigned line, col;
+} lx_loc;
+
+typedef enum {
+  LX_PATH_UNKNOWN = 0,
+  LX_PATH_LOCAL,  /* key: the variable's USR; name: its spelling */
+  LX_PATH_PARAM,  /* index: 1-based parameter number; name: its spelling */
+  LX_PATH_GLOBAL, /* key: the variable's USR; name: its spelling */
+  LX_PATH_FIELD,  /* key: "struct conn.curl", one abstract location program-wide */
+  LX_PATH_CONST,  /* value: the integer; name: macro or enumerator spelling, if any */
+  LX_PATH_STRING, /* name: the literal's contents, truncated */
+  LX_PATH_FUNC,   /* key: the function's USR; name: its spelling */
+  LX_PATH_CALL,   /* index: the call (in this function) whose result this is */
+  LX_PATH_RETURN, /* the function's return value (destination of `return e`) */
+} lx_path_kind;
+
+typedef struct lx_path {
+  lx_path_kind kind;
+  unsigned addr_of : 1; /* &x */
+  unsigned deref : 1;   /* *p, p[i] */
+  long long value;      /* CONST value */
+  int index;            /* PARAM number or CALL index */
+  const char *key;      /* identity, see the kinds */
+  const char *name;     /* what a user reads */
+  const char *type;     /* type spelling of the expression, or NULL */
+  const struct lx_path *base; /* FIELD: the object the field is read from, or NULL */
+} lx_path;
+
+/* One call expression inside a function body. */
+typedef struct {
+  const char *callee;      /* USR of the function called, NULL when indirect */
+  const char *callee_name; /* spelling of the function, or of the pointer called */
+  lx_path fnptr;           /* indirect calls: the pointer called through */
+  lx_loc loc;
+  int nargs;
+  lx_path *args;
+  int loop;      /* innermost enclosing loop (index in lx_func.loops), -1 if none */
+  int seq;       /* evaluation order within the function */
+  unsigned in_cond : 1; /* part of an if/loop/switch condition */
+} lx_call;
+
+/* dst = src: assignment, initialisation, `return src` (dst RETURN), or a function
+ * stored into a table or variable (src FUNC). */
+typedef struct {
+  lx_path dst, src;
+  lx_loc loc;
+  int loop;
+  int seq;
+} lx_assign;
+
+typedef enum { LX_LOOP_FOR, LX_LOOP_WHILE, LX_LOOP_DO } lx_loop_kind;
+
+typedef struct {
+  lx_loop_kind kind;
+  lx_loc loc;
+  int parent;              /* enclosing loop, -1 if none */
+  unsigned infinite : 1;   /* no condition, or a constant true one */
+  unsigned has_exit : 1;   /* a break, return or goto leaves it */
+  int nreads;
+  lx_path *cond_reads;     /* what the exit condition reads */
+} lx_loop;
+
+/* The section 2 vocabulary. */
+typedef enum {
+  LX_ANN_SPAWNS,
+  LX_ANN_BOUNDED,
+  LX_ANN_RECEIVES,
+  LX_ANN_CLOSES,
+  LX_ANN_TIMEOUT,
+  LX_ANN_BLOCKS,
+  LX_ANN_DEADLINE,
+  LX_ANN_COUNT
+} lx_ann_kind;
+
+typedef struct {
+  lx_ann_kind kind;
+  int arg; /* 1-based, 0 for LEASH_BOUNDED */
+} lx_annot;
+
+/* A function: a definition with its body's facts, or a declaration that carries
+ * leash annotations. */
+typedef struct {
+  const char *usr, *name;
+  lx_loc loc;
+  unsigned is_def : 1, is_static : 1, in_system : 1;
+  int nparams;
+  const char **param_names;
+  const char **param_types;
+  const char *ret_type;
+  LX_VEC(lx_annot) annots;
+  LX_VEC(lx_call) calls;
+  LX_VEC(lx_assign) assigns;
+  LX_VEC(lx_loop) loops;
+} lx_func;
+
+/* Everything learnt from one translation unit. */
+typedef struct {
+  lx_arena arena;
+  const char *main_file;
+  LX_VEC(lx_func *) funcs;
+  LX_VEC(lx_assign) global_inits; /* initialisers of globals (function tables...) */
+  int parse_errors;               /* error diagnostics libclang reported */
+} lx_tu_facts;
+
+lx_tu_facts *lx_facts_new(const char *main_file);
+void lx_facts_free(lx_tu_facts *f);
+
+const char *lx_ann_name(lx_ann_kind k);
+/* Parses "leash:blocks:2" into *out; returns 0, or -1 when s is not a leash annotation. */
+int lx_ann_parse(const char *s, lx_annot *out);
+/* Writes a short human form of a path ("h", "param 2", "struct conn.curl", "5"). */
+const char *lx_path_str(const lx_path *p, char *buf, size_t n);
+
+/* The facts as JSON (a jansson json_t *, new reference): `leash facts`, cache, shards. */
+struct json_t;
+struct json_t *lx_facts_to_json(const lx_tu_facts *f);
+
+#endif

@@ -1,0 +1,567 @@
+/* program.c - merges TU facts into one program and computes the bottom-up summaries:
+ * which parameters a function sets a timeout on, which it blocks on, whether it
+ * returns a configured handle, which functions run per event. */
+#include "program.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOT_TIMED INT32_MAX
+#define ALWAYS_TIMED (-1)
+
+lx_fnode *lx_program_fn(const lx_program *p, const char *usr)
+{
+  return usr ? lx_map_get(&p->fns, usr) : NULL;
+}
+
+lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c)
+{
+  return lx_program_fn(p, c->callee);
+}
+
+static lx_fnode *fnode_get(lx_program *p, const lx_func *f)
+{
+  lx_fnode *n = lx_map_get(&p->fns, f->usr);
+  if (!n) {
+    n = lx_xcalloc(1, sizeof(*n));
+    n->usr = lx_map_put(&p->fns, f->usr, n);
+    n->name = f->name;
+    n->api = lx_config_api(p->cfg, f->name);
+    lx_vec_push(&p->order, n);
+  }
+  return n;
+}
+
+/* ---- call effects -------------------------------------------------------------- */
+
+static int when_holds(const lx_api *api, const lx_call *c)
+{
+  if (api->when_arg) {
+    if (api->when_arg > c->nargs)
+      return 0;
+    const lx_path *a = &c->args[api->when_arg - 1];
+    if (a->kind != LX_PATH_CONST)
+      return 0;
+    int hit = 0;
+    char num[32];
+    snprintf(num, sizeof(num), "%lld", a->value);
+    for (int i = 0; i < api->nwhen && !hit; i++)
+      hit = (a->name && !strcmp(a->name, api->when_is[i])) || !strcmp(num, api->when_is[i]);
+    if (!hit)
+      return 0;
+  }
+  if (api->nonzero_arg) {
+    if (api->nonzero_arg > c->nargs)
+      return 0;
+    const lx_path *a = &c->args[api->nonzero_arg - 1];
+    if (a->kind == LX_PATH_CONST && a->value == 0)
+      return 0;
+  }
+  return 1;
+}
+
+const lx_api *lx_call_api(const lx_program *p, const lx_call *c)
+{
+  const lx_fnode *callee = lx_program_callee(p, c);
+  if (callee)
+    return callee->api;
+  return c->callee ? lx_config_api(p->cfg, c->callee_name) : NULL;
+}
+
+int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max)
+{
+  int n = 0;
+  const lx_fnode *callee = lx_program_callee(p, c);
+  if (callee)
+    for (size_t i = 0; i < callee->annots.n && n < max; i++)
+      out[n++] = callee->annots.v[i];
+  const lx_api *api = lx_call_api(p, c);
+  if (api && when_holds(api, c))
+    for (int i = 0; i < api->nannots && n < max; i++)
+      out[n++] = api->annots[i];
+  return n;
+}
+
+int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg)
+{
+  lx_annot a[16];
+  int n = lx_call_annots(p, c, a, 16);
+  for (int i = 0; i < n; i++)
+    if (a[i].kind == k) {
+      if (arg)
+        *arg = a[i].arg;
+      return 1;
+    }
+  return 0;
+}
+
+/* ---- alias classes ------------------------------------------------------------- */
+
+const char *lx_path_key(const lx_path *p, char *buf, size_t n)
+{
+  const char *star = p->deref && !p->addr_of ? "*" : "";
+  switch (p->kind) {
+  case LX_PATH_LOCAL:
+    snprintf(buf, n, "L:%s%s", p->key, star);
+    return buf;
+  case LX_PATH_GLOBAL:
+    snprintf(buf, n, "G:%s%s", p->key, star);
+    return buf;
+  case LX_PATH_PARAM:
+    snprintf(buf, n, "P:%d%s", p->index, star);
+    return buf;
+  case LX_PATH_FIELD:
+    snprintf(buf, n, "F:%s", p->key);
+    return buf;
+  case LX_PATH_CALL:
+    snprintf(buf, n, "C:%d", p->index);
+    return buf;
+  case LX_PATH_RETURN:
+    snprintf(buf, n, "R");
+    return buf;
+  default:
+    return NULL;
+  }
+}
+
+static int uf_find(int *parent, int i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+static int key_id(lx_map *m, const char *key, int *count)
+{
+  intptr_t v = (intptr_t)lx_map_get(m, key);
+  if (!v) {
+    v = ++*count;
+    lx_map_put(m, key, (void *)v);
+  }
+  return (int)v - 1;
+}
+
+static void alias_build(lx_fnode *fn)
+{
+  lx_alias *al = &fn->alias;
+  lx_map ids;
+  lx_map_init(&ids);
+  int count = 0;
+  char b1[512], b2[512];
+  const lx_func *f = fn->def;
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    const lx_assign *a = &f->assigns.v[i];
+    if (lx_path_key(&a->dst, b1, sizeof(b1)))
+      key_id(&ids, b1, &count);
+    if (lx_path_key(&a->src, b2, sizeof(b2)))
+      key_id(&ids, b2, &count);
+  }
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    for (int j = 0; j < c->nargs; j++)
+      if (lx_path_key(&c->args[j], b1, sizeof(b1)))
+        key_id(&ids, b1, &count);
+  }
+  for (int j = 1; j <= f->nparams; j++) {
+    snprintf(b1, sizeof(b1), "P:%d", j);
+    key_id(&ids, b1, &count);
+  }
+  int *parent = lx_xmalloc(sizeof(int) * (size_t)(count ? count : 1));
+  for (int i = 0; i < count; i++)
+    parent[i] = i;
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    const lx_assign *a = &f->assigns.v[i];
+    if (!lx_path_key(&a->dst, b1, sizeof(b1)) || !lx_path_key(&a->src, b2, sizeof(b2)))
+      continue;
+    if (a->src.kind == LX_PATH_FUNC)
+      continue;
+    int x = uf_find(parent, key_id(&ids, b1, &count));
+    int y = uf_find(parent, key_id(&ids, b2, &count));
+    if (x != y)
+      parent[x] = y;
+  }
+  /* Number the classes densely. */
+  int *dense = lx_xmalloc(sizeof(int) * (size_t)(count ? count : 1));
+  for (int i = 0; i < count; i++)
+    dense[i] = -1;
+  int nclasses = 0;
+  lx_map_init(&al->key2class);
+  for (size_t i = 0; i < ids.cap; i++) {
+    if (!ids.keys[i])
+      continue;
+    int r = uf_find(parent, (int)(intptr_t)ids.vals[i] - 1);
+    if (dense[r] < 0)
+      dense[r] = nclasses++;
+    lx_map_put(&al->key2class, ids.keys[i], (void *)(intptr_t)(dense[r] + 1));
+  }
+  al->nclasses = nclasses;
+  al->timed_seq = lx_xmalloc(sizeof(int) * (size_t)(nclasses ? nclasses : 1));
+  al->timed_loop = lx_xmalloc(sizeof(int) * (size_t)(nclasses ? nclasses : 1));
+  free(dense);
+  free(parent);
+  lx_map_free(&ids);
+}
+
+int lx_alias_class(const lx_fnode *fn, const lx_path *path)
+{
+  char buf[512];
+  if (!fn->def || !lx_path_key(path, buf, sizeof(buf)))
+    return -1;
+  return (int)(intptr_t)lx_map_get(&fn->alias.key2class, buf) - 1;
+}
+
+const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it)
+{
+  const lx_map *m = &fn->alias.key2class;
+  for (; *it < m->cap; (*it)++)
+    if (m->keys[*it] && (int)(intptr_t)m->vals[*it] - 1 == cls)
+      return m->keys[(*it)++];
+  return NULL;
+}
+
+int lx_alias_param(const lx_fnode *fn, int cls)
+{
+  size_t it = 0;
+  const char *k;
+  int best = 0;
+  while ((k = lx_alias_next_key(fn, cls, &it)))
+    if (k[0] == 'P' && !strchr(k, '*')) {
+      int i = atoi(k + 2);
+      if (!best || i < best)
+        best = i;
+    }
+  return best;
+}
+
+static int class_globally_timed(const lx_program *p, const lx_fnode *fn, int cls)
+{
+  size_t it = 0;
+  const char *k;
+  while ((k = lx_alias_next_key(fn, cls, &it)))
+    if ((k[0] == 'F' || k[0] == 'G') && lx_map_get(&p->timed_locs, k))
+      return 1;
+  return 0;
+}
+
+static int loop_contains(const lx_func *f, int outer, int inner)
+{
+  for (int l = inner; l >= 0; l = f->loops.v[l].parent)
+    if (l == outer)
+      return 1;
+  return 0;
+}
+
+int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c)
+{
+  if (cls < 0)
+    return 0;
+  int seq = fn->alias.timed_seq[cls];
+  if (seq != NOT_TIMED) {
+    if (seq < c->seq)
+      return 1;
+    int tl = fn->alias.timed_loop[cls];
+    if (tl >= 0 && loop_contains(fn->def, tl, c->loop))
+      return 1;
+  }
+  return class_globally_timed(p, fn, cls);
+}
+
+const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,
+                               const lx_fnode **origin_fn)
+{
+  size_t it = 0;
+  const char *k;
+  const lx_call *best = NULL;
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    if (k[0] == 'C') {
+      const lx_call *c = &fn->def->calls.v[atoi(k + 2)];
+      if (!best || c->seq < best->seq) {
+        best = c;
+        *origin_fn = fn;
+      }
+    }
+  }
+  if (best)
+    return best;
+  it = 0;
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    if (k[0] == 'F' || k[0] == 'G') {
+      const lx_call *c = lx_map_get(&p->field_origin, k);
+      if (c) {
+        *origin_fn = lx_map_get(&p->origin_fn, k);
+        return c;
+      }
+    }
+  }
+  return NULL;
+}
+
+/* ---- summaries ------------------------------------------------------------------- */
+
+static void mark_timed(lx_fnode *fn, const lx_path *path, const lx_call *at)
+{
+  int cls = lx_alias_class(fn, path);
+  if (cls < 0)
+    return;
+  if (at->seq < fn->alias.timed_seq[cls]) {
+    fn->alias.timed_seq[cls] = at->seq;
+    fn->alias.timed_loop[cls] = at->loop;
+  }
+}
+
+/* One pass of the timeout summary over fn; returns whether anything changed. */
+static int timeout_pass(lx_program *p, lx_fnode *fn)
+{
+  int changed = 0;
+  lx_alias *al = &fn->alias;
+  for (int i = 0; i < al->nclasses; i++) {
+    al->timed_seq[i] = NOT_TIMED;
+    al->timed_loop[i] = -1;
+  }
+  const lx_func *f = fn->def;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    lx_annot an[16];
+    int n = lx_call_annots(p, c, an, 16);
+    for (int j = 0; j < n; j++)
+      if (an[j].kind == LX_ANN_TIMEOUT && an[j].arg <= c->nargs)
+        mark_timed(fn, &c->args[an[j].arg - 1], c);
+    const lx_fnode *callee = lx_program_callee(p, c);
+    if (!callee)
+      continue;
+    for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++)
+      if (callee->timeout_params & (1ULL << j))
+        mark_timed(fn, &c->args[j], c);
+    if (callee->returns_timed) {
+      lx_path r = {0};
+      r.kind = LX_PATH_CALL;
+      r.index = (int)i;
+      mark_timed(fn, &r, c);
+    }
+  }
+  uint64_t params = 0;
+  for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
+    lx_path pp = {0};
+    pp.kind = LX_PATH_PARAM;
+    pp.index = j;
+    int cls = lx_alias_class(fn, &pp);
+    if (cls >= 0 && al->timed_seq[cls] != NOT_TIMED)
+      params |= 1ULL << (j - 1);
+  }
+  if (params != fn->timeout_params) {
+    fn->timeout_params = params;
+    changed = 1;
+  }
+  lx_path ret = {0};
+  ret.kind = LX_PATH_RETURN;
+  int rc = lx_alias_class(fn, &ret);
+  int rt = rc >= 0 && (al->timed_seq[rc] != NOT_TIMED || class_globally_timed(p, fn, rc));
+  if (rt != (int)fn->returns_timed) {
+    fn->returns_timed = (unsigned)rt;
+    changed = 1;
+  }
+  /* A timeout set on a field or global holds program-wide. */
+  for (size_t i = 0; i < al->key2class.cap; i++) {
+    const char *k = al->key2class.keys[i];
+    if (!k || (k[0] != 'F' && k[0] != 'G'))
+      continue;
+    int cls = (int)(intptr_t)al->key2class.vals[i] - 1;
+    if (al->timed_seq[cls] != NOT_TIMED && !lx_map_get(&p->timed_locs, k)) {
+      lx_map_put(&p->timed_locs, k, (void *)1);
+      changed = 1;
+    }
+  }
+  return changed;
+}
+
+/* One pass of the blocking summary over fn: parameters it blocks on untimed. */
+static int blocks_pass(lx_program *p, lx_fnode *fn)
+{
+  uint64_t params = 0;
+  const lx_func *f = fn->def;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    const lx_fnode *callee = lx_program_callee(p, c);
+    for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++) {
+      const lx_call *origin = NULL;
+      const lx_fnode *origin_fn = NULL;
+      int blk;
+      if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == j + 1) {
+        origin = c;
+        origin_fn = fn;
+      } else if (callee && callee != fn && (callee->blocks_params & (1ULL << j))) {
+        origin = callee->blocks_origin[j];
+        origin_fn = callee->blocks_origin_fn[j];
+      }
+      if (!origin)
+        continue;
+      int cls = lx_alias_class(fn, &c->args[j]);
+      if (cls < 0 || lx_timed_before(p, fn, cls, c))
+        continue;
+      int param = lx_alias_param(fn, cls);
+      if (param && param <= LX_MAX_PARAMS && !(params & (1ULL << (param - 1)))) {
+        params |= 1ULL << (param - 1);
+        fn->blocks_origin[param - 1] = origin;
+        fn->blocks_origin_fn[param - 1] = origin_fn;
+      }
+    }
+  }
+  if (params == fn->blocks_params)
+    return 0;
+  fn->blocks_params = params;
+  return 1;
+}
+
+static void record_field_origins(lx_program *p, lx_fnode *fn)
+{
+  char buf[512];
+  for (size_t i = 0; i < fn->def->assigns.n; i++) {
+    const lx_assign *a = &fn->def->assigns.v[i];
+    if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->src.kind != LX_PATH_CALL)
+      continue;
+    lx_path_key(&a->dst, buf, sizeof(buf));
+    if (!lx_map_get(&p->field_origin, buf)) {
+      lx_map_put(&p->field_origin, buf, (void *)&fn->def->calls.v[a->src.index]);
+      lx_map_put(&p->origin_fn, buf, fn);
+    }
+  }
+}
+
+/* Thread entries and callbacks: which functions run once per event. */
+static void mark_entries(lx_program *p)
+{
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      int arg;
+      if (!lx_call_has(p, c, LX_ANN_SPAWNS, &arg) || arg > c->nargs)
+        continue;
+      const lx_path *a = &c->args[arg - 1];
+      lx_fnode *entry = a->kind == LX_PATH_FUNC ? lx_program_fn(p, a->key) : NULL;
+      if (!entry)
+        continue;
+      entry->thread_entry = 1;
+      if (c->loop >= 0)
+        entry->per_event = 1;
+    }
+    for (size_t j = 0; j < fn->def->assigns.n; j++) {
+      const lx_assign *a = &fn->def->assigns.v[j];
+      if (a->src.kind == LX_PATH_FUNC && (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL)) {
+        lx_fnode *cb = lx_program_fn(p, a->src.key);
+        if (cb)
+          cb->per_event = 1;
+      }
+    }
+  }
+  for (size_t t = 0; t < p->ntus; t++)
+    for (size_t j = 0; j < p->tus[t]->global_inits.n; j++) {
+      const lx_assign *a = &p->tus[t]->global_inits.v[j];
+      lx_fnode *cb = a->src.kind == LX_PATH_FUNC ? lx_program_fn(p, a->src.key) : NULL;
+      if (cb)
+        cb->per_event = 1;
+    }
+  /* request_path: everything a per-event entry reaches. */
+  LX_VEC(lx_fnode *) work = {0};
+  for (size_t i = 0; i < p->order.n; i++)
+    if (p->order.v[i]->per_event) {
+      p->order.v[i]->request_path = 1;
+      lx_vec_push(&work, p->order.v[i]);
+    }
+  while (work.n) {
+    lx_fnode *fn = work.v[--work.n];
+    if (!fn->def)
+      continue;
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+      if (callee && !callee->request_path) {
+        callee->request_path = 1;
+        lx_vec_push(&work, callee);
+      }
+    }
+  }
+  lx_vec_free(&work);
+}
+
+lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
+{
+  lx_program *p = lx_xcalloc(1, sizeof(*p));
+  p->cfg = cfg;
+  p->tus = tus;
+  p->ntus = ntus;
+  lx_map_init(&p->fns);
+  lx_map_init(&p->timed_locs);
+  lx_map_init(&p->field_origin);
+  lx_map_init(&p->origin_fn);
+  for (size_t t = 0; t < ntus; t++) {
+    for (size_t i = 0; i < tus[t]->funcs.n; i++) {
+      lx_func *f = tus[t]->funcs.v[i];
+      lx_fnode *n = fnode_get(p, f);
+      for (size_t j = 0; j < f->annots.n; j++) {
+        int dup = 0;
+        for (size_t k = 0; k < n->annots.n; k++)
+          dup |= n->annots.v[k].kind == f->annots.v[j].kind && n->annots.v[k].arg == f->annots.v[j].arg;
+        if (!dup)
+          lx_vec_push(&n->annots, f->annots.v[j]);
+      }
+      if (f->is_def && !n->def)
+        n->def = f; /* the same function in two TUs (a header's static inline): keep one */
+    }
+  }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    alias_build(fn);
+    record_field_origins(p, fn);
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+      if (callee) {
+        lx_site s = {fn, (int)j};
+        lx_vec_push(&callee->callers, s);
+      }
+    }
+  }
+  /* Bottom-up to a fixed point: iterating handles recursion and any order. */
+  for (int round = 0, changed = 1; changed && round < 50; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++)
+      if (p->order.v[i]->def)
+        changed |= timeout_pass(p, p->order.v[i]);
+  }
+  for (int round = 0, changed = 1; changed && round < 50; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++)
+      if (p->order.v[i]->def)
+        changed |= blocks_pass(p, p->order.v[i]);
+  }
+  mark_entries(p);
+  return p;
+}
+
+void lx_program_free(lx_program *p)
+{
+  if (!p)
+    return;
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    lx_vec_free(&fn->annots);
+    lx_vec_free(&fn->callers);
+    if (fn->def) {
+      lx_map_free(&fn->alias.key2class);
+      free(fn->alias.timed_seq);
+      free(fn->alias.timed_loop);
+    }
+    free(fn);
+  }
+  lx_vec_free(&p->order);
+  lx_map_free(&p->fns);
+  lx_map_free(&p->timed_locs);
+  lx_map_free(&p->field_origin);
+  lx_map_free(&p->origin_fn);
+  free(p);
+}

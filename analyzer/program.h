@@ -1,0 +1,93 @@
+/* program.h - the whole program: every TU's facts merged by function USR, the call
+ * graph, per-function alias classes, and the bottom-up summaries rules read. */
+#ifndef LX_PROGRAM_H
+#define LX_PROGRAM_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "facts.h"
+
+#define LX_MAX_PARAMS 64
+
+typedef struct lx_fnode lx_fnode;
+
+typedef struct {
+  lx_fnode *fn; /* the caller */
+  int call;     /* index into fn->def->calls */
+} lx_site;
+
+/* Alias classes of one function body: access paths joined by assignment. */
+typedef struct {
+  lx_map key2class; /* path key -> class id + 1 */
+  int nclasses;
+  int *timed_seq;   /* per class: first seq at which a timeout is set, INT32_MAX if never */
+  int *timed_loop;  /* per class: loop of that timeout, -1 */
+} lx_alias;
+
+struct lx_fnode {
+  const char *usr, *name;
+  lx_func *def; /* NULL when only declared */
+  LX_VEC(lx_annot) annots; /* from attributes on any declaration */
+  const lx_api *api;       /* catalogue or user entry, by name */
+  LX_VEC(lx_site) callers;
+  lx_alias alias;
+  /* summaries */
+  uint64_t timeout_params; /* bit i: sets a timeout on parameter i+1 */
+  uint64_t blocks_params;  /* bit i: blocks on parameter i+1 with no timeout of its own */
+  const lx_call *blocks_origin[LX_MAX_PARAMS]; /* the blocking call behind each bit */
+  const lx_fnode *blocks_origin_fn[LX_MAX_PARAMS];
+  unsigned returns_timed : 1;
+  unsigned thread_entry : 1; /* passed to a spawn */
+  unsigned per_event : 1;    /* spawned per event, or a registered callback */
+  unsigned request_path : 1; /* reachable from a per-event entry */
+};
+
+typedef struct {
+  const lx_config *cfg;
+  lx_tu_facts **tus;
+  size_t ntus;
+  lx_map fns;                /* usr -> lx_fnode */
+  LX_VEC(lx_fnode *) order;  /* every function, in first-seen order */
+  lx_map timed_locs;         /* "F:struct conn.curl", "G:usr" -> non-NULL: timed program-wide */
+  lx_map field_origin;       /* "F:..." -> const lx_call * that first produced the value stored */
+  lx_map origin_fn;          /* same key -> lx_fnode * of that call */
+} lx_program;
+
+/* Builds the program from TU facts (borrowed, must outlive it) and computes the
+ * summaries.  Never fails; free with lx_program_free. */
+lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg);
+void lx_program_free(lx_program *p);
+
+lx_fnode *lx_program_fn(const lx_program *p, const char *usr);
+/* The callee of call c, or NULL for calls through pointers. */
+lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c);
+
+/* The catalogue or user entry for the function call c calls, or NULL. */
+const lx_api *lx_call_api(const lx_program *p, const lx_call *c);
+
+/* Annotations in force for call c: the callee's attributes and its catalogue entry
+ * (whose `when` conditions are checked against c's arguments).  Returns the count
+ * written to out (at most max). */
+int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max);
+int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg);
+
+/* Key of an access path for alias classes ("L:usr", "P:2", "F:struct conn.curl"...),
+ * or NULL when the path is not a location (constants, strings, unknown). */
+const char *lx_path_key(const lx_path *p, char *buf, size_t n);
+/* Alias class of path in fn, or -1. */
+int lx_alias_class(const lx_fnode *fn, const lx_path *path);
+/* Iterates the keys of class cls: returns the next key after index *it, or NULL. */
+const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it);
+/* First parameter (1-based) in class cls, or 0. */
+int lx_alias_param(const lx_fnode *fn, int cls);
+
+/* Whether a timeout reaches call c on class cls in fn: set before it in fn, set in the
+ * same loop, or set program-wide on a field or global of the class. */
+int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c);
+
+/* Where the value of class cls was created: the call that produced it, or NULL. */
+const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,
+                               const lx_fnode **origin_fn);
+
+#endif

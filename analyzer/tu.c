@@ -1,0 +1,54 @@
+/* tu.c - the only place besides extraction that includes clang-c/Index.h: parses a
+ * translation unit, prints its errors, hands it to extraction and disposes of it. */
+#include "tu.h"
+
+#include <clang-c/Index.h>
+#include <string.h>
+
+#include "extract.h"
+
+void *lx_tu_index_new(void) { return clang_createIndex(0, 0); }
+
+void lx_tu_index_free(void *index) { clang_disposeIndex(index); }
+
+static int report_diagnostics(CXTranslationUnit tu, FILE *diag)
+{
+  int errors = 0;
+  unsigned n = clang_getNumDiagnostics(tu);
+  for (unsigned i = 0; i < n; i++) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    enum CXDiagnosticSeverity s = clang_getDiagnosticSeverity(d);
+    if (s >= CXDiagnostic_Error) {
+      errors++;
+      if (diag) {
+        CXString str = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+                                                     CXDiagnostic_DisplayColumn);
+        fprintf(diag, "%s\n", clang_getCString(str));
+        clang_disposeString(str);
+      }
+    }
+    clang_disposeDiagnostic(d);
+  }
+  return errors;
+}
+
+lx_tu_status lx_tu_analyse(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)
+{
+  *facts = NULL;
+  CXTranslationUnit tu = NULL;
+  unsigned opts = CXTranslationUnit_KeepGoing;
+  enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, (const char *const *)cmd->argv,
+                                                    cmd->argc, NULL, 0, opts, &tu);
+  if (ec != CXError_Success || !tu) {
+    if (diag)
+      fprintf(diag, "%s: error: libclang could not parse this translation unit (%s)\n", cmd->file,
+              ec == CXError_Crashed ? "libclang crashed" :
+              ec == CXError_ASTReadError ? "AST read error" : "invalid arguments or unreadable file");
+    return LX_TU_FAILED;
+  }
+  int errors = report_diagnostics(tu, diag);
+  *facts = lx_extract(tu);
+  (*facts)->parse_errors = errors;
+  clang_disposeTranslationUnit(tu);
+  return errors ? LX_TU_ERRORS : LX_TU_OK;
+}

@@ -1,0 +1,210 @@
+/* util.c - arena, allocation helpers, string map, hashing, file reading. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lx_arena_block {
+  lx_arena_block *next;
+  size_t used, cap;
+  max_align_t data[];
+};
+
+static void die_oom(void)
+{
+  fputs("leash: out of memory\n", stderr);
+  abort();
+}
+
+void *lx_xmalloc(size_t n)
+{
+  void *p = malloc(n ? n : 1);
+  if (!p)
+    die_oom();
+  return p;
+}
+
+void *lx_xcalloc(size_t n, size_t m)
+{
+  void *p = calloc(n ? n : 1, m ? m : 1);
+  if (!p)
+    die_oom();
+  return p;
+}
+
+void *lx_xrealloc(void *p, size_t n)
+{
+  p = realloc(p, n ? n : 1);
+  if (!p)
+    die_oom();
+  return p;
+}
+
+char *lx_xstrdup(const char *s)
+{
+  size_t n = strlen(s) + 1;
+  return memcpy(lx_xmalloc(n), s, n);
+}
+
+void lx_arena_init(lx_arena *a) { a->head = NULL; }
+
+void *lx_arena_alloc(lx_arena *a, size_t n)
+{
+  const size_t align = sizeof(max_align_t);
+  n = (n + align - 1) / align * align;
+  lx_arena_block *b = a->head;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = n > 64 * 1024 ? n : 64 * 1024;
+    b = lx_xmalloc(sizeof(*b) + cap);
+    b->used = 0;
+    b->cap = cap;
+    b->next = a->head;
+    a->head = b;
+  }
+  void *p = (char *)b->data + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *lx_arena_strdup(lx_arena *a, const char *s)
+{
+  if (!s)
+    return NULL;
+  size_t n = strlen(s) + 1;
+  return memcpy(lx_arena_alloc(a, n), s, n);
+}
+
+char *lx_arena_printf(lx_arena *a, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *s = lx_arena_alloc(a, (size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+void lx_arena_free(lx_arena *a)
+{
+  lx_arena_block *b = a->head;
+  while (b) {
+    lx_arena_block *next = b->next;
+    free(b);
+    b = next;
+  }
+  a->head = NULL;
+}
+
+uint64_t lx_hash64(const void *data, size_t n, uint64_t seed)
+{
+  /* FNV-1a with a final avalanche (splitmix64). */
+  const unsigned char *p = data;
+  uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+  for (size_t i = 0; i < n; i++) {
+    h ^= p[i];
+    h *= 0x100000001b3ULL;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
+void lx_map_init(lx_map *m) { memset(m, 0, sizeof(*m)); }
+
+static size_t map_slot(const lx_map *m, const char *key)
+{
+  size_t mask = m->cap - 1;
+  size_t i = (size_t)lx_hash64(key, strlen(key), 0) & mask;
+  while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+    i = (i + 1) & mask;
+  return i;
+}
+
+void *lx_map_get(const lx_map *m, const char *key)
+{
+  if (!m->cap)
+    return NULL;
+  size_t i = map_slot(m, key);
+  return m->keys[i] ? m->vals[i] : NULL;
+}
+
+static void map_grow(lx_map *m)
+{
+  lx_map old = *m;
+  m->cap = old.cap ? old.cap * 2 : 64;
+  m->keys = lx_xcalloc(m->cap, sizeof(char *));
+  m->vals = lx_xcalloc(m->cap, sizeof(void *));
+  m->n = 0;
+  for (size_t i = 0; i < old.cap; i++) {
+    if (old.keys[i]) {
+      size_t j = map_slot(m, old.keys[i]);
+      m->keys[j] = old.keys[i];
+      m->vals[j] = old.vals[i];
+      m->n++;
+    }
+  }
+  free(old.keys);
+  free(old.vals);
+}
+
+const char *lx_map_put(lx_map *m, const char *key, void *val)
+{
+  if ((m->n + 1) * 2 > m->cap)
+    map_grow(m);
+  size_t i = map_slot(m, key);
+  if (!m->keys[i]) {
+    m->keys[i] = lx_xstrdup(key);
+    m->n++;
+  }
+  m->vals[i] = val;
+  return m->keys[i];
+}
+
+void lx_map_free(lx_map *m)
+{
+  for (size_t i = 0; i < m->cap; i++)
+    free(m->keys[i]);
+  free(m->keys);
+  free(m->vals);
+  memset(m, 0, sizeof(*m));
+}
+
+char *lx_read_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = lx_xmalloc(cap);
+  for (;;) {
+    if (cap - n < 4096) {
+      cap *= 2;
+      buf = lx_xrealloc(buf, cap);
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  int err = ferror(f);
+  fclose(f);
+  if (err) {
+    free(buf);
+    errno = EIO;
+    return NULL;
+  }
+  buf[n] = '\0';
+  if (len)
+    *len = n;
+  return buf;
+}

@@ -1,0 +1,66 @@
+/* util.h - small containers the analyzer shares: arena, growable arrays, string map. */
+#ifndef LX_UTIL_H
+#define LX_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Arena: many small allocations freed at once (per translation unit, per run). */
+typedef struct lx_arena_block lx_arena_block;
+typedef struct {
+  lx_arena_block *head;
+} lx_arena;
+
+void lx_arena_init(lx_arena *a);
+/* Returns zeroed memory that lives until lx_arena_free; aborts on out of memory. */
+void *lx_arena_alloc(lx_arena *a, size_t n);
+char *lx_arena_strdup(lx_arena *a, const char *s);
+char *lx_arena_printf(lx_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lx_arena_free(lx_arena *a);
+
+/* Allocation helpers that abort with a message on out of memory. */
+void *lx_xmalloc(size_t n);
+void *lx_xcalloc(size_t n, size_t m);
+void *lx_xrealloc(void *p, size_t n);
+char *lx_xstrdup(const char *s);
+
+/* Growable array of any element type: struct { T *v; size_t n, cap; }. */
+#define LX_VEC(T) \
+  struct {        \
+    T *v;         \
+    size_t n, cap; \
+  }
+#define lx_vec_push(vec, elem)                                                        \
+  do {                                                                                \
+    if ((vec)->n == (vec)->cap) {                                                     \
+      (vec)->cap = (vec)->cap ? (vec)->cap * 2 : 8;                                   \
+      (vec)->v = lx_xrealloc((vec)->v, (vec)->cap * sizeof(*(vec)->v));               \
+    }                                                                                 \
+    (vec)->v[(vec)->n++] = (elem);                                                    \
+  } while (0)
+#define lx_vec_free(vec) \
+  do {                   \
+    free((vec)->v);      \
+    (vec)->v = NULL;     \
+    (vec)->n = (vec)->cap = 0; \
+  } while (0)
+
+/* String-keyed hash map to void *; keys are copied into the map's own storage. */
+typedef struct {
+  char **keys;
+  void **vals;
+  size_t n, cap;
+} lx_map;
+
+void lx_map_init(lx_map *m);
+void *lx_map_get(const lx_map *m, const char *key);
+/* Sets key to val, replacing an older value; returns the stored key. */
+const char *lx_map_put(lx_map *m, const char *key, void *val);
+void lx_map_free(lx_map *m);
+
+uint64_t lx_hash64(const void *data, size_t n, uint64_t seed);
+
+/* Reads a whole file; returns NULL and sets errno on failure. *len gets its size. */
+char *lx_read_file(const char *path, size_t *len);
+
+#endif

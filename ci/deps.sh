@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian packages leash needs to build and test, when they are missing.
+# Usage: ci/deps.sh [--test]   (--test adds what the end-to-end tests use)
+set -eu
+
+pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libsqlite3-dev sqlite3 libyaml-dev
+libjansson-dev libcmocka-dev libcurl4-openssl-dev libglib2.0-dev"
+if [ "${1:-}" = "--test" ]; then
+  pkgs="$pkgs valgrind"
+fi
+
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ci/deps.sh: missing packages:$missing (run as root to install them)" >&2
+  exit 2
+fi
+echo "ci/deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,72 @@
+/* findings.h - what rules report and emitters print: findings with their related
+ * locations, fingerprints and suppression state.  Emitters know findings, not rules. */
+#ifndef LX_FINDINGS_H
+#define LX_FINDINGS_H
+
+#include <stdio.h>
+
+#include "../analyzer/config.h"
+#include "../analyzer/facts.h"
+
+#define LX_MAX_RELATED 8
+
+typedef struct {
+  lx_loc loc;
+  const char *message;
+} lx_related;
+
+typedef struct {
+  const char *rule;
+  lx_severity severity;
+  lx_loc loc;
+  const char *function; /* enclosing function, or NULL */
+  const char *message;
+  const char *key;      /* what the finding is about ("h", "struct conn.curl"), for fingerprints */
+  int nrelated;
+  lx_related related[LX_MAX_RELATED];
+  char fingerprint[17]; /* hex, stable across line shifts */
+  unsigned suppressed : 1;
+  const char *suppress_reason;
+} lx_finding;
+
+typedef struct {
+  lx_arena arena;
+  LX_VEC(lx_finding) v;
+} lx_findings;
+
+void lx_findings_init(lx_findings *f);
+void lx_findings_free(lx_findings *f);
+/* Adds a finding; strings are copied.  Returns it so related locations can be added. */
+lx_finding *lx_findings_add(lx_findings *f, const char *rule, lx_severity sev, lx_loc loc,
+                            const char *function, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+void lx_finding_relate(lx_findings *f, lx_finding *fd, lx_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Sorts by file, line, column, rule, and drops exact duplicates. */
+void lx_findings_sort(lx_findings *f);
+
+/* Source lines for snippets and suppressions; files are read once. */
+typedef struct lx_sources lx_sources;
+lx_sources *lx_sources_new(void);
+void lx_sources_free(lx_sources *s);
+/* Line `line` (1-based) of file without its newline, or NULL; *len gets its length. */
+const char *lx_sources_line(lx_sources *s, const char *file, unsigned line, size_t *len);
+
+/* Fills each finding's fingerprint: a hash of rule, file, function, key, the flagged
+ * line's text without blanks, and its rank among findings sharing all of these. */
+void lx_findings_fingerprint(lx_findings *f, lx_sources *src, const char *root);
+
+/* Path shown for a file: relative to root when below it. */
+const char *lx_display_path(const char *file, const char *root);
+
+/* Emitters; each returns 0 or -1 on a write error. */
+typedef struct {
+  const char *root;   /* paths are shown relative to this */
+  int color;
+  lx_sources *sources;
+} lx_emit_opts;
+
+int lx_emit_text(FILE *out, const lx_findings *f, const lx_emit_opts *o);
+int lx_emit_json(FILE *out, const lx_findings *f, const lx_emit_opts *o);
+
+#endif

@@ -1,0 +1,27 @@
+/* registry.c - the one table of rules, sorted by id.  Adding a rule touches its .c,
+ * its .md, its fixtures folder and this table. */
+#include <string.h>
+
+#include "rules.h"
+
+static const lx_rule rules[] = {
+    {"http-call-without-timeout", "libcurl transfer with no total timeout", LX_SEV_WARNING,
+     "concurrency,reliability,timeout,http", lx_rule_http_call_without_timeout},
+    /* Reported by the driver while it applies suppressions. */
+    {"suppression-without-reason", "leash:ignore comment without a reason", LX_SEV_WARNING,
+     "maintainability", NULL},
+};
+
+const lx_rule *lx_rules(size_t *n)
+{
+  *n = sizeof(rules) / sizeof(rules[0]);
+  return rules;
+}
+
+const lx_rule *lx_rule_find(const char *id)
+{
+  for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+    if (!strcmp(rules[i].id, id))
+      return &rules[i];
+  return NULL;
+}

@@ -1,0 +1,32 @@
+/* rules.h - the rule interface and the registry: one rule per file, one sorted table. */
+#ifndef LX_RULES_H
+#define LX_RULES_H
+
+#include "../analyzer/program.h"
+#include "../reports/findings.h"
+
+typedef struct {
+  const lx_program *prog;
+  lx_findings *out;
+} lx_rule_ctx;
+
+typedef struct {
+  const char *id;    /* stable id: file name, doc name, fixture folder, SARIF ruleId */
+  const char *title; /* one line */
+  lx_severity default_severity;
+  const char *tags;  /* comma separated, for SARIF properties */
+  void (*run)(lx_rule_ctx *ctx);
+} lx_rule;
+
+/* All registered rules, sorted by id. */
+const lx_rule *lx_rules(size_t *n);
+const lx_rule *lx_rule_find(const char *id);
+
+/* Embedded texts: each rule's doc (rules/<id>.md) and the built-in catalogue. */
+const char *lx_rule_doc(const char *id);
+const char *lx_catalog_text(size_t *len);
+
+/* The rules. */
+void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx);
+
+#endif
