@@ -17,6 +17,7 @@ function(run)
   set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 
+cmake_minimum_required(VERSION 3.20)
 set(prefix ${WORK_DIR}/prefix)
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
