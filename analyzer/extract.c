@@ -127,26 +127,21 @@ static int param_index(ex_ctx *x, CXCursor parm)
   return 0;
 }
 
-/* The macro an expression is spelled with, when it comes from one. */
+/* The macro a constant is spelled with: the token where it is expanded is a name. */
 static const char *macro_name(ex_ctx *x, CXCursor c)
 {
-  CXSourceLocation loc = clang_getCursorLocation(c);
-  CXFile f1, f2;
-  unsigned o1, o2;
-  clang_getExpansionLocation(loc, &f1, NULL, NULL, &o1);
-  clang_getSpellingLocation(loc, &f2, NULL, NULL, &o2);
-  if (o1 == o2 && clang_File_isEqual(f1, f2))
+  CXFile file;
+  unsigned off;
+  clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, &off);
+  if (!file)
     return NULL;
-  CXToken *toks = NULL;
-  unsigned n = 0;
-  CXSourceLocation exp = clang_getLocation(x->tu, f1, 0, 0);
-  (void)exp;
-  CXSourceRange r = clang_getCursorExtent(c);
-  clang_tokenize(x->tu, r, &toks, &n);
+  CXToken *tok = clang_getToken(x->tu, clang_getLocationForOffset(x->tu, file, off));
+  if (!tok)
+    return NULL;
   const char *name = NULL;
-  if (n >= 1 && clang_getTokenKind(toks[0]) == CXToken_Identifier)
-    name = intern_cx(x, clang_getTokenSpelling(x->tu, toks[0]));
-  clang_disposeTokens(x->tu, toks, n);
+  if (clang_getTokenKind(*tok) == CXToken_Identifier)
+    name = intern_cx(x, clang_getTokenSpelling(x->tu, *tok));
+  clang_disposeTokens(x->tu, tok, 1);
   return name;
 }
 

@@ -1,5 +1,6 @@
 /* verify.c - `leash check --verify`: compares findings with the `// expect: rule-id`
- * markers in the inputs, like clang's -verify.  Missing and unexpected findings both
+ * markers in the inputs, like clang's -verify (`// expect@+1: rule-id` marks the next
+ * line).  Missing and unexpected findings both
  * fail; a file without markers must give no finding. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ typedef LX_VEC(expectation) expectations;
 
 static void scan_line(expectations *ex, const char *file, unsigned lineno, const char *line, size_t len)
 {
-  static const char tag[] = "expect:";
+  static const char tag[] = "expect";
   for (size_t i = 0; i + 2 < len; i++) {
     if (line[i] != '/' || (line[i + 1] != '/' && line[i + 1] != '*'))
       continue;
@@ -32,6 +33,28 @@ static void scan_line(expectations *ex, const char *file, unsigned lineno, const
       continue;
     c += sizeof(tag) - 1;
     rest -= sizeof(tag) - 1;
+    /* expect@+N: / expect@-N: put the expectation N lines below or above. */
+    long shift = 0;
+    if (rest && *c == '@') {
+      char num[16];
+      size_t k = 0;
+      c++;
+      rest--;
+      while (k < rest && k < sizeof(num) - 1 && (c[k] == '+' || c[k] == '-' || (c[k] >= '0' && c[k] <= '9')))
+        k++;
+      memcpy(num, c, k);
+      num[k] = '\0';
+      shift = strtol(num, NULL, 10);
+      c += k;
+      rest -= k;
+    }
+    if (!rest || *c != ':')
+      continue;
+    c++;
+    rest--;
+    if ((long)lineno + shift < 1)
+      continue;
+    lineno = (unsigned)((long)lineno + shift);
     for (;;) {
       while (rest && (*c == ' ' || *c == '\t' || *c == ',')) {
         c++;
