@@ -14,7 +14,9 @@ static int xferinfo(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t
 	(void)dlnow;
 	(void)ultotal;
 	(void)ulnow;
-	return leash_ctx_done(data) ? 1 : 0; /* non-zero aborts the transfer */
+	/* Non-zero aborts the transfer. The deadline is left to CURLOPT_TIMEOUT_MS, so
+	 * that running out of time reads as CURLE_OPERATION_TIMEDOUT. */
+	return leash_ctx_err(data) == LEASH_ECANCELED ? 1 : 0;
 }
 
 int leash_curl_apply(CURL *h, const leash_ctx *ctx)

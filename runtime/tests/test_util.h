@@ -28,7 +28,7 @@
 #endif
 
 /* Divides stress loop counts under sanitizers. */
-#define TEST_SCALE(n) (TEST_SANITIZED ? ((n) / 8 > 0 ? (n) / 8 : 1) : (n))
+#define TEST_SCALE(n) (TEST_SANITIZED ? ((n) / 2 > 0 ? (n) / 2 : 1) : (n))
 
 static inline int64_t test_now_ms(void)
 {
