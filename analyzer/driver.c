@@ -247,7 +247,18 @@ static void drop_excluded(run *r)
 }
 
 int lx_verify(const lx_findings *f, const char *const *files, size_t nfiles, lx_sources *src,
-              const char *root);
+              const char *root, int (*ran)(const char *rule, void *arg), void *arg);
+
+/* For --verify: expectations of rules left out with --rules or disabled are not
+ * checked; without --rules, those of rules that do not exist are (and fail). */
+static int rule_ran(const char *id, void *arg)
+{
+  const run *r = arg;
+  const lx_rule *rule = lx_rule_find(id);
+  if (!rule)
+    return r->o->rules == NULL;
+  return rule_enabled(r, rule);
+}
 
 static int emit(run *r)
 {
@@ -321,7 +332,7 @@ int lx_check(const lx_check_opts *o)
     const char **files = lx_xcalloc(r.jobs.n + 1, sizeof(char *));
     for (size_t i = 0; i < r.jobs.n; i++)
       files[i] = r.jobs.v[i].file;
-    rc = lx_verify(&r.findings, files, r.jobs.n, r.sources, r.root);
+    rc = lx_verify(&r.findings, files, r.jobs.n, r.sources, r.root, rule_ran, &r);
     free(files);
     if (r.tu_failed && rc == 0) {
       fprintf(stderr, "leash: %d translation unit(s) could not be analysed\n", r.tu_failed);

@@ -50,7 +50,7 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, int a
     snprintf(where, sizeof(where), " (parameter %d of %s(); no caller in the program sets a timeout "
              "on it)", param, fn->name);
   }
-  char what[512];
+  char what[1200];
   if (origin != c)
     snprintf(what, sizeof(what), "%s() performs handle '%s'%s with %s()", c->callee_name, name, where,
              origin->callee_name);

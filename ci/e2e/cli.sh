@@ -112,8 +112,8 @@ while read -r id; do
   has out "^# $id"
   [ -f "$ROOT/rules/$id.md" ] || fail "rules/$id.md missing"
   [ -d "$ROOT/fixtures/rules/$id" ] || fail "fixtures/rules/$id missing"
-  n=$(grep -rl "expect: $id" "$ROOT/fixtures/rules/$id" 2>/dev/null | wc -l)
-  neg=$(grep -rL "expect:" "$ROOT/fixtures/rules/$id" --include=*.c 2>/dev/null | wc -l)
+  n=$(grep -rlE "expect(@[-+][0-9]+)?: .*$id" "$ROOT/fixtures/rules/$id" 2>/dev/null | wc -l)
+  neg=$(grep -rLE "expect(@[-+][0-9]+)?:" "$ROOT/fixtures/rules/$id" --include=*.c 2>/dev/null | wc -l)
   [ "$n" -ge 1 ] && [ "$neg" -ge 1 ] || fail "$id needs positive and negative fixtures ($n/$neg)"
 done <rules.txt
 expect_rc 2 "$LEASH" rules explain nope

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs what is missing, builds leash and runs the whole test suite: the unit,
+# fixture, demo and end-to-end tests, then the analyzer suite again under
+# AddressSanitizer + UndefinedBehaviorSanitizer and libleash's under ThreadSanitizer.
+# Usage: ci/test.sh   (from anywhere; build trees go to build/ and build-asan/)
+set -eu
+cd "$(dirname "$0")/.."
+./ci/deps.sh --test
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build and test (build/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+ctest --test-dir build -j "$jobs" --output-on-failure
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLEASH_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j "$jobs"
+# libclang itself is not instrumented; leaks inside it are not ours to report.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(pwd)/ci/lsan.supp \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan -j "$jobs" --output-on-failure
+
+if [ -x ci/runtime-sanitizers.sh ]; then
+  echo "== libleash under ThreadSanitizer"
+  ./ci/runtime-sanitizers.sh
+fi
+echo "== all tests passed"
