@@ -23,7 +23,12 @@ typedef struct {
   int in_cond;
   LX_VEC(lx_path) *reads; /* collects what a loop condition reads, or NULL */
   int seq;
+  int depth;          /* nesting of the walk, bounded so deep code cannot exhaust the stack */
 } ex_ctx;
+
+/* Deeper than this, expressions and statements are skipped (their facts are lost, the
+ * walk goes on): real code nests a few dozen levels; generated code can nest thousands. */
+#define MAX_DEPTH 600
 
 static lx_path expr(ex_ctx *x, CXCursor c);
 static void stmt(ex_ctx *x, CXCursor c);
@@ -300,8 +305,21 @@ static void note_read(ex_ctx *x, lx_path p)
     lx_vec_push(x->reads, p);
 }
 
+static lx_path expr_at(ex_ctx *x, CXCursor c);
+
 /* Handles one expression: records what it does, returns what it denotes. */
 static lx_path expr(ex_ctx *x, CXCursor c)
+{
+  lx_path p = {0};
+  if (x->depth >= MAX_DEPTH)
+    return p;
+  x->depth++;
+  p = expr_at(x, c);
+  x->depth--;
+  return p;
+}
+
+static lx_path expr_at(ex_ctx *x, CXCursor c)
 {
   lx_path p = {0};
   enum CXCursorKind k = clang_getCursorKind(c);
@@ -553,7 +571,18 @@ static void var_decl(ex_ctx *x, CXCursor c)
   }
 }
 
+static void stmt_at(ex_ctx *x, CXCursor c);
+
 static void stmt(ex_ctx *x, CXCursor c)
+{
+  if (x->depth >= MAX_DEPTH)
+    return;
+  x->depth++;
+  stmt_at(x, c);
+  x->depth--;
+}
+
+static void stmt_at(ex_ctx *x, CXCursor c)
 {
   enum CXCursorKind k = clang_getCursorKind(c);
   if (clang_isExpression(k)) {
