@@ -98,7 +98,7 @@ static void start_acq(pthread_t *tid, struct acq *a, leash_sem *s, int64_t n, in
 	a->timeout_ms = ms;
 	atomic_store(&a->status, 1);
 	assert_int_equal(pthread_create(tid, NULL, acquire_thread, a), 0);
-	test_sleep_ms(20); /* let it queue, in this order */
+	test_sleep_ms(50); /* let it queue, in this order (no API shows the queue) */
 }
 
 static void test_large_waiter_is_not_starved(void **state)
