@@ -23,6 +23,8 @@ typedef struct {
   int in_cond;
   LX_VEC(lx_path) *reads; /* collects what a loop condition reads, or NULL */
   int seq;
+  int leaves;         /* jumps seen so far: return, break, continue, goto, noreturn calls */
+  int exits;          /* those that leave the innermost loop (all but continue) */
   int depth;          /* nesting of the walk, bounded so deep code cannot exhaust the stack */
 } ex_ctx;
 
@@ -240,6 +242,10 @@ static int is_noreturn(const char *name)
 
 static void leave_loops(ex_ctx *x)
 {
+  x->leaves++;
+  x->exits++;
+  if (!x->fn)
+    return;
   for (int l = x->loop; l != NO_LOOP; l = x->fn->loops.v[l].parent)
     x->fn->loops.v[l].has_exit = 1;
 }
@@ -423,6 +429,66 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
   }
 }
 
+/* ---- conditions ------------------------------------------------------------ */
+
+static lx_cmp_op negate(lx_cmp_op op)
+{
+  switch (op) {
+  case LX_CMP_TRUTHY: return LX_CMP_FALSY;
+  case LX_CMP_FALSY: return LX_CMP_TRUTHY;
+  case LX_CMP_LT: return LX_CMP_GE;
+  case LX_CMP_LE: return LX_CMP_GT;
+  case LX_CMP_GT: return LX_CMP_LE;
+  case LX_CMP_GE: return LX_CMP_LT;
+  case LX_CMP_EQ: return LX_CMP_NE;
+  case LX_CMP_NE: return LX_CMP_EQ;
+  default: return LX_CMP_NONE;
+  }
+}
+
+/* Evaluates condition c like expr() and describes its shape in *out. */
+static lx_path cond_expr(ex_ctx *x, CXCursor c, lx_cond *out)
+{
+  lx_path none = {0};
+  enum CXCursorKind k = clang_getCursorKind(c);
+  if (k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr) {
+    kids ks = children(c);
+    if (ks.n == 1)
+      return cond_expr(x, ks.v[0], out);
+  }
+  if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+    kids ks = children(c);
+    if (ks.n == 1) {
+      cond_expr(x, ks.v[0], out);
+      out->op = negate(out->op);
+      return none;
+    }
+  }
+  if (k == CXCursor_BinaryOperator) {
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    lx_cmp_op cmp = op == CXBinaryOperator_LT ? LX_CMP_LT : op == CXBinaryOperator_LE ? LX_CMP_LE
+                  : op == CXBinaryOperator_GT ? LX_CMP_GT : op == CXBinaryOperator_GE ? LX_CMP_GE
+                  : op == CXBinaryOperator_EQ ? LX_CMP_EQ : op == CXBinaryOperator_NE ? LX_CMP_NE
+                  : LX_CMP_NONE;
+    kids ks = children(c);
+    if (cmp != LX_CMP_NONE && ks.n == 2) {
+      out->lhs = expr(x, ks.v[0]);
+      out->rhs = expr(x, ks.v[1]);
+      out->op = cmp;
+      if (out->rhs.kind == LX_PATH_CONST && out->rhs.value == 0 && (cmp == LX_CMP_EQ || cmp == LX_CMP_NE))
+        out->op = cmp == LX_CMP_EQ ? LX_CMP_FALSY : LX_CMP_TRUTHY;
+      return none;
+    }
+  }
+  lx_path p = expr(x, c);
+  out->op = LX_CMP_NONE;
+  if (p.kind != LX_PATH_UNKNOWN && p.kind != LX_PATH_CONST && p.kind != LX_PATH_STRING) {
+    out->op = LX_CMP_TRUTHY;
+    out->lhs = p;
+  }
+  return p;
+}
+
 /* ---- statements ------------------------------------------------------------ */
 
 static int open_loop(ex_ctx *x, CXCursor c, lx_loop_kind kind)
@@ -443,10 +509,13 @@ static void loop_cond(ex_ctx *x, int li, CXCursor cond)
   void *saved = x->reads;
   x->reads = (void *)&reads;
   x->in_cond++;
-  lx_path p = expr(x, cond);
+  lx_cond shape;
+  memset(&shape, 0, sizeof(shape));
+  lx_path p = cond_expr(x, cond, &shape);
   x->in_cond--;
   x->reads = saved;
   lx_loop *l = &x->fn->loops.v[li];
+  l->cond = shape;
   if (p.kind == LX_PATH_CONST && p.value != 0 && reads.n == 0)
     l->infinite = 1;
   if (reads.n) {
@@ -498,7 +567,9 @@ static void loop_body(ex_ctx *x, int li, CXCursor body)
   int saved_loop = x->loop, saved_brk = x->break_target;
   x->loop = li;
   x->break_target = li;
+  x->fn->loops.v[li].body_begin = x->seq;
   stmt(x, body);
+  x->fn->loops.v[li].body_end = x->seq;
   x->loop = saved_loop;
   x->break_target = saved_brk;
 }
@@ -539,6 +610,44 @@ static void for_stmt(ex_ctx *x, CXCursor c)
 }
 
 static void annotations(ex_ctx *x, CXCursor c, lx_func *fn);
+
+static void if_stmt(ex_ctx *x, CXCursor c)
+{
+  kids ks = children(c);
+  if (ks.n < 2 || ks.n > 3) {
+    clang_visitChildren(c, stmt_kid, x);
+    return;
+  }
+  lx_branch b;
+  memset(&b, 0, sizeof(b));
+  b.loc = loc_of(x, c);
+  b.loop = x->loop;
+  LX_VEC(lx_path) reads = {0};
+  void *saved = x->reads;
+  x->reads = (void *)&reads;
+  x->in_cond++;
+  if (clang_isExpression(clang_getCursorKind(ks.v[0])))
+    cond_expr(x, ks.v[0], &b.cond);
+  else
+    stmt(x, ks.v[0]);
+  x->in_cond--;
+  x->reads = saved;
+  if (reads.n) {
+    b.nreads = (int)reads.n;
+    b.reads = lx_arena_alloc(&x->facts->arena, sizeof(lx_path) * reads.n);
+    memcpy(b.reads, reads.v, sizeof(lx_path) * reads.n);
+  }
+  lx_vec_free(&reads);
+  int leaves = x->leaves, exits = x->exits;
+  b.then_begin = x->seq;
+  stmt(x, ks.v[1]);
+  b.then_end = x->seq;
+  b.then_leaves = x->leaves > leaves;
+  b.then_exits = x->exits > exits;
+  lx_vec_push(&x->fn->branches, b);
+  if (ks.n == 3)
+    stmt(x, ks.v[2]);
+}
 
 static void var_decl(ex_ctx *x, CXCursor c)
 {
@@ -596,6 +705,8 @@ static void stmt_at(ex_ctx *x, CXCursor c)
     var_decl(x, c);
     return;
   case CXCursor_IfStmt:
+    if_stmt(x, c);
+    return;
   case CXCursor_SwitchStmt: {
     kids ks = children(c);
     for (int i = 0; i < ks.n && i < 8; i++) {
@@ -639,8 +750,14 @@ static void stmt_at(ex_ctx *x, CXCursor c)
     for_stmt(x, c);
     return;
   case CXCursor_BreakStmt:
-    if (x->break_target >= 0)
+    x->leaves++;
+    if (x->break_target >= 0) {
       x->fn->loops.v[x->break_target].has_exit = 1;
+      x->exits++;
+    }
+    return;
+  case CXCursor_ContinueStmt:
+    x->leaves++;
     return;
   case CXCursor_ReturnStmt: {
     kids ks = children(c);

@@ -29,6 +29,7 @@ void lx_facts_free(lx_tu_facts *f)
     lx_vec_free(&fn->calls);
     lx_vec_free(&fn->assigns);
     lx_vec_free(&fn->loops);
+    lx_vec_free(&fn->branches);
   }
   lx_vec_free(&f->funcs);
   lx_vec_free(&f->global_inits);

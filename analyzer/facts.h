@@ -63,6 +63,25 @@ typedef struct {
   int seq;
 } lx_assign;
 
+/* The shape of a condition, when it is simple enough to have one.  TRUTHY(x) holds
+ * when x is non-zero, FALSY(x) when it is zero; `!` is folded in. */
+typedef enum {
+  LX_CMP_NONE = 0, /* not a simple comparison (&&, ||, calls...) */
+  LX_CMP_TRUTHY,
+  LX_CMP_FALSY,
+  LX_CMP_LT,
+  LX_CMP_LE,
+  LX_CMP_GT,
+  LX_CMP_GE,
+  LX_CMP_EQ,
+  LX_CMP_NE,
+} lx_cmp_op;
+
+typedef struct {
+  lx_cmp_op op;
+  lx_path lhs, rhs; /* rhs unused for TRUTHY/FALSY */
+} lx_cond;
+
 typedef enum { LX_LOOP_FOR, LX_LOOP_WHILE, LX_LOOP_DO } lx_loop_kind;
 
 typedef struct {
@@ -73,7 +92,21 @@ typedef struct {
   unsigned has_exit : 1;   /* a break, return or goto leaves it */
   int nreads;
   lx_path *cond_reads;     /* what the exit condition reads */
+  lx_cond cond;            /* the loop goes on while this holds */
+  int body_begin, body_end; /* seq range [begin, end) of the body */
 } lx_loop;
+
+/* An if statement: its condition and what its then-branch does. */
+typedef struct {
+  lx_loc loc;
+  int loop;                 /* innermost enclosing loop, -1 */
+  lx_cond cond;             /* the then-branch runs when this holds */
+  int nreads;
+  lx_path *reads;           /* what the condition reads */
+  int then_begin, then_end; /* seq range [begin, end) of the then-branch */
+  unsigned then_leaves : 1; /* the then-branch jumps away (return, break, continue, goto, exit) */
+  unsigned then_exits : 1;  /* ... out of the enclosing loop (return, break, goto, exit) */
+} lx_branch;
 
 /* The section 2 vocabulary. */
 typedef enum {
@@ -106,6 +139,7 @@ typedef struct {
   LX_VEC(lx_call) calls;
   LX_VEC(lx_assign) assigns;
   LX_VEC(lx_loop) loops;
+  LX_VEC(lx_branch) branches;
 } lx_func;
 
 /* Everything learnt from one translation unit. */
@@ -129,5 +163,8 @@ const char *lx_path_str(const lx_path *p, char *buf, size_t n);
 /* The facts as JSON (a jansson json_t *, new reference): `leash facts`, cache, shards. */
 struct json_t;
 struct json_t *lx_facts_to_json(const lx_tu_facts *f);
+/* The inverse: new facts (free with lx_facts_free) allocated in their own arena, or
+ * NULL with *err set to a static description when j is not facts of this shape. */
+lx_tu_facts *lx_facts_from_json(const struct json_t *j, const char **err);
 
 #endif
