@@ -29,6 +29,7 @@ static lx_fnode *fnode_get(lx_program *p, const lx_func *f)
     n->usr = lx_map_put(&p->fns, f->usr, n);
     n->name = f->name;
     n->api = lx_config_api(p->cfg, f->name);
+    n->index = (int)p->order.n;
     lx_vec_push(&p->order, n);
   }
   return n;
@@ -245,7 +246,7 @@ static int class_globally_timed(const lx_program *p, const lx_fnode *fn, int cls
   return 0;
 }
 
-static int loop_contains(const lx_func *f, int outer, int inner)
+int lx_loop_contains(const lx_func *f, int outer, int inner)
 {
   for (int l = inner; l >= 0; l = f->loops.v[l].parent)
     if (l == outer)
@@ -262,7 +263,7 @@ int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_c
     if (seq < c->seq)
       return 1;
     int tl = fn->alias.timed_loop[cls];
-    if (tl >= 0 && loop_contains(fn->def, tl, c->loop))
+    if (tl >= 0 && lx_loop_contains(fn->def, tl, c->loop))
       return 1;
   }
   return class_globally_timed(p, fn, cls);
@@ -429,64 +430,6 @@ static void record_field_origins(lx_program *p, lx_fnode *fn)
   }
 }
 
-/* Thread entries and callbacks: which functions run once per event. */
-static void mark_entries(lx_program *p)
-{
-  for (size_t i = 0; i < p->order.n; i++) {
-    lx_fnode *fn = p->order.v[i];
-    if (!fn->def)
-      continue;
-    for (size_t j = 0; j < fn->def->calls.n; j++) {
-      const lx_call *c = &fn->def->calls.v[j];
-      int arg;
-      if (!lx_call_has(p, c, LX_ANN_SPAWNS, &arg) || arg > c->nargs)
-        continue;
-      const lx_path *a = &c->args[arg - 1];
-      lx_fnode *entry = a->kind == LX_PATH_FUNC ? lx_program_fn(p, a->key) : NULL;
-      if (!entry)
-        continue;
-      entry->thread_entry = 1;
-      if (c->loop >= 0)
-        entry->per_event = 1;
-    }
-    for (size_t j = 0; j < fn->def->assigns.n; j++) {
-      const lx_assign *a = &fn->def->assigns.v[j];
-      if (a->src.kind == LX_PATH_FUNC && (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL)) {
-        lx_fnode *cb = lx_program_fn(p, a->src.key);
-        if (cb)
-          cb->per_event = 1;
-      }
-    }
-  }
-  for (size_t t = 0; t < p->ntus; t++)
-    for (size_t j = 0; j < p->tus[t]->global_inits.n; j++) {
-      const lx_assign *a = &p->tus[t]->global_inits.v[j];
-      lx_fnode *cb = a->src.kind == LX_PATH_FUNC ? lx_program_fn(p, a->src.key) : NULL;
-      if (cb)
-        cb->per_event = 1;
-    }
-  /* request_path: everything a per-event entry reaches. */
-  LX_VEC(lx_fnode *) work = {0};
-  for (size_t i = 0; i < p->order.n; i++)
-    if (p->order.v[i]->per_event) {
-      p->order.v[i]->request_path = 1;
-      lx_vec_push(&work, p->order.v[i]);
-    }
-  while (work.n) {
-    lx_fnode *fn = work.v[--work.n];
-    if (!fn->def)
-      continue;
-    for (size_t j = 0; j < fn->def->calls.n; j++) {
-      lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
-      if (callee && !callee->request_path) {
-        callee->request_path = 1;
-        lx_vec_push(&work, callee);
-      }
-    }
-  }
-  lx_vec_free(&work);
-}
-
 lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
 {
   lx_program *p = lx_xcalloc(1, sizeof(*p));
@@ -539,7 +482,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       if (p->order.v[i]->def)
         changed |= blocks_pass(p, p->order.v[i]);
   }
-  mark_entries(p);
+  lx_context_compute(p);
   return p;
 }
 
@@ -551,6 +494,7 @@ void lx_program_free(lx_program *p)
     lx_fnode *fn = p->order.v[i];
     lx_vec_free(&fn->annots);
     lx_vec_free(&fn->callers);
+    free((void *)fn->why);
     if (fn->def) {
       lx_map_free(&fn->alias.key2class);
       free(fn->alias.timed_seq);

@@ -38,9 +38,19 @@ struct lx_fnode {
   const lx_call *blocks_origin[LX_MAX_PARAMS]; /* the blocking call behind each bit */
   const lx_fnode *blocks_origin_fn[LX_MAX_PARAMS];
   unsigned returns_timed : 1;
+  /* context (context.c) */
+  int index;                 /* position in lx_program.order, for per-rule arrays */
   unsigned thread_entry : 1; /* passed to a spawn */
-  unsigned per_event : 1;    /* spawned per event, or a registered callback */
-  unsigned request_path : 1; /* reachable from a per-event entry */
+  unsigned startup : 1;      /* main, an init/start/setup function, or only called from them */
+  unsigned waits_event : 1;  /* waits for external events (accept, recv, epoll_wait...) */
+  unsigned per_event : 1;    /* runs once per external event: see why */
+  unsigned request_path : 1; /* same as per_event: the severity of hazards here is error */
+  unsigned bounded_fn : 1;   /* annotated leash:bounded */
+  unsigned bounds : 1;       /* calls something that bounds concurrency (sem_wait...) */
+  uint64_t spawns_params;    /* bit i: starts a thread running the function in parameter i+1 */
+  const lx_call *spawn_origin[LX_MAX_PARAMS];
+  lx_loc why_loc;            /* per_event: the loop, caller or registration that makes it so */
+  const char *why;           /* ... in words: "called in the accept loop of serve()" */
 };
 
 typedef struct {
@@ -85,6 +95,32 @@ int lx_alias_param(const lx_fnode *fn, int cls);
 /* Whether a timeout reaches call c on class cls in fn: set before it in fn, set in the
  * same loop, or set program-wide on a field or global of the class. */
 int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c);
+
+/* ---- context (context.c) ---------------------------------------------------- */
+
+typedef enum {
+  LX_LOOP_FIXED = 0, /* a constant or configured bound, or start-up code */
+  LX_LOOP_INPUT,     /* bound by the size of its input (a parameter, a request field) */
+  LX_LOOP_EVENT,     /* runs once per external event: it accepts, receives, polls */
+} lx_loop_bound;
+
+/* Computes startup, waits_event, per_event and spawn summaries for every function. */
+void lx_context_compute(lx_program *p);
+/* How loop li of fn is bounded; *source gets the call that makes it an event loop. */
+lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source);
+/* The outermost loop around call c that is not fixed (event or input), or -1. */
+int lx_unbounded_loop(const lx_program *p, const lx_fnode *fn, const lx_call *c, lx_loop_bound *kind,
+                      const lx_call **source);
+/* Whether call c starts a thread or process; *entry_arg gets the 1-based argument that
+ * holds the function run (0 for fork-like calls). */
+int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg);
+/* Whether something bounds concurrency before call c in fn: a bounding call (sem_wait,
+ * leash:bounded) or a counter-vs-limit check that rejects, within scope loop (-1: the
+ * whole function). */
+int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c, int scope_loop);
+
+/* Whether loop inner is outer or nested in it (inner -1: never). */
+int lx_loop_contains(const lx_func *f, int outer, int inner);
 
 /* Where the value of class cls was created: the call that produced it, or NULL. */
 const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,

@@ -1,0 +1,404 @@
+/* context.c - where code runs: at start-up, once per external event, or unknown.
+ * Decides which loops are event loops (they accept, receive or poll), which are bound
+ * by the size of their input, which functions run per event (called in such a loop,
+ * registered as a handler, started per event), and what bounds a spawn. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "program.h"
+
+/* Calls that wait for the next external event: a loop around them runs per event. */
+static const char *const event_direct[] = {
+    "accept", "accept4", "recv", "recvfrom", "recvmsg", "read", "epoll_wait", "epoll_pwait",
+    "poll", "ppoll", "select", "pselect", "kevent", "mq_receive", "mq_timedreceive", "msgrcv",
+    "SSL_accept", "SSL_read", "fgets", "getline", "getdelim", "recvmmsg", NULL};
+/* The subset that also makes a function that calls it an event waiter, transitively
+ * (read and fgets are too common in helpers to count through a call). */
+static const char *const event_transitive[] = {
+    "accept", "accept4", "recv", "recvfrom", "recvmsg", "recvmmsg", "epoll_wait", "epoll_pwait",
+    "mq_receive", "msgrcv", "SSL_accept", NULL};
+/* Functions that take a callback but call it a bounded number of times. */
+static const char *const one_shot[] = {
+    "qsort", "qsort_r", "bsearch", "lfind", "lsearch", "tsearch", "tfind", "tdelete", "twalk",
+    "pthread_once", "call_once", "atexit", "at_quick_exit", "on_exit", "pthread_atfork",
+    "pthread_key_create", "signal", "sigaction", "g_once_init_enter", "dl_iterate_phdr",
+    "pthread_cleanup_push", NULL};
+static const char *const process_spawns[] = {"fork", "vfork", "posix_spawn", "posix_spawnp", NULL};
+
+static int in_list(const char *name, const char *const *list)
+{
+  if (!name)
+    return 0;
+  for (int i = 0; list[i]; i++)
+    if (!strcmp(name, list[i]))
+      return 1;
+  return 0;
+}
+
+static int ci_contains(const char *hay, const char *needle)
+{
+  size_t n = strlen(needle);
+  for (; *hay; hay++) {
+    size_t i = 0;
+    while (i < n && hay[i] && tolower((unsigned char)hay[i]) == needle[i])
+      i++;
+    if (i == n)
+      return 1;
+  }
+  return 0;
+}
+
+static int startup_name(const char *name)
+{
+  return !strcmp(name, "main") || ci_contains(name, "init") || ci_contains(name, "start") ||
+         ci_contains(name, "setup") || ci_contains(name, "boot");
+}
+
+int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
+{
+  int arg = 0;
+  const lx_fnode *callee = lx_program_callee(p, c);
+  if (callee && callee->bounded_fn)
+    return 0; /* a bounded pool's submit is the fix, not a spawn */
+  if (lx_call_has(p, c, LX_ANN_BOUNDED, NULL))
+    return 0;
+  if (lx_call_has(p, c, LX_ANN_SPAWNS, &arg)) {
+    *entry_arg = arg;
+    return 1;
+  }
+  if (c->callee && in_list(c->callee_name, process_spawns)) {
+    *entry_arg = 0;
+    return 1;
+  }
+  if (callee && callee->spawns_params) {
+    for (int i = 0; i < LX_MAX_PARAMS && i < c->nargs; i++)
+      if (callee->spawns_params & (1ULL << i)) {
+        *entry_arg = i + 1;
+        return 1;
+      }
+  }
+  return 0;
+}
+
+static int is_event_call(const lx_program *p, const lx_call *c)
+{
+  if (c->callee && in_list(c->callee_name, event_direct))
+    return 1;
+  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL))
+    return 1;
+  const lx_fnode *callee = lx_program_callee(p, c);
+  return callee && callee->waits_event;
+}
+
+static int is_poll(const lx_call *c)
+{
+  static const char *const polls[] = {"poll", "ppoll", "select", "pselect", "epoll_wait", "epoll_pwait",
+                                      "kevent", NULL};
+  return in_list(c->callee_name, polls);
+}
+
+/* A value read by a loop condition: does it come from the input? */
+static int input_sized(const lx_fnode *fn, const lx_path *v, int depth)
+{
+  switch (v->kind) {
+  case LX_PATH_PARAM:
+  case LX_PATH_CALL:
+    return 1;
+  case LX_PATH_FIELD:
+    if (!v->base)
+      return 1;
+    if (v->base->kind == LX_PATH_GLOBAL)
+      return 0; /* settings.num_threads: configuration */
+    return depth < 4 ? input_sized(fn, v->base, depth + 1) || v->base->kind == LX_PATH_LOCAL : 1;
+  case LX_PATH_LOCAL: {
+    if (depth >= 4)
+      return 0;
+    const lx_func *f = fn->def;
+    for (size_t i = 0; i < f->assigns.n; i++) {
+      const lx_assign *a = &f->assigns.v[i];
+      if (a->dst.kind == LX_PATH_LOCAL && !a->dst.deref && a->dst.key && v->key &&
+          !strcmp(a->dst.key, v->key) && input_sized(fn, &a->src, depth + 1))
+        return 1;
+    }
+    return 0;
+  }
+  default:
+    return 0;
+  }
+}
+
+lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
+{
+  const lx_func *f = fn->def;
+  const lx_call *best = NULL;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    if (c->loop < 0 || !lx_loop_contains(f, li, c->loop) || !is_event_call(p, c))
+      continue;
+    /* Name the call that brings the event, not the poll that waits for it. */
+    if (!best || (is_poll(best) && !is_poll(c)))
+      best = c;
+  }
+  if (best) {
+    if (source)
+      *source = best;
+    return LX_LOOP_EVENT;
+  }
+  if (fn->startup && !fn->per_event)
+    return LX_LOOP_FIXED;
+  const lx_loop *l = &f->loops.v[li];
+  for (int i = 0; i < l->nreads; i++)
+    if (input_sized(fn, &l->cond_reads[i], 0))
+      return LX_LOOP_INPUT;
+  return LX_LOOP_FIXED;
+}
+
+int lx_unbounded_loop(const lx_program *p, const lx_fnode *fn, const lx_call *c, lx_loop_bound *kind,
+                      const lx_call **source)
+{
+  int found = -1;
+  for (int l = c->loop; l >= 0; l = fn->def->loops.v[l].parent) {
+    const lx_call *src = NULL;
+    lx_loop_bound b = lx_loop_bound_of(p, fn, l, &src);
+    /* An event loop wins over an input loop around it; the innermost event loop is
+     * the one that runs per event. */
+    if (b == LX_LOOP_EVENT) {
+      *kind = b;
+      *source = src;
+      return l;
+    }
+    if (b == LX_LOOP_INPUT && found < 0) {
+      found = l;
+      *kind = b;
+      *source = NULL;
+    }
+  }
+  return found;
+}
+
+/* A comparison against a limit on shared state: `active >= MAX`, `n < cfg->max`. */
+static int counter_path(const lx_path *p)
+{
+  return p->kind == LX_PATH_GLOBAL || p->kind == LX_PATH_FIELD ||
+         (p->kind == LX_PATH_CALL); /* atomic_load(&active) */
+}
+
+static int limit_check(const lx_cond *c)
+{
+  if (c->op < LX_CMP_LT || c->op > LX_CMP_GE)
+    return 0;
+  const lx_path *a = &c->lhs, *b = &c->rhs;
+  int a_limit = !(b->kind == LX_PATH_CONST && b->value <= 0) && b->kind != LX_PATH_UNKNOWN;
+  int b_limit = !(a->kind == LX_PATH_CONST && a->value <= 0) && a->kind != LX_PATH_UNKNOWN;
+  return (counter_path(a) && a_limit) || (counter_path(b) && b_limit);
+}
+
+int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c, int scope_loop)
+{
+  const lx_func *f = fn->def;
+  int from = scope_loop >= 0 ? f->loops.v[scope_loop].body_begin : -1;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *b = &f->calls.v[i];
+    if (b->seq >= c->seq || b->seq < from)
+      continue;
+    const lx_fnode *callee = lx_program_callee(p, b);
+    if (lx_call_has(p, b, LX_ANN_BOUNDED, NULL) || (callee && (callee->bounds || callee->bounded_fn)))
+      return 1;
+  }
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *br = &f->branches.v[i];
+    if (!limit_check(&br->cond))
+      continue;
+    /* if (n < MAX) spawn(); */
+    if (c->seq >= br->then_begin && c->seq < br->then_end)
+      return 1;
+    /* if (n >= MAX) { reject; continue; } ... spawn(); */
+    if (br->then_leaves && br->then_end <= c->seq && br->then_begin >= from)
+      return 1;
+  }
+  for (size_t i = 0; i < f->loops.n; i++) {
+    const lx_loop *w = &f->loops.v[i];
+    /* while (active >= MAX) pthread_cond_wait(...); spawn(); */
+    if (limit_check(&w->cond) && w->body_end <= c->seq && w->body_begin >= from)
+      return 1;
+  }
+  return 0;
+}
+
+/* ---- summaries to a fixed point ---------------------------------------------------- */
+
+static void set_why(lx_fnode *fn, lx_loc loc, const char *fmt, const char *a, const char *b)
+{
+  char buf[256];
+  snprintf(buf, sizeof(buf), fmt, a, b);
+  free((void *)fn->why);
+  fn->why = lx_xstrdup(buf);
+  fn->why_loc = loc;
+}
+
+static void spawn_summaries(lx_program *p)
+{
+  for (int round = 0, changed = 1; changed && round < 20; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def || fn->bounded_fn)
+        continue;
+      for (size_t j = 0; j < fn->def->calls.n; j++) {
+        const lx_call *c = &fn->def->calls.v[j];
+        const lx_fnode *callee = lx_program_callee(p, c);
+        int arg;
+        if (!fn->bounds && (lx_call_has(p, c, LX_ANN_BOUNDED, NULL) || (callee && callee != fn && callee->bounds))) {
+          fn->bounds = 1;
+          changed = 1;
+        }
+        if (!lx_is_spawn(p, c, &arg) || arg < 1 || arg > c->nargs)
+          continue;
+        const lx_path *e = &c->args[arg - 1];
+        if (e->kind == LX_PATH_PARAM && e->index <= LX_MAX_PARAMS && !(fn->spawns_params & (1ULL << (e->index - 1)))) {
+          fn->spawns_params |= 1ULL << (e->index - 1);
+          fn->spawn_origin[e->index - 1] = callee && callee->spawns_params ? callee->spawn_origin[arg - 1] : c;
+          changed = 1;
+        }
+      }
+    }
+  }
+}
+
+static void waits_summaries(lx_program *p)
+{
+  for (int round = 0, changed = 1; changed && round < 20; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def || fn->waits_event)
+        continue;
+      for (size_t j = 0; j < fn->def->calls.n && !fn->waits_event; j++) {
+        const lx_call *c = &fn->def->calls.v[j];
+        const lx_fnode *callee = lx_program_callee(p, c);
+        if ((c->callee && in_list(c->callee_name, event_transitive)) || (callee && callee != fn && callee->waits_event)) {
+          fn->waits_event = 1;
+          changed = 1;
+        }
+      }
+    }
+  }
+}
+
+static void startup_summaries(lx_program *p)
+{
+  for (size_t i = 0; i < p->order.n; i++)
+    p->order.v[i]->startup = startup_name(p->order.v[i]->name);
+  for (int round = 0, changed = 1; changed && round < 20; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (fn->startup || !fn->callers.n || fn->thread_entry)
+        continue;
+      int all = 1;
+      for (size_t k = 0; k < fn->callers.n && all; k++)
+        all = fn->callers.v[k].fn->startup;
+      if (all) {
+        fn->startup = 1;
+        changed = 1;
+      }
+    }
+  }
+}
+
+static void mark_callback(lx_program *p, const lx_path *src, lx_loc loc, const char *where)
+{
+  lx_fnode *cb = src->kind == LX_PATH_FUNC ? lx_program_fn(p, src->key) : NULL;
+  if (!cb || cb->per_event)
+    return;
+  cb->per_event = 1;
+  set_why(cb, loc, "registered as a handler %s%s", where, "");
+}
+
+static void per_event_summaries(lx_program *p)
+{
+  /* Seeds: callbacks stored in tables and fields or handed to registration calls. */
+  for (size_t t = 0; t < p->ntus; t++)
+    for (size_t j = 0; j < p->tus[t]->global_inits.n; j++) {
+      const lx_assign *a = &p->tus[t]->global_inits.v[j];
+      mark_callback(p, &a->src, a->loc, "in a function table");
+    }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    for (size_t j = 0; j < fn->def->assigns.n; j++) {
+      const lx_assign *a = &fn->def->assigns.v[j];
+      if (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL)
+        mark_callback(p, &a->src, a->loc, "(stored in a function pointer)");
+    }
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      int entry = 0;
+      int spawn = lx_is_spawn(p, c, &entry);
+      if (spawn && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC) {
+        lx_fnode *e = lx_program_fn(p, c->args[entry - 1].key);
+        if (e)
+          e->thread_entry = 1;
+      }
+      if (!c->callee || in_list(c->callee_name, one_shot))
+        continue;
+      for (int a = 0; a < c->nargs; a++) {
+        if (c->args[a].kind != LX_PATH_FUNC || (spawn && a + 1 == entry))
+          continue;
+        char where[160];
+        snprintf(where, sizeof(where), "through %s()", c->callee_name);
+        mark_callback(p, &c->args[a], c->loc, where);
+      }
+    }
+  }
+  /* Propagation: called per event, started per event, called by per-event code. */
+  for (int round = 0, changed = 1; changed && round < 30; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def)
+        continue;
+      for (size_t j = 0; j < fn->def->calls.n; j++) {
+        const lx_call *c = &fn->def->calls.v[j];
+        lx_fnode *target = lx_program_callee(p, c);
+        int entry = 0;
+        if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
+          target = lx_program_fn(p, c->args[entry - 1].key);
+        if (!target || !target->def || target->per_event || target == fn)
+          continue;
+        lx_loop_bound kind;
+        const lx_call *src = NULL;
+        int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
+        if (loop >= 0 && kind == LX_LOOP_EVENT && !lx_bounded_before(p, fn, c, loop)) {
+          target->per_event = 1;
+          set_why(target, fn->def->loops.v[loop].loc, "run once per event of the %s() loop in %s()",
+                  src ? src->callee_name : "event", fn->name);
+          changed = 1;
+        } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1)) {
+          target->per_event = 1;
+          set_why(target, c->loc, "called from %s(), which runs per event%s", fn->name, "");
+          changed = 1;
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < p->order.n; i++)
+    p->order.v[i]->request_path = p->order.v[i]->per_event;
+}
+
+void lx_context_compute(lx_program *p)
+{
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t k = 0; k < fn->annots.n; k++)
+      if (fn->annots.v[k].kind == LX_ANN_BOUNDED)
+        fn->bounded_fn = 1;
+  }
+  spawn_summaries(p);
+  waits_summaries(p);
+  startup_summaries(p);
+  per_event_summaries(p);
+}

@@ -1,0 +1,88 @@
+/* unbounded-spawn.c - a thread or process started once per external event (in an
+ * accept/receive loop, a loop over input-sized data, a function such a loop calls, or
+ * a registered handler) with nothing that bounds how many run at once. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define RULE "unbounded-spawn"
+
+static const char *what_starts(const lx_call *origin)
+{
+  const char *n = origin->callee_name ? origin->callee_name : "";
+  return !strcmp(n, "fork") || !strcmp(n, "vfork") || !strncmp(n, "posix_spawn", 11) ? "process" : "thread";
+}
+
+static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const lx_call *origin, int loop,
+                   lx_loop_bound kind, const lx_call *source)
+{
+  const lx_func *f = fn->def;
+  const char *thing = what_starts(origin);
+  char why[512];
+  lx_severity sev = LX_SEV_ERROR;
+  const char *src = source ? source->callee_name : "?";
+  if (loop >= 0 && kind == LX_LOOP_EVENT && (!strcmp(src, "accept") || !strcmp(src, "accept4") ||
+                                             !strcmp(src, "SSL_accept"))) {
+    snprintf(why, sizeof(why), "for every connection the loop at line %u accepts", f->loops.v[loop].loc.line);
+  } else if (loop >= 0 && kind == LX_LOOP_EVENT) {
+    snprintf(why, sizeof(why), "for every pass of the loop at line %u, which waits for the next event in "
+             "%s()", f->loops.v[loop].loc.line, src);
+  } else if (loop >= 0) {
+    snprintf(why, sizeof(why), "for every item of the loop at line %u, whose bound comes from the input",
+             f->loops.v[loop].loc.line);
+    if (!fn->per_event)
+      sev = LX_SEV_WARNING;
+  } else {
+    snprintf(why, sizeof(why), "each time %s() runs, and it %s", fn->name, fn->why ? fn->why : "runs per event");
+  }
+  char via[256] = "";
+  if (origin != c)
+    snprintf(via, sizeof(via), " (through %s(), which calls %s())", c->callee_name, origin->callee_name);
+  lx_finding *fd = lx_findings_add(
+      ctx->out, RULE, sev, c->loc, fn->name, c->callee_name,
+      "%s()%s starts a %s %s; nothing bounds how many run at once, so a burst of load starts a burst "
+      "of %ss; hand the work to a fixed pool (leash_pool_submit) or take a slot first "
+      "(leash_sem_acquire, or sem_wait) and give it back when the %s ends",
+      c->callee_name, via, thing, why, thing, thing);
+  if (loop >= 0)
+    lx_finding_relate(ctx->out, fd, f->loops.v[loop].loc, kind == LX_LOOP_EVENT ?
+                      "this loop runs once per event" : "this loop runs once per input item");
+  else if (fn->why)
+    lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fn->why);
+  if (origin != c)
+    lx_finding_relate(ctx->out, fd, origin->loc, "the %s is started here, in %s()", thing, c->callee_name);
+}
+
+void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
+{
+  const lx_program *p = ctx->prog;
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (!fn->def || fn->bounded_fn)
+      continue;
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      int entry = 0;
+      if (!lx_is_spawn(p, c, &entry))
+        continue;
+      /* A wrapper that spawns the function it is given: its callers are the spawn sites. */
+      if (entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_PARAM && fn->callers.n)
+        continue;
+      const lx_fnode *callee = lx_program_callee(p, c);
+      const lx_call *origin = c;
+      if (callee && callee->spawns_params && entry >= 1 && entry <= LX_MAX_PARAMS &&
+          callee->spawn_origin[entry - 1])
+        origin = callee->spawn_origin[entry - 1];
+      lx_loop_bound kind = LX_LOOP_FIXED;
+      const lx_call *source = NULL;
+      int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &source) : -1;
+      if (loop >= 0) {
+        if (!lx_bounded_before(p, fn, c, loop))
+          report(ctx, fn, c, origin, loop, kind, source);
+      } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1)) {
+        report(ctx, fn, c, origin, -1, kind, NULL);
+      }
+    }
+  }
+}
