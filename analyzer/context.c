@@ -185,7 +185,7 @@ static int counter_path(const lx_path *p)
          (p->kind == LX_PATH_CALL); /* atomic_load(&active) */
 }
 
-static int limit_check(const lx_cond *c)
+static int limit_atom(const lx_atom *c)
 {
   if (c->op < LX_CMP_LT || c->op > LX_CMP_GE)
     return 0;
@@ -193,6 +193,15 @@ static int limit_check(const lx_cond *c)
   int a_limit = !(b->kind == LX_PATH_CONST && b->value <= 0) && b->kind != LX_PATH_UNKNOWN;
   int b_limit = !(a->kind == LX_PATH_CONST && a->value <= 0) && a->kind != LX_PATH_UNKNOWN;
   return (counter_path(a) && a_limit) || (counter_path(b) && b_limit);
+}
+
+/* Any part of the condition compares shared state with a limit. */
+static int limit_check(const lx_cond *c)
+{
+  for (int i = 0; i < c->n; i++)
+    if (limit_atom(&c->a[i]))
+      return 1;
+  return 0;
 }
 
 int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c, int scope_loop)

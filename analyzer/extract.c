@@ -446,10 +446,19 @@ static lx_cmp_op negate(lx_cmp_op op)
   }
 }
 
+static void negate_cond(lx_cond *c)
+{
+  for (int i = 0; i < c->n; i++)
+    c->a[i].op = negate(c->a[i].op);
+  if (c->n > 1)
+    c->disj = !c->disj; /* De Morgan */
+}
+
 /* Evaluates condition c like expr() and describes its shape in *out. */
 static lx_path cond_expr(ex_ctx *x, CXCursor c, lx_cond *out)
 {
   lx_path none = {0};
+  memset(out, 0, sizeof(*out));
   enum CXCursorKind k = clang_getCursorKind(c);
   if (k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr) {
     kids ks = children(c);
@@ -460,31 +469,48 @@ static lx_path cond_expr(ex_ctx *x, CXCursor c, lx_cond *out)
     kids ks = children(c);
     if (ks.n == 1) {
       cond_expr(x, ks.v[0], out);
-      out->op = negate(out->op);
+      negate_cond(out);
       return none;
     }
   }
   if (k == CXCursor_BinaryOperator) {
     enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    kids ks = children(c);
+    if ((op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) && ks.n == 2) {
+      lx_cond l, r;
+      cond_expr(x, ks.v[0], &l);
+      cond_expr(x, ks.v[1], &r);
+      int disj = op == CXBinaryOperator_LOr;
+      /* Flatten a && (b && c); a mixed chain keeps the atoms of its own operator. */
+      if (l.n && (l.n == 1 || l.disj == disj) && r.n && (r.n == 1 || r.disj == disj) &&
+          l.n + r.n <= LX_COND_MAX) {
+        *out = l;
+        out->disj = (unsigned)disj;
+        for (int i = 0; i < r.n; i++)
+          out->a[out->n++] = r.a[i];
+      }
+      return none;
+    }
     lx_cmp_op cmp = op == CXBinaryOperator_LT ? LX_CMP_LT : op == CXBinaryOperator_LE ? LX_CMP_LE
                   : op == CXBinaryOperator_GT ? LX_CMP_GT : op == CXBinaryOperator_GE ? LX_CMP_GE
                   : op == CXBinaryOperator_EQ ? LX_CMP_EQ : op == CXBinaryOperator_NE ? LX_CMP_NE
                   : LX_CMP_NONE;
-    kids ks = children(c);
     if (cmp != LX_CMP_NONE && ks.n == 2) {
-      out->lhs = expr(x, ks.v[0]);
-      out->rhs = expr(x, ks.v[1]);
-      out->op = cmp;
-      if (out->rhs.kind == LX_PATH_CONST && out->rhs.value == 0 && (cmp == LX_CMP_EQ || cmp == LX_CMP_NE))
-        out->op = cmp == LX_CMP_EQ ? LX_CMP_FALSY : LX_CMP_TRUTHY;
+      lx_atom *a = &out->a[0];
+      a->lhs = expr(x, ks.v[0]);
+      a->rhs = expr(x, ks.v[1]);
+      a->op = cmp;
+      if (a->rhs.kind == LX_PATH_CONST && a->rhs.value == 0 && (cmp == LX_CMP_EQ || cmp == LX_CMP_NE))
+        a->op = cmp == LX_CMP_EQ ? LX_CMP_FALSY : LX_CMP_TRUTHY;
+      out->n = 1;
       return none;
     }
   }
   lx_path p = expr(x, c);
-  out->op = LX_CMP_NONE;
   if (p.kind != LX_PATH_UNKNOWN && p.kind != LX_PATH_CONST && p.kind != LX_PATH_STRING) {
-    out->op = LX_CMP_TRUTHY;
-    out->lhs = p;
+    out->n = 1;
+    out->a[0].op = LX_CMP_TRUTHY;
+    out->a[0].lhs = p;
   }
   return p;
 }

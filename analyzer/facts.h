@@ -80,6 +80,16 @@ typedef enum {
 typedef struct {
   lx_cmp_op op;
   lx_path lhs, rhs; /* rhs unused for TRUTHY/FALSY */
+} lx_atom;
+
+#define LX_COND_MAX 4
+
+/* A condition as the && (or, with disj, the ||) of up to LX_COND_MAX simple atoms;
+ * n == 0 when it has no such shape. */
+typedef struct {
+  int n;
+  unsigned disj : 1;
+  lx_atom a[LX_COND_MAX];
 } lx_cond;
 
 typedef enum { LX_LOOP_FOR, LX_LOOP_WHILE, LX_LOOP_DO } lx_loop_kind;

@@ -39,12 +39,17 @@ static json_t *path_json(const lx_path *p)
 
 static json_t *cond_json(const lx_cond *c)
 {
-  json_t *j = json_pack("{s:s}", "op", cmp_ops[c->op]);
-  if (c->op != LX_CMP_NONE)
-    json_object_set_new(j, "lhs", path_json(&c->lhs));
-  if (c->op >= LX_CMP_LT)
-    json_object_set_new(j, "rhs", path_json(&c->rhs));
-  return j;
+  json_t *atoms = json_array();
+  for (int i = 0; i < c->n; i++) {
+    const lx_atom *a = &c->a[i];
+    json_t *j = json_pack("{s:s}", "op", cmp_ops[a->op]);
+    if (a->op != LX_CMP_NONE)
+      json_object_set_new(j, "lhs", path_json(&a->lhs));
+    if (a->op >= LX_CMP_LT)
+      json_object_set_new(j, "rhs", path_json(&a->rhs));
+    json_array_append_new(atoms, j);
+  }
+  return json_pack("{s:s, s:o}", "join", c->disj ? "||" : "&&", "atoms", atoms);
 }
 
 static json_t *paths_json(const lx_path *p, int n)
@@ -272,13 +277,24 @@ static void cond_of(reader *rd, const json_t *j, lx_cond *c)
   memset(c, 0, sizeof(*c));
   if (!j)
     return;
-  c->op = (lx_cmp_op)enum_of(rd, json_object_get(j, "op"), cmp_ops,
-                             (int)(sizeof(cmp_ops) / sizeof(cmp_ops[0])));
-  const json_t *lhs = json_object_get(j, "lhs"), *rhs = json_object_get(j, "rhs");
-  if (lhs)
-    path_of(rd, lhs, &c->lhs, 0);
-  if (rhs)
-    path_of(rd, rhs, &c->rhs, 0);
+  const json_t *join = json_object_get(j, "join");
+  c->disj = json_is_string(join) && !strcmp(json_string_value(join), "||");
+  const json_t *atoms = json_object_get(j, "atoms");
+  size_t i;
+  const json_t *aj;
+  json_array_foreach(atoms, i, aj)
+  {
+    if (c->n == LX_COND_MAX)
+      break;
+    lx_atom *a = &c->a[c->n++];
+    a->op = (lx_cmp_op)enum_of(rd, json_object_get(aj, "op"), cmp_ops,
+                               (int)(sizeof(cmp_ops) / sizeof(cmp_ops[0])));
+    const json_t *lhs = json_object_get(aj, "lhs"), *rhs = json_object_get(aj, "rhs");
+    if (lhs)
+      path_of(rd, lhs, &a->lhs, 0);
+    if (rhs)
+      path_of(rd, rhs, &a->rhs, 0);
+  }
 }
 
 /* A [begin, end) pair. */
