@@ -317,22 +317,73 @@ static void startup_summaries(lx_program *p)
   }
 }
 
-static void mark_callback(lx_program *p, const lx_path *src, lx_loc loc, const char *where)
+/* ---- handlers: registered callbacks and where they are dispatched ------------------ */
+
+typedef struct {
+  lx_fnode *cb;
+  char key[256];      /* "F:struct route.handler", "G:usr": where the pointer is kept */
+  char rectype[128];  /* tables: the element's record type ("struct route"), or "" */
+  lx_loc loc;
+  const char *via;    /* registration function for external registrations, else NULL */
+} reg;
+
+typedef struct {
+  lx_fnode *fn;
+  const lx_call *call;
+  char key[256];
+} dispatch;
+
+typedef LX_VEC(reg) regs;
+typedef LX_VEC(dispatch) dispatches;
+
+static void add_reg(regs *r, lx_program *p, const lx_path *src, const char *key, const char *rectype,
+                    lx_loc loc, const char *via)
 {
   lx_fnode *cb = src->kind == LX_PATH_FUNC ? lx_program_fn(p, src->key) : NULL;
-  if (!cb || cb->per_event)
+  if (!cb || !cb->def)
     return;
-  cb->per_event = 1;
-  set_why(cb, loc, "registered as a handler %s%s", where, "");
+  reg g;
+  memset(&g, 0, sizeof(g));
+  g.cb = cb;
+  snprintf(g.key, sizeof(g.key), "%s", key ? key : "");
+  snprintf(g.rectype, sizeof(g.rectype), "%s", rectype ? rectype : "");
+  g.loc = loc;
+  g.via = via;
+  lx_vec_push(r, g);
 }
 
-static void per_event_summaries(lx_program *p)
+/* "struct route [4]" -> "struct route"; "handler_fn *" and scalars -> "". */
+static void element_record(const char *type, char *out, size_t n)
 {
-  /* Seeds: callbacks stored in tables and fields or handed to registration calls. */
+  out[0] = '\0';
+  if (!type || (strncmp(type, "struct ", 7) && strncmp(type, "union ", 6) && strncmp(type, "const struct ", 13)))
+    return;
+  if (!strncmp(type, "const ", 6))
+    type += 6;
+  size_t len = strcspn(type, "[*");
+  while (len && type[len - 1] == ' ')
+    len--;
+  snprintf(out, n, "%.*s", (int)len, type);
+}
+
+static void strip_star(char *k)
+{
+  size_t n = strlen(k);
+  if (n && k[n - 1] == '*')
+    k[n - 1] = '\0';
+}
+
+static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
+{
+  char key[256], rec[128];
   for (size_t t = 0; t < p->ntus; t++)
     for (size_t j = 0; j < p->tus[t]->global_inits.n; j++) {
       const lx_assign *a = &p->tus[t]->global_inits.v[j];
-      mark_callback(p, &a->src, a->loc, "in a function table");
+      if (!lx_path_key(&a->dst, key, sizeof(key)))
+        continue;
+      strip_star(key);
+      element_record(a->dst.type, rec, sizeof(rec));
+      add_reg(rs, p, &a->src, key, rec, a->loc, NULL);
     }
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
@@ -340,32 +391,156 @@ static void per_event_summaries(lx_program *p)
       continue;
     for (size_t j = 0; j < fn->def->assigns.n; j++) {
       const lx_assign *a = &fn->def->assigns.v[j];
-      if (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL)
-        mark_callback(p, &a->src, a->loc, "(stored in a function pointer)");
+      if ((a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL) && lx_path_key(&a->dst, key, sizeof(key))) {
+        strip_star(key);
+        add_reg(rs, p, &a->src, key, NULL, a->loc, NULL);
+      }
     }
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
+      if (!c->callee) {
+        /* An indirect call: a dispatch through whatever its pointer's class holds. */
+        int cls = lx_alias_class(fn, &c->fnptr);
+        size_t it = 0;
+        const char *k;
+        while (cls >= 0 && (k = lx_alias_next_key(fn, cls, &it))) {
+          if (k[0] != 'F' && k[0] != 'G' && k[0] != 'P')
+            continue;
+          dispatch d = {fn, c, ""};
+          snprintf(d.key, sizeof(d.key), "%s", k);
+          strip_star(d.key);
+          lx_vec_push(ds, d);
+        }
+        continue;
+      }
+      if (in_list(c->callee_name, one_shot))
+        continue;
       int entry = 0;
       int spawn = lx_is_spawn(p, c, &entry);
-      if (spawn && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC) {
+      const lx_fnode *callee = lx_program_callee(p, c);
+      for (int a = 0; a < c->nargs; a++) {
+        if (c->args[a].kind != LX_PATH_FUNC || (spawn && a + 1 == entry))
+          continue;
+        if (!callee || !callee->def) {
+          add_reg(rs, p, &c->args[a], NULL, NULL, c->loc, c->callee_name);
+          continue;
+        }
+        /* A registration function of the program: where does it keep parameter a+1? */
+        snprintf(key, sizeof(key), "P:%d", a + 1);
+        lx_path pp = {0};
+        pp.kind = LX_PATH_PARAM;
+        pp.index = a + 1;
+        int cls = lx_alias_class(callee, &pp);
+        size_t it = 0;
+        const char *k;
+        while (cls >= 0 && (k = lx_alias_next_key(callee, cls, &it)))
+          if (k[0] == 'F' || k[0] == 'G') {
+            char kk[256];
+            snprintf(kk, sizeof(kk), "%s", k);
+            strip_star(kk);
+            add_reg(rs, p, &c->args[a], kk, NULL, c->loc, NULL);
+          }
+        /* ... or calls it right there: a dispatch keyed by the callee's parameter. */
+        char pk[300];
+        snprintf(pk, sizeof(pk), "P:%s:%d", callee->usr, a + 1);
+        add_reg(rs, p, &c->args[a], pk, NULL, c->loc, NULL);
+      }
+    }
+  }
+  /* Parameter dispatches get the function's identity, to match "P:usr:i" registrations. */
+  for (size_t i = 0; i < ds->n; i++)
+    if (ds->v[i].key[0] == 'P') {
+      char tmp[256];
+      snprintf(tmp, sizeof(tmp), "P:%s:%s", ds->v[i].fn->usr, ds->v[i].key + 2);
+      snprintf(ds->v[i].key, sizeof(ds->v[i].key), "%s", tmp);
+    }
+}
+
+static int reg_matches(const reg *g, const dispatch *d)
+{
+  if (g->key[0] && !strcmp(g->key, d->key))
+    return 1;
+  if (g->rectype[0] && d->key[0] == 'F') {
+    size_t n = strlen(g->rectype);
+    return !strncmp(d->key + 2, g->rectype, n) && d->key[2 + n] == '.';
+  }
+  return 0;
+}
+
+/* Whether a dispatch runs per event: in an event loop, or in per-event code. */
+static int dispatch_per_event(const lx_program *p, const dispatch *d, int *loop)
+{
+  lx_loop_bound kind;
+  const lx_call *src;
+  *loop = d->call->loop >= 0 ? lx_unbounded_loop(p, d->fn, d->call, &kind, &src) : -1;
+  if (*loop >= 0 && kind == LX_LOOP_EVENT && !lx_bounded_before(p, d->fn, d->call, *loop))
+    return 1;
+  *loop = -1;
+  return d->fn->per_event;
+}
+
+static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds)
+{
+  int changed = 0;
+  for (size_t i = 0; i < rs->n; i++) {
+    const reg *g = &rs->v[i];
+    if (g->cb->per_event)
+      continue;
+    if (g->via) {
+      g->cb->per_event = 1;
+      set_why(g->cb, g->loc, "is registered as a handler through %s()%s", g->via, "");
+      changed = 1;
+      continue;
+    }
+    int seen = 0;
+    for (size_t j = 0; j < ds->n; j++) {
+      int loop;
+      if (!reg_matches(g, &ds->v[j]))
+        continue;
+      seen = 1;
+      if (!dispatch_per_event(p, &ds->v[j], &loop))
+        continue;
+      g->cb->per_event = 1;
+      if (loop >= 0)
+        set_why(g->cb, ds->v[j].fn->def->loops.v[loop].loc, "is dispatched once per event from the loop in %s()",
+                ds->v[j].fn->name, "");
+      else
+        set_why(g->cb, ds->v[j].call->loc, "is dispatched from %s(), which runs per event", ds->v[j].fn->name, "");
+      changed = 1;
+      break;
+    }
+    /* Kept for code the program does not contain (a library's event loop): assume it
+     * calls the handler per event.  Kept for code we see: its dispatch decides. */
+    if (!seen && !g->cb->per_event && (g->key[0] == 'F' || g->key[0] == 'G')) {
+      g->cb->per_event = 1;
+      set_why(g->cb, g->loc, "is registered as a handler that code outside the program calls%s%s", "", "");
+      changed = 1;
+    }
+  }
+  return changed;
+}
+
+static void per_event_summaries(lx_program *p)
+{
+  regs rs = {0};
+  dispatches ds = {0};
+  collect_handlers(p, &rs, &ds);
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      int entry = 0;
+      if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC) {
         lx_fnode *e = lx_program_fn(p, c->args[entry - 1].key);
         if (e)
           e->thread_entry = 1;
       }
-      if (!c->callee || in_list(c->callee_name, one_shot))
-        continue;
-      for (int a = 0; a < c->nargs; a++) {
-        if (c->args[a].kind != LX_PATH_FUNC || (spawn && a + 1 == entry))
-          continue;
-        char where[160];
-        snprintf(where, sizeof(where), "through %s()", c->callee_name);
-        mark_callback(p, &c->args[a], c->loc, where);
-      }
     }
   }
-  /* Propagation: called per event, started per event, called by per-event code. */
+  /* Propagation: handlers dispatched per event, called per event, started per event,
+   * called by per-event code. */
   for (int round = 0, changed = 1; changed && round < 30; round++) {
-    changed = 0;
+    changed = handlers_pass(p, &rs, &ds);
     for (size_t i = 0; i < p->order.n; i++) {
       lx_fnode *fn = p->order.v[i];
       if (!fn->def)
@@ -383,12 +558,12 @@ static void per_event_summaries(lx_program *p)
         int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
         if (loop >= 0 && kind == LX_LOOP_EVENT && !lx_bounded_before(p, fn, c, loop)) {
           target->per_event = 1;
-          set_why(target, fn->def->loops.v[loop].loc, "run once per event of the %s() loop in %s()",
+          set_why(target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
                   src ? src->callee_name : "event", fn->name);
           changed = 1;
         } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1)) {
           target->per_event = 1;
-          set_why(target, c->loc, "called from %s(), which runs per event%s", fn->name, "");
+          set_why(target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
           changed = 1;
         }
       }
@@ -396,6 +571,8 @@ static void per_event_summaries(lx_program *p)
   }
   for (size_t i = 0; i < p->order.n; i++)
     p->order.v[i]->request_path = p->order.v[i]->per_event;
+  lx_vec_free(&rs);
+  lx_vec_free(&ds);
 }
 
 void lx_context_compute(lx_program *p)

@@ -535,9 +535,12 @@ static void loop_cond(ex_ctx *x, int li, CXCursor cond)
   void *saved = x->reads;
   x->reads = (void *)&reads;
   x->in_cond++;
+  int saved_loop = x->loop;
+  x->loop = li; /* the condition runs on every pass: its calls are in the loop */
   lx_cond shape;
   memset(&shape, 0, sizeof(shape));
   lx_path p = cond_expr(x, cond, &shape);
+  x->loop = saved_loop;
   x->in_cond--;
   x->reads = saved;
   lx_loop *l = &x->fn->loops.v[li];
@@ -684,6 +687,8 @@ static void var_decl(ex_ctx *x, CXCursor c)
   dst.kind = local ? LX_PATH_LOCAL : LX_PATH_GLOBAL;
   dst.key = intern_cx(x, clang_getCursorUSR(c));
   dst.name = intern_cx(x, clang_getCursorSpelling(c));
+  if (!local)
+    dst.type = type_of(x, c); /* tables: the element type tells which dispatch reads them */
   for (int i = 0; i < k.n && i < 8; i++) {
     enum CXCursorKind kk = clang_getCursorKind(k.v[i]);
     if (!clang_isExpression(kk))

@@ -10,6 +10,8 @@ static const lx_rule rules[] = {
     /* Reported by the driver while it applies suppressions. */
     {"suppression-without-reason", "leash:ignore comment without a reason", LX_SEV_WARNING,
      "maintainability", NULL},
+    {"thread-never-joined", "joinable thread whose handle is never joined or detached", LX_SEV_WARNING,
+     "concurrency,reliability,resource-leak", lx_rule_thread_never_joined},
     {"unbounded-spawn", "thread or process started per event with no bound", LX_SEV_ERROR,
      "concurrency,reliability,performance", lx_rule_unbounded_spawn},
 };

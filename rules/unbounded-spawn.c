@@ -54,6 +54,31 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
     lx_finding_relate(ctx->out, fd, origin->loc, "the %s is started here, in %s()", thing, c->callee_name);
 }
 
+/* A thread started and joined by the same function before it returns: a scoped
+ * fork-join, bounded by how many calls of the function run at once. */
+static int joined_locally(const lx_program *p, const lx_fnode *fn, const lx_call *c)
+{
+  static const char *const joins[] = {"pthread_join", "thrd_join", "uv_thread_join", "g_thread_join",
+                                      "leash_thread_join", NULL};
+  if (c->nargs < 1)
+    return 0;
+  lx_path h = c->args[0];
+  if (!h.addr_of)
+    return 0;
+  h.addr_of = 0;
+  int cls = lx_alias_class(fn, &h);
+  if (cls < 0)
+    return 0;
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *d = &fn->def->calls.v[j];
+    for (int k = 0; joins[k] && d->callee_name && d->nargs >= 1; k++)
+      if (!strcmp(d->callee_name, joins[k]) && d->seq > c->seq && lx_alias_class(fn, &d->args[0]) == cls)
+        return 1;
+  }
+  (void)p;
+  return 0;
+}
+
 void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
@@ -80,7 +105,7 @@ void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
       if (loop >= 0) {
         if (!lx_bounded_before(p, fn, c, loop))
           report(ctx, fn, c, origin, loop, kind, source);
-      } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1)) {
+      } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1) && !joined_locally(p, fn, c)) {
         report(ctx, fn, c, origin, -1, kind, NULL);
       }
     }

@@ -1,0 +1,283 @@
+/* thread-never-joined.c - a joinable thread whose handle is neither joined nor detached
+ * anywhere: a local handle that dies with its function or is overwritten in a loop, a
+ * struct field or global that nothing joins (field-sensitive, program-wide). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define RULE "thread-never-joined"
+
+/* Calls that create a joinable thread and where its handle goes (0: the result). */
+static const struct {
+  const char *name;
+  int handle;
+  int attr;
+} creators[] = {
+    {"pthread_create", 1, 2}, {"thrd_create", 1, 0},     {"uv_thread_create", 1, 0},
+    {"g_thread_new", 0, 0},   {"g_thread_try_new", 0, 0}, {"leash_thread_spawn", 1, 0},
+};
+
+/* Calls that end a handle's duty: join or detach its argument 1. */
+static const char *const enders[] = {"pthread_join", "pthread_tryjoin_np", "pthread_timedjoin_np",
+                                     "pthread_clockjoin_np", "pthread_detach", "thrd_join", "thrd_detach",
+                                     "uv_thread_join", "g_thread_join", "g_thread_unref",
+                                     "leash_thread_join", "leash_thread_detach", NULL};
+
+static int is_ender(const char *name)
+{
+  for (int i = 0; name && enders[i]; i++)
+    if (!strcmp(name, enders[i]))
+      return 1;
+  return 0;
+}
+
+/* The handle object an argument designates: &t -> t, p -> *p. */
+static lx_path handle_of(const lx_path *arg)
+{
+  lx_path h = *arg;
+  if (h.addr_of)
+    h.addr_of = 0;
+  else if (h.kind == LX_PATH_LOCAL || h.kind == LX_PATH_PARAM || h.kind == LX_PATH_GLOBAL)
+    h.deref = 1;
+  return h;
+}
+
+typedef struct {
+  const lx_program *p;
+  uint64_t *joins_params; /* per function: bit i, joins or detaches its parameter i+1 */
+  lx_map ended_keys;      /* "F:struct a.worker", "G:usr": joined or detached somewhere */
+} state;
+
+/* Does call c end (join/detach) the value in its argument a (1-based)? */
+static int call_ends_arg(const state *st, const lx_call *c, int a)
+{
+  if (a == 1 && c->callee && is_ender(c->callee_name))
+    return 1;
+  const lx_fnode *callee = lx_program_callee(st->p, c);
+  return callee && a <= LX_MAX_PARAMS && (st->joins_params[callee->index] & (1ULL << (a - 1)));
+}
+
+static void summaries(state *st)
+{
+  const lx_program *p = st->p;
+  char key[512];
+  for (int round = 0, changed = 1; changed && round < 20; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      const lx_fnode *fn = p->order.v[i];
+      if (!fn->def)
+        continue;
+      for (size_t j = 0; j < fn->def->calls.n; j++) {
+        const lx_call *c = &fn->def->calls.v[j];
+        for (int a = 1; a <= c->nargs; a++) {
+          if (!call_ends_arg(st, c, a))
+            continue;
+          int cls = lx_alias_class(fn, &c->args[a - 1]);
+          size_t it = 0;
+          const char *k;
+          while (cls >= 0 && (k = lx_alias_next_key(fn, cls, &it))) {
+            snprintf(key, sizeof(key), "%s", k);
+            size_t n = strlen(key);
+            if (n && key[n - 1] == '*')
+              key[n - 1] = '\0';
+            if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->ended_keys, key)) {
+              lx_map_put(&st->ended_keys, key, (void *)1);
+              changed = 1;
+            }
+            if (key[0] == 'P' && !strchr(k, '*')) {
+              int pi = atoi(key + 2);
+              if (pi >= 1 && pi <= LX_MAX_PARAMS && !(st->joins_params[fn->index] & (1ULL << (pi - 1)))) {
+                st->joins_params[fn->index] |= 1ULL << (pi - 1);
+                changed = 1;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Created detached: an attribute set to PTHREAD_CREATE_DETACHED, or an entry function
+ * that detaches itself with pthread_detach(pthread_self()). */
+static int created_detached(const state *st, const lx_fnode *fn, const lx_call *c, int attr_arg)
+{
+  const lx_program *p = st->p;
+  if (attr_arg && attr_arg <= c->nargs) {
+    lx_path attr = handle_of(&c->args[attr_arg - 1]);
+    int cls = lx_alias_class(fn, &attr);
+    char key[512];
+    const char *ak = lx_path_key(&attr, key, sizeof(key));
+    for (size_t i = 0; i < p->order.n; i++) {
+      const lx_fnode *g = p->order.v[i];
+      for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
+        const lx_call *d = &g->def->calls.v[j];
+        if (!d->callee_name || strcmp(d->callee_name, "pthread_attr_setdetachstate") || d->nargs < 2)
+          continue;
+        const lx_path *v = &d->args[1];
+        if (!(v->kind == LX_PATH_CONST && ((v->name && !strcmp(v->name, "PTHREAD_CREATE_DETACHED")) || v->value == 1)))
+          continue;
+        lx_path da = handle_of(&d->args[0]);
+        if (g == fn && cls >= 0 && lx_alias_class(fn, &da) == cls)
+          return 1;
+        char dk[512];
+        /* A shared attribute object (global or field) configured anywhere. */
+        if (ak && (ak[0] == 'G' || ak[0] == 'F') && lx_path_key(&da, dk, sizeof(dk)) && !strcmp(dk, ak))
+          return 1;
+      }
+    }
+  }
+  int entry = 0;
+  if (!lx_call_has(p, c, LX_ANN_SPAWNS, &entry) || entry > c->nargs || c->args[entry - 1].kind != LX_PATH_FUNC)
+    return 0;
+  const lx_fnode *e = lx_program_fn(p, c->args[entry - 1].key);
+  if (!e || !e->def)
+    return 0;
+  for (size_t j = 0; j < e->def->calls.n; j++) {
+    const lx_call *d = &e->def->calls.v[j];
+    if (d->callee_name && (!strcmp(d->callee_name, "pthread_detach") || !strcmp(d->callee_name, "thrd_detach")) &&
+        d->nargs >= 1 && d->args[0].kind == LX_PATH_CALL)
+      return 1;
+  }
+  return 0;
+}
+
+/* Where a handle of class cls in fn is ended: 1 joined/detached, 0 not; *loop_only set
+ * when the only join is outside the loop that creates handles into one variable. */
+static int ended_in(const state *st, const lx_fnode *fn, int cls, const lx_call *spawn, int *outside_loop)
+{
+  size_t it = 0;
+  const char *k;
+  char key[512];
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    snprintf(key, sizeof(key), "%s", k);
+    size_t n = strlen(key);
+    if (n && key[n - 1] == '*')
+      key[n - 1] = '\0';
+    if ((key[0] == 'F' || key[0] == 'G') && lx_map_get(&st->ended_keys, key))
+      return 1;
+  }
+  int found = 0;
+  *outside_loop = 0;
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    for (int a = 1; a <= c->nargs; a++) {
+      if (!call_ends_arg(st, c, a) || lx_alias_class(fn, &c->args[a - 1]) != cls)
+        continue;
+      /* One variable reused in a loop: a join after the loop sees the last thread only.
+       * An array element (t[i]) is a different handle each pass. */
+      if (spawn->loop >= 0 && !lx_loop_contains(fn->def, spawn->loop, c->loop) && !c->args[a - 1].deref)
+        *outside_loop = 1;
+      else
+        found = 1;
+    }
+  }
+  return found;
+}
+
+/* Does the handle leave fn in a way we cannot follow (returned, stored through a
+ * parameter, passed to a function that is not a join)? */
+static int escapes(const state *st, const lx_fnode *fn, int cls, const lx_call *spawn)
+{
+  size_t it = 0;
+  const char *k;
+  while ((k = lx_alias_next_key(fn, cls, &it)))
+    if (k[0] == 'R' || k[0] == 'P')
+      return 1;
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    if (c == spawn)
+      continue;
+    for (int a = 1; a <= c->nargs; a++)
+      if (lx_alias_class(fn, &c->args[a - 1]) == cls && !call_ends_arg(st, c, a) &&
+          !(c->callee_name && !strncmp(c->callee_name, "pthread_", 8)))
+        return 1;
+  }
+  return 0;
+}
+
+static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const lx_call *c, int handle_arg,
+                        int attr_arg)
+{
+  lx_path h;
+  if (handle_arg) {
+    if (handle_arg > c->nargs)
+      return;
+    h = handle_of(&c->args[handle_arg - 1]);
+  } else {
+    /* The result: find what it is assigned to. */
+    memset(&h, 0, sizeof(h));
+    for (size_t i = 0; i < fn->def->assigns.n; i++) {
+      const lx_assign *a = &fn->def->assigns.v[i];
+      if (a->src.kind == LX_PATH_CALL && &fn->def->calls.v[a->src.index] == c)
+        h = a->dst;
+    }
+  }
+  if (created_detached(st, fn, c, attr_arg))
+    return;
+  char name[256];
+  lx_path_str(&h, name, sizeof(name));
+  int cls = h.kind != LX_PATH_UNKNOWN ? lx_alias_class(fn, &h) : -1;
+  const char *why;
+  char whybuf[512];
+  if (cls < 0) {
+    if (handle_arg)
+      return; /* a handle we cannot name: say nothing */
+    why = "its handle is dropped at once";
+    snprintf(name, sizeof(name), "%s()", c->callee_name);
+  } else {
+    int outside = 0;
+    if (ended_in(st, fn, cls, c, &outside))
+      return;
+    if (escapes(st, fn, cls, c))
+      return;
+    if (h.kind == LX_PATH_FIELD || h.kind == LX_PATH_GLOBAL || (h.base && h.base->kind == LX_PATH_GLOBAL)) {
+      snprintf(whybuf, sizeof(whybuf), "nothing in the program passes %s to a join or detach", name);
+      why = whybuf;
+    } else if (outside) {
+      snprintf(whybuf, sizeof(whybuf), "'%s' is overwritten on every pass of the loop, so the join after it "
+               "sees only the last thread", name);
+      why = whybuf;
+    } else if (h.deref && h.kind == LX_PATH_LOCAL) {
+      snprintf(whybuf, sizeof(whybuf), "nothing joins or detaches the threads stored in '%s'", h.name ? h.name : name);
+      why = whybuf;
+    } else {
+      snprintf(whybuf, sizeof(whybuf), "handle '%s' is local to %s() and is lost when it returns", name, fn->name);
+      why = whybuf;
+    }
+  }
+  lx_finding *fd = lx_findings_add(
+      ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
+      "%s() starts a joinable thread that is never joined or detached: %s; its stack and descriptor "
+      "stay allocated until the process exits; join it where its owner shuts down (pthread_join), or "
+      "detach it (pthread_detach, PTHREAD_CREATE_DETACHED); libleash's leash_thread_spawn and "
+      "leash_verify_none() find such threads in tests",
+      c->callee_name, why);
+  if (c->loop >= 0)
+    lx_finding_relate(ctx->out, fd, fn->def->loops.v[c->loop].loc, "threads are started in this loop");
+}
+
+void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
+{
+  const lx_program *p = ctx->prog;
+  state st;
+  st.p = p;
+  st.joins_params = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(uint64_t));
+  lx_map_init(&st.ended_keys);
+  summaries(&st);
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      for (size_t k = 0; c->callee && k < sizeof(creators) / sizeof(creators[0]); k++)
+        if (!strcmp(c->callee_name, creators[k].name))
+          check_spawn(ctx, &st, fn, c, creators[k].handle, creators[k].attr);
+    }
+  }
+  lx_map_free(&st.ended_keys);
+  free(st.joins_params);
+}
