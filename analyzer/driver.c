@@ -8,16 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "../reports/db.h"
 #include "../reports/findings.h"
 #include "../rules/rules.h"
+#include "cache.h"
 #include "compdb.h"
+#include "merge.h"
 #include "program.h"
 #include "suppress.h"
 #include "tu.h"
+
 
 #define SUPPRESSION_RULE "suppression-without-reason"
 
@@ -30,6 +35,11 @@ typedef struct {
   lx_sources *sources;
   char root[PATH_MAX];
   int tu_failed;
+  lx_db *db;                          /* NULL with --no-db and --verify */
+  int64_t run_id;
+  LX_VEC(lx_notification) notes;      /* TUs that could not be analysed */
+  lx_arena arena;                     /* the notes' strings */
+  char started[32];
 } run;
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -173,21 +183,148 @@ static int plan(run *r)
   return 0;
 }
 
-static void analyse(run *r)
+/* Keeps the TUs of shard K of N (o->shard_k/shard_n). */
+static void select_shard(run *r)
 {
-  void *index = lx_tu_index_new();
-  for (size_t i = 0; i < r->jobs.n; i++) {
-    const lx_cmd *c = &r->jobs.v[i];
-    if (r->o->verbose)
-      fprintf(stderr, "leash: [%zu/%zu] %s\n", i + 1, r->jobs.n, c->file);
-    lx_tu_facts *f = NULL;
-    lx_tu_status st = lx_tu_analyse(index, c, &f, r->o->quiet ? NULL : stderr);
-    if (st != LX_TU_OK)
-      r->tu_failed++;
-    if (f)
-      lx_vec_push(&r->facts, f);
+  size_t w = 0;
+  for (size_t i = 0; i < r->jobs.n; i++)
+    if (lx_shard_of(r->jobs.v[i].file, r->root, r->o->shard_n) == r->o->shard_k)
+      r->jobs.v[w++] = r->jobs.v[i];
+    else
+      lx_cmd_free(&r->jobs.v[i]);
+  r->jobs.n = w;
+}
+
+static int db_error(run *r)
+{
+  fprintf(stderr, "leash: %s\n", lx_db_error(r->db));
+  return LX_EXIT_USAGE;
+}
+
+static void note_failure(run *r, const char *file, const char *diag, int errors)
+{
+  char first[512] = "";
+  if (diag)
+    sscanf(diag, "%511[^\n]", first);
+  lx_notification n = {lx_arena_strdup(&r->arena, file),
+                       first[0] ? lx_arena_printf(&r->arena, "translation unit not fully analysed (%d error(s)); "
+                                                  "first: %s", errors, first)
+                                : "translation unit could not be analysed",
+                       LX_SEV_ERROR};
+  lx_vec_push(&r->notes, n);
+  r->tu_failed++;
+}
+
+/* Facts of c from the cache, or NULL. */
+static lx_tu_facts *cached_facts(run *r, const char *key)
+{
+  char *text = r->db ? lx_db_facts_get(r->db, key) : NULL;
+  if (!text)
+    return NULL;
+  json_t *j = json_loads(text, 0, NULL);
+  const char *err = NULL;
+  lx_tu_facts *f = j ? lx_facts_from_json(j, &err) : NULL;
+  json_decref(j);
+  free(text);
+  return f;
+}
+
+/* Parses c with libclang; its diagnostics go to stderr (unless -q) and a failure
+ * becomes a notification. */
+static lx_tu_facts *parse_tu(run *r, void *index, const lx_cmd *c, lx_tu_status *st)
+{
+  char *diag = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&diag, &len);
+  lx_tu_facts *f = NULL;
+  *st = lx_tu_analyse(index, c, &f, mem ? mem : stderr);
+  if (mem)
+    fclose(mem);
+  if (diag && !r->o->quiet)
+    fputs(diag, stderr);
+  if (*st != LX_TU_OK)
+    note_failure(r, c->file, diag, f ? f->parse_errors : 1);
+  free(diag);
+  return f;
+}
+
+/* Records the TU and, when freshly parsed without errors, its facts for the cache. */
+static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash, const char *status,
+                     const lx_tu_facts *f, int fresh)
+{
+  if (!r->db)
+    return 0;
+  char *json = NULL;
+  if (fresh && f && key[0] && !strcmp(status, "ok")) {
+    json_t *j = lx_facts_to_json(f);
+    json = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
   }
-  lx_tu_index_free(index);
+  lx_db_tu tu = {c->file, hash[0] ? hash : NULL, status, f ? f->parse_errors : 0,
+                 key[0] && (json || !fresh) ? key : NULL, json};
+  int rc = lx_db_tu_record(r->db, r->run_id, &tu);
+  free(json);
+  return rc < 0 ? db_error(r) : 0;
+}
+
+static int analyse_one(run *r, void **index, const lx_cmd *c, size_t i)
+{
+  char key[33] = "", hash[17] = "";
+  int keyed = r->db && lx_cache_key(c, LEASH_VERSION, key, hash) == 0;
+  lx_tu_facts *f = keyed ? cached_facts(r, key) : NULL;
+  int fresh = !f;
+  const char *status = "cached";
+  if (r->o->verbose)
+    fprintf(stderr, "leash: [%zu/%zu] %s%s\n", i + 1, r->jobs.n, c->file, fresh ? "" : " (cached)");
+  if (fresh) {
+    if (!*index)
+      *index = lx_tu_index_new();
+    lx_tu_status st;
+    f = parse_tu(r, *index, c, &st);
+    status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
+  }
+  int rc = record_tu(r, c, keyed ? key : "", hash, status, f, fresh);
+  if (f)
+    lx_vec_push(&r->facts, f);
+  return rc;
+}
+
+/* Analyses every job, each TU recorded in its own transaction. */
+static int analyse(run *r)
+{
+  void *index = NULL;
+  int rc = 0;
+  for (size_t i = 0; i < r->jobs.n && rc == 0; i++)
+    rc = analyse_one(r, &index, &r->jobs.v[i], i);
+  if (index)
+    lx_tu_index_free(index);
+  return rc;
+}
+
+/* `leash merge`: the facts of every shard, recorded in the output database. */
+static int load_shards(run *r)
+{
+  char err[1024];
+  lx_shard_tus tus = {0};
+  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, &tus, err, sizeof(err)) < 0)
+    return usage_error("%s%s", err, "");
+  int rc = 0;
+  for (size_t i = 0; i < tus.n && rc == 0; i++) {
+    lx_shard_tu *t = &tus.v[i];
+    if (!t->facts || strcmp(t->status, "ok") != 0)
+      note_failure(r, t->path, NULL, t->parse_errors);
+    lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->facts_json};
+    if (r->db && lx_db_tu_record(r->db, r->run_id, &tu) < 0)
+      rc = db_error(r);
+    if (t->facts) {
+      lx_vec_push(&r->facts, t->facts);
+      t->facts = NULL;
+    }
+  }
+  if (r->o->verbose)
+    fprintf(stderr, "leash: merged %zu translation unit(s) from %d database(s)\n", tus.n, r->o->nmerge);
+  lx_shard_tus_free(&tus);
+  return rc;
 }
 
 static void run_rules(run *r, const lx_program *prog)
@@ -260,38 +397,28 @@ static int rule_ran(const char *id, void *arg)
   return rule_enabled(r, rule);
 }
 
-static int emit(run *r)
+static int emit(run *r, int exit_code)
 {
   const lx_check_opts *o = r->o;
-  FILE *out = stdout;
-  char tmp[PATH_MAX + 16] = "";
-  if (o->output) {
-    snprintf(tmp, sizeof(tmp), "%s.tmp%ld", o->output, (long)getpid());
-    out = fopen(tmp, "w");
-    if (!out)
-      return usage_error("%s: cannot write: %s", o->output, strerror(errno));
-  }
   int color = o->color >= 0 ? o->color : (!o->output && isatty(fileno(stdout)));
-  lx_emit_opts eo = {r->root, color && o->format == LX_FMT_TEXT, r->sources};
-  int rc = o->format == LX_FMT_JSON ? lx_emit_json(out, &r->findings, &eo)
-                                    : lx_emit_text(out, &r->findings, &eo);
-  if (o->output) {
-    if (fclose(out) != 0)
-      rc = -1;
-    if (rc == 0 && rename(tmp, o->output) != 0)
-      rc = -1;
-    if (rc != 0) {
-      unlink(tmp);
-      return usage_error("%s: cannot write: %s", o->output, strerror(errno));
-    }
-  } else if (fflush(stdout) != 0) {
-    return LX_EXIT_USAGE;
-  }
-  return 0;
+  char ended[32];
+  lx_emit_opts eo = {.root = r->root, .color = color && o->format == LX_FMT_TEXT, .sources = r->sources};
+  lx_emit_opts_tool(&eo);
+  eo.start_utc = r->started;
+  eo.end_utc = lx_utc_now(ended, sizeof(ended));
+  eo.exit_code = exit_code;
+  eo.argv = (const char *const *)o->argv;
+  eo.argc = o->argc;
+  eo.notes = r->notes.v;
+  eo.nnotes = r->notes.n;
+  return lx_report_write(o->output, o->format, &r->findings, &eo);
 }
 
 static void run_free(run *r)
 {
+  lx_db_close(r->db);
+  lx_vec_free(&r->notes);
+  lx_arena_free(&r->arena);
   for (size_t i = 0; i < r->facts.n; i++)
     lx_facts_free(r->facts.v[i]);
   lx_vec_free(&r->facts);
@@ -301,62 +428,229 @@ static void run_free(run *r)
   lx_config_free(r->cfg);
 }
 
+/* ---- the findings database ------------------------------------------------------ */
+
+static int make_parent(const char *path)
+{
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir)
+    return 0;
+  *slash = '\0';
+  return mkdir(dir, 0777) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+static int open_db(run *r)
+{
+  const lx_check_opts *o = r->o;
+  if (o->no_db || o->verify)
+    return 0;
+  const char *path = o->db_path ? o->db_path : LX_DEFAULT_DB;
+  if (!o->db_path && make_parent(path) < 0)
+    return usage_error("%s: cannot create the findings database: %s", path, strerror(errno));
+  char err[1024];
+  if (lx_db_open(path, LX_DB_CREATE, &r->db, err, sizeof(err)) < 0)
+    return usage_error("%s%s", err, "");
+  return 0;
+}
+
+/* The commit being analysed: $GITHUB_SHA, else `git rev-parse HEAD`, else NULL. */
+static char *vcs_commit(const char *root)
+{
+  const char *env = getenv("GITHUB_SHA");
+  if (env && *env)
+    return lx_xstrdup(env);
+  char cmd[PATH_MAX + 64], line[64] = "";
+  snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD 2>/dev/null", root);
+  if (strchr(root, '\''))
+    return NULL;
+  FILE *p = popen(cmd, "r");
+  if (!p)
+    return NULL;
+  int ok = fscanf(p, "%63s", line) == 1;
+  pclose(p);
+  return ok && strlen(line) == 40 ? lx_xstrdup(line) : NULL;
+}
+
+static int begin_run(run *r)
+{
+  lx_utc_now(r->started, sizeof(r->started));
+  if (!r->db)
+    return 0;
+  const lx_check_opts *o = r->o;
+  json_t *args = json_array();
+  for (int i = 0; i < o->argc; i++)
+    json_array_append_new(args, json_string(o->argv[i]));
+  char *options = json_dumps(args, JSON_COMPACT);
+  json_decref(args);
+  char shard[32];
+  snprintf(shard, sizeof(shard), "%d/%d", o->shard_k, o->shard_n);
+  char *commit = vcs_commit(r->root);
+  lx_db_run info = {o->merge_inputs ? "merge" : o->baseline ? "baseline" : "check", LEASH_VERSION, options,
+                    r->root, commit, o->shard_n ? shard : NULL};
+  int rc = lx_db_run_begin(r->db, &info, &r->run_id);
+  free(options);
+  free(commit);
+  return rc < 0 ? db_error(r) : 0;
+}
+
+static int end_run(run *r, int exit_code)
+{
+  if (r->db && lx_db_run_end(r->db, r->run_id, exit_code, exit_code != LX_EXIT_USAGE) < 0)
+    return db_error(r);
+  return exit_code;
+}
+
+/* Records the findings (and the baseline with --baseline). */
+static int record_findings(run *r)
+{
+  if (!r->db)
+    return 0;
+  if (lx_db_findings_record(r->db, r->run_id, &r->findings, r->root) < 0)
+    return db_error(r);
+  if (r->o->baseline && lx_db_baseline_set(r->db, r->run_id) < 0)
+    return db_error(r);
+  return 0;
+}
+
+/* --new-only: drops the findings whose fingerprint is in the baseline. */
+static int keep_new(run *r)
+{
+  if (!r->o->new_only)
+    return 0;
+  if (lx_db_baseline_size(r->db) == 0 && !r->o->quiet)
+    fprintf(stderr, "leash: --new-only: the findings database has no baseline (see `leash baseline`); "
+                    "every finding is new\n");
+  size_t w = 0;
+  for (size_t i = 0; i < r->findings.v.n; i++) {
+    int b = lx_db_baselined(r->db, r->findings.v.v[i].fingerprint);
+    if (b < 0)
+      return db_error(r);
+    if (!b)
+      r->findings.v.v[w++] = r->findings.v.v[i];
+  }
+  r->findings.v.n = w;
+  return 0;
+}
+
+/* ---- the pipeline ------------------------------------------------------------------ */
+
+/* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
+static void evaluate(run *r)
+{
+  lx_program *prog = lx_program_build(r->facts.v, r->facts.n, r->cfg);
+  run_rules(r, prog);
+  lx_program_free(prog);
+  drop_excluded(r);
+  apply_suppressions(r);
+  lx_findings_sort(&r->findings);
+  lx_findings_fingerprint(&r->findings, r->sources, r->root);
+}
+
+static int verify(run *r)
+{
+  const char **files = lx_xcalloc(r->jobs.n + 1, sizeof(char *));
+  for (size_t i = 0; i < r->jobs.n; i++)
+    files[i] = r->jobs.v[i].file;
+  int rc = lx_verify(&r->findings, files, r->jobs.n, r->sources, r->root, rule_ran, r);
+  free(files);
+  if (r->tu_failed && rc == 0) {
+    fprintf(stderr, "leash: %d translation unit(s) could not be analysed\n", r->tu_failed);
+    rc = LX_EXIT_TU;
+  }
+  return rc;
+}
+
+static int exit_status(const run *r)
+{
+  if (r->tu_failed)
+    return LX_EXIT_TU;
+  for (size_t i = 0; i < r->findings.v.n; i++)
+    if (!r->findings.v.v[i].suppressed && r->findings.v.v[i].severity >= r->o->fail_on)
+      return LX_EXIT_FINDINGS;
+  return LX_EXIT_OK;
+}
+
+static void say_tu_failures(const run *r, size_t total)
+{
+  if (r->tu_failed && !r->o->quiet)
+    fprintf(stderr, "leash: %d of %zu translation unit(s) had errors; findings are from what could be parsed\n",
+            r->tu_failed, total);
+}
+
+/* A shard records its TUs' facts for `leash merge`; program-wide rules need them all. */
+static int finish_shard(run *r)
+{
+  if (!r->o->quiet)
+    fprintf(stderr, "leash: shard %d/%d: %zu translation unit(s) recorded in %s; run `leash merge` on "
+                    "every shard's database for the findings\n", r->o->shard_k, r->o->shard_n, r->jobs.n,
+            r->o->db_path ? r->o->db_path : LX_DEFAULT_DB);
+  say_tu_failures(r, r->jobs.n);
+  return r->tu_failed ? LX_EXIT_TU : LX_EXIT_OK;
+}
+
+/* `leash baseline`: one line instead of the report. */
+static int finish_baseline(run *r, int status)
+{
+  if (!r->o->quiet)
+    printf("leash: baseline of %zu finding(s) recorded in %s (run %lld)\n", r->findings.v.n,
+           r->o->db_path ? r->o->db_path : LX_DEFAULT_DB, (long long)r->run_id);
+  say_tu_failures(r, r->jobs.n);
+  return status == LX_EXIT_TU ? LX_EXIT_TU : LX_EXIT_OK;
+}
+
+static int prepare(run *r)
+{
+  const lx_check_opts *o = r->o;
+  if ((o->shard_n || o->new_only || o->baseline || o->merge_inputs) && (o->no_db || o->verify))
+    return usage_error("--shard, --new-only, --baseline and merge need the findings database "
+                       "(not --no-db or --verify)%s%s", "", "");
+  int rc = load_config(r);
+  if (!rc)
+    rc = check_rules_option(r);
+  if (!rc && !o->merge_inputs)
+    rc = plan(r);
+  if (!rc && o->shard_n)
+    select_shard(r);
+  if (!rc)
+    rc = open_db(r);
+  if (!rc)
+    rc = begin_run(r);
+  return rc;
+}
+
 int lx_check(const lx_check_opts *o)
 {
   run r;
   memset(&r, 0, sizeof(r));
   r.o = o;
   lx_findings_init(&r.findings);
+  lx_arena_init(&r.arena);
   r.sources = lx_sources_new();
   if (!getcwd(r.root, sizeof(r.root)))
     r.root[0] = '\0';
-  int rc = load_config(&r);
+  int rc = prepare(&r);
   if (!rc)
-    rc = check_rules_option(&r);
-  if (!rc)
-    rc = plan(&r);
-  if (rc) {
-    run_free(&r);
-    return rc;
-  }
-  analyse(&r);
-  lx_program *prog = lx_program_build(r.facts.v, r.facts.n, r.cfg);
-  run_rules(&r, prog);
-  lx_program_free(prog);
-  drop_excluded(&r);
-  apply_suppressions(&r);
-  lx_findings_sort(&r.findings);
-  lx_findings_fingerprint(&r.findings, r.sources, r.root);
-
-  if (o->verify) {
-    const char **files = lx_xcalloc(r.jobs.n + 1, sizeof(char *));
-    for (size_t i = 0; i < r.jobs.n; i++)
-      files[i] = r.jobs.v[i].file;
-    rc = lx_verify(&r.findings, files, r.jobs.n, r.sources, r.root, rule_ran, &r);
-    free(files);
-    if (r.tu_failed && rc == 0) {
-      fprintf(stderr, "leash: %d translation unit(s) could not be analysed\n", r.tu_failed);
-      rc = LX_EXIT_TU;
-    }
-    run_free(&r);
-    return rc;
-  }
-
-  rc = emit(&r);
-  if (!rc) {
-    int worst = 0;
-    for (size_t i = 0; i < r.findings.v.n; i++)
-      if (!r.findings.v.v[i].suppressed && r.findings.v.v[i].severity >= o->fail_on)
-        worst = 1;
-    if (r.tu_failed) {
-      if (!o->quiet)
-        fprintf(stderr, "leash: %d of %zu translation unit(s) had errors; findings are from what "
-                        "could be parsed\n", r.tu_failed, r.jobs.n);
-      rc = LX_EXIT_TU;
-    } else {
-      rc = worst ? LX_EXIT_FINDINGS : LX_EXIT_OK;
+    rc = o->merge_inputs ? load_shards(&r) : analyse(&r);
+  if (!rc && o->shard_n)
+    rc = end_run(&r, finish_shard(&r));
+  else if (!rc) {
+    evaluate(&r);
+    if (o->verify) {
+      rc = verify(&r);
+    } else if (!(rc = record_findings(&r)) && !(rc = keep_new(&r))) {
+      int status = exit_status(&r);
+      rc = o->baseline ? finish_baseline(&r, status) : emit(&r, status);
+      if (!rc && !o->baseline) {
+        say_tu_failures(&r, o->merge_inputs ? r.facts.n + (size_t)r.tu_failed : r.jobs.n);
+        rc = status;
+      }
+      rc = end_run(&r, rc);
     }
   }
+  if (rc == LX_EXIT_USAGE && r.db && r.run_id)
+    lx_db_run_end(r.db, r.run_id, rc, 0);
   run_free(&r);
   return rc;
 }

@@ -1,10 +1,13 @@
-/* main.c - the leash command line: `leash check`, `leash rules`, --help, --version. */
+/* main.c - the leash command line: `leash check`, `baseline`, `merge`, `db`, `rules`,
+ * `facts`, --help, --version. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../rules/rules.h"
+#include "cache.h"
+#include "dbcmd.h"
 #include "driver.h"
 
 #ifndef LEASH_VERSION
@@ -16,14 +19,23 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  check [options] [files...]   analyse files, or every TU of a compilation database\n"
+    "  baseline [check options]     record the current findings as the baseline (--new-only)\n"
+    "  merge A.db B.db ... -o OUT.db  findings of shard databases (check --shard) together\n"
+    "  db runs|show|diff|sql ...    query the findings database (`leash db --help`)\n"
     "  facts [options] [files...]   print the facts extracted from each translation unit (JSON)\n"
     "  rules                        list the rules\n"
     "  rules explain ID             print a rule's documentation\n"
     "\n"
     "check options:\n"
     "  -p DIR              use DIR/compile_commands.json (default: searched for like clangd)\n"
-    "  --format FMT        text (default) or json\n"
-    "  -o FILE             write the report to FILE (atomically)\n"
+    "  --format FMT        text (default), json or sarif (SARIF 2.1.0)\n"
+    "  -o FILE             write the report to FILE (atomically); for merge: the output database\n"
+    "  --report FILE       merge: write the report to FILE instead of stdout\n"
+    "  --db FILE           findings database (default " LX_DEFAULT_DB ")\n"
+    "  --no-db             do not record the run\n"
+    "  --baseline          record this run's findings as the baseline\n"
+    "  --new-only          report only findings not in the baseline\n"
+    "  --shard K/N         analyse only shard K of N and record its facts for `leash merge`\n"
     "  --rules LIST        run only these rules (comma separated ids)\n"
     "  --config FILE       configuration file (default: .leash.yaml found upwards)\n"
     "  --fail-on SEV       exit 1 on findings at or above error|warning|note (default warning)\n"
@@ -41,20 +53,32 @@ static int usage(FILE *out, int rc)
   return rc;
 }
 
-static int cmd_check(int argc, char **argv, int facts)
+typedef enum { MODE_CHECK, MODE_FACTS, MODE_BASELINE, MODE_MERGE } check_mode;
+
+static int cmd_check(int argc, char **argv, check_mode mode)
 {
-  enum { OPT_FORMAT = 256, OPT_RULES, OPT_CONFIG, OPT_FAIL_ON, OPT_VERIFY, OPT_COLOR, OPT_NO_COLOR };
+  enum {
+    OPT_FORMAT = 256, OPT_RULES, OPT_CONFIG, OPT_FAIL_ON, OPT_VERIFY, OPT_COLOR, OPT_NO_COLOR, OPT_DB, OPT_NO_DB,
+    OPT_SHARD, OPT_NEW_ONLY, OPT_BASELINE, OPT_REPORT
+  };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, OPT_FORMAT}, {"rules", required_argument, NULL, OPT_RULES},
       {"config", required_argument, NULL, OPT_CONFIG}, {"fail-on", required_argument, NULL, OPT_FAIL_ON},
       {"verify", no_argument, NULL, OPT_VERIFY},       {"color", no_argument, NULL, OPT_COLOR},
       {"no-color", no_argument, NULL, OPT_NO_COLOR},   {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
+      {"db", required_argument, NULL, OPT_DB},         {"no-db", no_argument, NULL, OPT_NO_DB},
+      {"shard", required_argument, NULL, OPT_SHARD},   {"new-only", no_argument, NULL, OPT_NEW_ONLY},
+      {"baseline", no_argument, NULL, OPT_BASELINE},   {"report", required_argument, NULL, OPT_REPORT},
       {NULL, 0, NULL, 0}};
   lx_check_opts o;
   memset(&o, 0, sizeof(o));
   o.fail_on = LX_SEV_WARNING;
   o.color = -1;
+  o.baseline = mode == MODE_BASELINE;
+  o.argc = argc;
+  o.argv = argv;
+  const char *out = NULL, *report = NULL;
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:o:qvh", longopts, NULL)) != -1) {
@@ -63,7 +87,7 @@ static int cmd_check(int argc, char **argv, int facts)
       o.compdb_dir = optarg;
       break;
     case 'o':
-      o.output = optarg;
+      out = optarg;
       break;
     case 'q':
       o.quiet = 1;
@@ -74,12 +98,8 @@ static int cmd_check(int argc, char **argv, int facts)
     case 'h':
       return usage(stdout, 0);
     case OPT_FORMAT:
-      if (!strcmp(optarg, "text"))
-        o.format = LX_FMT_TEXT;
-      else if (!strcmp(optarg, "json"))
-        o.format = LX_FMT_JSON;
-      else {
-        fprintf(stderr, "leash: --format: unknown format '%s' (text or json)\n", optarg);
+      if (lx_format_parse(optarg, &o.format) < 0) {
+        fprintf(stderr, "leash: --format: unknown format '%s' (text, json or sarif)\n", optarg);
         return LX_EXIT_USAGE;
       }
       break;
@@ -105,6 +125,27 @@ static int cmd_check(int argc, char **argv, int facts)
     case OPT_NO_COLOR:
       o.color = 0;
       break;
+    case OPT_DB:
+      o.db_path = optarg;
+      break;
+    case OPT_NO_DB:
+      o.no_db = 1;
+      break;
+    case OPT_SHARD:
+      if (lx_shard_parse(optarg, &o.shard_k, &o.shard_n) < 0) {
+        fprintf(stderr, "leash: --shard: '%s' is not K/N with 1 <= K <= N\n", optarg);
+        return LX_EXIT_USAGE;
+      }
+      break;
+    case OPT_NEW_ONLY:
+      o.new_only = 1;
+      break;
+    case OPT_BASELINE:
+      o.baseline = 1;
+      break;
+    case OPT_REPORT:
+      report = optarg;
+      break;
     default:
       fputs("leash: see `leash check --help`\n", stderr);
       return LX_EXIT_USAGE;
@@ -112,7 +153,26 @@ static int cmd_check(int argc, char **argv, int facts)
   }
   o.files = (const char **)argv + optind;
   o.nfiles = argc - optind;
-  return facts ? lx_facts_dump(&o) : lx_check(&o);
+  if (mode != MODE_MERGE) {
+    if (report) {
+      fputs("leash: --report is for `leash merge`; use -o FILE\n", stderr);
+      return LX_EXIT_USAGE;
+    }
+    o.output = out;
+    return mode == MODE_FACTS ? lx_facts_dump(&o) : lx_check(&o);
+  }
+  if (!out || o.nfiles == 0 || o.db_path || o.no_db || o.shard_n || o.compdb_dir) {
+    fputs("leash: usage: leash merge SHARD.db... -o OUT.db [--format F] [--report FILE] [--rules LIST] "
+          "[--config FILE] [--fail-on SEV]\n", stderr);
+    return LX_EXIT_USAGE;
+  }
+  o.merge_inputs = o.files;
+  o.nmerge = o.nfiles;
+  o.files = NULL;
+  o.nfiles = 0;
+  o.db_path = out;
+  o.output = report;
+  return lx_check(&o);
 }
 
 static int cmd_rules(int argc, char **argv)
@@ -153,9 +213,15 @@ int main(int argc, char **argv)
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
     return usage(stdout, 0);
   if (!strcmp(cmd, "check"))
-    return cmd_check(argc - 1, argv + 1, 0);
+    return cmd_check(argc - 1, argv + 1, MODE_CHECK);
   if (!strcmp(cmd, "facts"))
-    return cmd_check(argc - 1, argv + 1, 1);
+    return cmd_check(argc - 1, argv + 1, MODE_FACTS);
+  if (!strcmp(cmd, "baseline"))
+    return cmd_check(argc - 1, argv + 1, MODE_BASELINE);
+  if (!strcmp(cmd, "merge"))
+    return cmd_check(argc - 1, argv + 1, MODE_MERGE);
+  if (!strcmp(cmd, "db"))
+    return lx_db_command(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules"))
     return cmd_rules(argc - 1, argv + 1);
   fprintf(stderr, "leash: unknown command '%s'\n", cmd);

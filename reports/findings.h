@@ -59,14 +59,44 @@ void lx_findings_fingerprint(lx_findings *f, lx_sources *src, const char *root);
 /* Path shown for a file: relative to root when below it. */
 const char *lx_display_path(const char *file, const char *root);
 
+/* What an emitter may say about a rule (SARIF's tool.driver.rules); the analyzer
+ * fills it from its rule table, so emitters need not know rules. */
+typedef struct {
+  const char *id;
+  const char *title;    /* one line */
+  const char *tags;     /* comma separated */
+  const char *doc;      /* the rule's Markdown documentation, or NULL */
+  lx_severity severity; /* default */
+} lx_rule_meta;
+
+/* Something the run itself reports (a translation unit that did not parse). */
+typedef struct {
+  const char *file; /* or NULL */
+  const char *message;
+  lx_severity level;
+} lx_notification;
+
 /* Emitters; each returns 0 or -1 on a write error. */
 typedef struct {
   const char *root;   /* paths are shown relative to this */
   int color;
   lx_sources *sources;
+  /* Run metadata, for SARIF: every rule, the tool version, the invocation. */
+  const lx_rule_meta *rules;
+  size_t nrules;
+  const char *version;
+  const char *information_uri;
+  const char *start_utc, *end_utc; /* ISO 8601, or NULL */
+  int exit_code;
+  const char *const *argv;         /* the command line, or NULL */
+  int argc;
+  const lx_notification *notes;
+  size_t nnotes;
 } lx_emit_opts;
 
 int lx_emit_text(FILE *out, const lx_findings *f, const lx_emit_opts *o);
 int lx_emit_json(FILE *out, const lx_findings *f, const lx_emit_opts *o);
+/* SARIF 2.1.0 for GitHub code scanning: uris relative to %SRCROOT% (o->root). */
+int lx_emit_sarif(FILE *out, const lx_findings *f, const lx_emit_opts *o);
 
 #endif

@@ -1,0 +1,169 @@
+/* cache.c - what makes cached facts valid: a key over the flags, the file and the
+ * project headers it includes; and the deterministic split of TUs into shards. */
+#include "cache.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../reports/findings.h"
+
+#define MAX_DEPS 4096
+
+typedef struct {
+  lx_map seen;               /* absolute path -> (void *)1 */
+  LX_VEC(const char *) dirs; /* -iquote and -I folders, in order */
+  uint64_t h1, h2;
+} key_state;
+
+static void mix(key_state *k, const void *data, size_t n)
+{
+  k->h1 = lx_hash64(data, n, k->h1);
+  k->h2 = lx_hash64(data, n, k->h2 ^ 0x9e3779b97f4a7c15ULL);
+}
+
+static int is_file(const char *p) { return access(p, R_OK) == 0; }
+
+/* Resolves an include name to an existing file, or returns 0. */
+static int try_path(const char *dir, const char *name, char *out)
+{
+  int n = dir ? snprintf(out, PATH_MAX, "%s/%s", dir, name) : snprintf(out, PATH_MAX, "%s", name);
+  return n > 0 && n < PATH_MAX && is_file(out);
+}
+
+static int resolve(const key_state *k, const char *from_dir, const char *name, int quoted, char *out)
+{
+  if (name[0] == '/')
+    return try_path(NULL, name, out);
+  if (quoted && try_path(from_dir, name, out))
+    return 1;
+  for (size_t i = 0; i < k->dirs.n; i++)
+    if (try_path(k->dirs.v[i], name, out))
+      return 1;
+  return 0;
+}
+
+static void scan(key_state *k, const char *path);
+
+/* Follows each `#include "x"` / `#include <x>` line of text. */
+static void scan_includes(key_state *k, const char *path, const char *text, size_t len)
+{
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash)
+    *slash = '\0';
+  const char *p = text, *end = text + len;
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol)
+      eol = end;
+    const char *s = p;
+    while (s < eol && isspace((unsigned char)*s))
+      s++;
+    if (s < eol && *s == '#') {
+      s++;
+      while (s < eol && isspace((unsigned char)*s))
+        s++;
+      if (eol - s > 7 && !strncmp(s, "include", 7)) {
+        s += 7;
+        while (s < eol && isspace((unsigned char)*s))
+          s++;
+        char close = s < eol && *s == '"' ? '"' : s < eol && *s == '<' ? '>' : 0;
+        const char *e = close ? memchr(s + 1, close, (size_t)(eol - s - 1)) : NULL;
+        if (e && e - s - 1 < PATH_MAX / 2) {
+          char name[PATH_MAX / 2 + 1], found[PATH_MAX];
+          snprintf(name, sizeof(name), "%.*s", (int)(e - s - 1), s + 1);
+          if (resolve(k, dir, name, close == '"', found))
+            scan(k, found);
+        }
+      }
+    }
+    p = eol + 1;
+  }
+}
+
+static void scan(key_state *k, const char *path)
+{
+  char real[PATH_MAX];
+  if (!realpath(path, real) || lx_map_get(&k->seen, real) || k->seen.n >= MAX_DEPS)
+    return;
+  lx_map_put(&k->seen, real, (void *)1);
+  size_t len;
+  char *text = lx_read_file(real, &len);
+  mix(k, real, strlen(real) + 1);
+  if (!text) {
+    mix(k, "-", 1);
+    return;
+  }
+  mix(k, text, len);
+  scan_includes(k, real, text, len);
+  free(text);
+}
+
+/* Collects the -I and -iquote folders of cmd, absolute. */
+static void include_dirs(key_state *k, const lx_cmd *cmd, lx_arena *a)
+{
+  for (int pass = 0; pass < 2; pass++) /* -iquote folders come first */
+    for (int i = 0; i < cmd->argc; i++) {
+      const char *flag = pass == 0 ? "-iquote" : "-I";
+      size_t n = strlen(flag);
+      if (strncmp(cmd->argv[i], flag, n) != 0)
+        continue;
+      const char *d = cmd->argv[i][n] ? cmd->argv[i] + n : i + 1 < cmd->argc ? cmd->argv[i + 1] : NULL;
+      if (!d)
+        continue;
+      const char *abs = d[0] == '/' ? lx_arena_strdup(a, d) : lx_arena_printf(a, "%s/%s", cmd->dir, d);
+      lx_vec_push(&k->dirs, abs);
+    }
+}
+
+int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17])
+{
+  size_t len;
+  char *text = lx_read_file(cmd->file, &len);
+  if (!text)
+    return -1;
+  snprintf(content_hash, 17, "%016llx", (unsigned long long)lx_hash64(text, len, 0));
+  free(text);
+
+  key_state k;
+  memset(&k, 0, sizeof(k));
+  lx_map_init(&k.seen);
+  lx_arena a;
+  lx_arena_init(&a);
+  mix(&k, version, strlen(version) + 1);
+  for (int i = 0; i < cmd->argc; i++)
+    mix(&k, cmd->argv[i], strlen(cmd->argv[i]) + 1);
+  include_dirs(&k, cmd, &a);
+  scan(&k, cmd->file);
+  snprintf(key, 33, "%016llx%016llx", (unsigned long long)k.h1, (unsigned long long)k.h2);
+  lx_vec_free(&k.dirs);
+  lx_map_free(&k.seen);
+  lx_arena_free(&a);
+  return 0;
+}
+
+int lx_shard_of(const char *file, const char *root, int n)
+{
+  const char *rel = lx_display_path(file, root);
+  return (int)(lx_hash64(rel, strlen(rel), 0x5ea7) % (uint64_t)n) + 1;
+}
+
+int lx_shard_parse(const char *s, int *k, int *n)
+{
+  char *end;
+  long a = strtol(s, &end, 10);
+  if (end == s || *end != '/')
+    return -1;
+  const char *t = end + 1;
+  long b = strtol(t, &end, 10);
+  if (end == t || *end || b < 1 || b > 4096 || a < 1 || a > b)
+    return -1;
+  *k = (int)a;
+  *n = (int)b;
+  return 0;
+}

@@ -1,0 +1,20 @@
+/* cache.h - keys of the per-TU facts cache and the slice of TUs a shard analyses. */
+#ifndef LX_CACHE_H
+#define LX_CACHE_H
+
+#include "compdb.h"
+
+/* Computes the facts cache key of cmd (32 hex digits): a hash of leash's version, the
+ * arguments, the main file's contents and those of the project headers it includes,
+ * recursively (quoted and angle includes found in the file's folder or an -I/-iquote
+ * folder; system headers are not followed).  content_hash (16 hex digits) gets the
+ * hash of the main file alone.  Returns 0, or -1 when the main file cannot be read. */
+int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17]);
+
+/* The shard (1..n) that analyses file: a stable hash of its path relative to root. */
+int lx_shard_of(const char *file, const char *root, int n);
+
+/* Parses "K/N" (1 <= K <= N <= 4096).  Returns 0, or -1 when it is malformed. */
+int lx_shard_parse(const char *s, int *k, int *n);
+
+#endif

@@ -1,0 +1,139 @@
+/* merge.c - gathers the translation units, with their facts, that shard runs stored
+ * in their findings databases, checking that the shards make a whole. */
+#include "merge.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../reports/db.h"
+#include "cache.h"
+
+typedef struct {
+  lx_shard_tus *out;
+  lx_map *seen;
+  const char *db;
+  char *err;
+  size_t errlen;
+} load_ctx;
+
+static char *dup_or_null(const char *s) { return s ? lx_xstrdup(s) : NULL; }
+
+static int take_tu(const lx_db_tu *tu, void *arg)
+{
+  load_ctx *c = arg;
+  if (lx_map_get(c->seen, tu->path))
+    return 0;
+  lx_map_put(c->seen, tu->path, (void *)1);
+  lx_shard_tu t;
+  memset(&t, 0, sizeof(t));
+  if (tu->facts_json) {
+    json_error_t jerr;
+    json_t *j = json_loads(tu->facts_json, 0, &jerr);
+    const char *why = j ? NULL : jerr.text;
+    t.facts = j ? lx_facts_from_json(j, &why) : NULL;
+    json_decref(j);
+    if (!t.facts) {
+      snprintf(c->err, c->errlen, "%s: cached facts of %s are unreadable: %s", c->db, tu->path, why);
+      return -1;
+    }
+  } else if (strcmp(tu->status, "failed") != 0) {
+    snprintf(c->err, c->errlen, "%s: the facts of %s are missing from the database", c->db, tu->path);
+    return -1;
+  }
+  t.path = lx_xstrdup(tu->path);
+  t.content_hash = dup_or_null(tu->content_hash);
+  t.status = lx_xstrdup(tu->status);
+  t.facts_key = dup_or_null(tu->facts_key);
+  t.parse_errors = tu->parse_errors;
+  t.facts_json = dup_or_null(tu->facts_json);
+  lx_vec_push(c->out, t);
+  return 0;
+}
+
+/* Every K of 1..N given exactly once, all with the same N. */
+static int check_shards(const char *const *dbs, int n, char (*shards)[32], char *err, size_t errlen)
+{
+  int total = 0;
+  for (int i = 0; i < n; i++) {
+    int k, m;
+    if (!shards[i][0])
+      continue;
+    if (lx_shard_parse(shards[i], &k, &m) < 0 || (total && m != total)) {
+      snprintf(err, errlen, "%s: shard %s does not belong with shards of %d", dbs[i], shards[i], total);
+      return -1;
+    }
+    total = m;
+  }
+  for (int want = 1; want <= total; want++) {
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+      int k, m;
+      if (shards[i][0] && lx_shard_parse(shards[i], &k, &m) == 0 && k == want) {
+        if (found) {
+          snprintf(err, errlen, "%s: shard %d/%d is given twice", dbs[i], want, total);
+          return -1;
+        }
+        found = 1;
+      }
+    }
+    if (!found) {
+      snprintf(err, errlen, "shard %d/%d is missing: give the databases of all %d shards", want, total, total);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char *err, size_t errlen)
+{
+  char (*shards)[32] = lx_xcalloc((size_t)n, sizeof(*shards));
+  err[0] = '\0';
+  lx_map seen;
+  lx_map_init(&seen);
+  int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) {
+    lx_db *db;
+    if (lx_db_open(dbs[i], LX_DB_READONLY, &db, err, errlen) < 0) {
+      rc = -1;
+      break;
+    }
+    int64_t run = lx_db_latest_analysis(db, shards[i], sizeof(shards[i]));
+    if (run <= 0) {
+      snprintf(err, errlen, "%s", run < 0 ? lx_db_error(db) : "");
+      if (run == 0)
+        snprintf(err, errlen, "%s: no complete `leash check` run in this database", dbs[i]);
+      rc = -1;
+    } else {
+      load_ctx c = {out, &seen, dbs[i], err, errlen};
+      rc = lx_db_run_tus(db, run, take_tu, &c);
+      if (rc > 0 || (rc < 0 && !err[0]))
+        snprintf(err, errlen, "%s", lx_db_error(db));
+      rc = rc ? -1 : 0;
+    }
+    lx_db_close(db);
+  }
+  if (rc == 0)
+    rc = check_shards(dbs, n, shards, err, errlen);
+  lx_map_free(&seen);
+  free(shards);
+  if (rc < 0)
+    lx_shard_tus_free(out);
+  return rc;
+}
+
+void lx_shard_tus_free(lx_shard_tus *t)
+{
+  for (size_t i = 0; i < t->n; i++) {
+    lx_shard_tu *s = &t->v[i];
+    free(s->path);
+    free(s->content_hash);
+    free(s->status);
+    free(s->facts_key);
+    free(s->facts_json);
+    lx_facts_free(s->facts);
+  }
+  lx_vec_free(t);
+}

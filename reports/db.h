@@ -1,0 +1,88 @@
+/* db.h - the findings database (SQLite): runs, translation units, findings over time,
+ * baselines and the per-TU facts cache.  The schema is versioned with
+ * PRAGMA user_version and migrated on open; README "Findings database" documents it. */
+#ifndef LX_DB_H
+#define LX_DB_H
+
+#include <stdint.h>
+
+#include "findings.h"
+
+/* The schema version this leash writes. */
+#define LX_DB_VERSION 2
+
+typedef struct lx_db lx_db;
+
+enum {
+  LX_DB_CREATE = 1,   /* create the file when missing (else it must exist) */
+  LX_DB_READONLY = 2, /* SQLITE_OPEN_READONLY (migrating first when the file is older) */
+};
+
+/* Opens (and creates or migrates) the database at path.  Returns 0 and *out, or -1
+ * with a one-line message naming the file in err: not a database, a database of
+ * another application, a schema newer than LX_DB_VERSION, cannot open or write. */
+int lx_db_open(const char *path, int flags, lx_db **out, char *err, size_t errlen);
+void lx_db_close(lx_db *db);
+/* The message of the last failure, naming the file. */
+const char *lx_db_error(const lx_db *db);
+/* The connection, for queries of `leash db`. */
+struct sqlite3 *lx_db_sqlite(lx_db *db);
+
+/* A run as recorded in `runs`. */
+typedef struct {
+  const char *command;   /* check, baseline, merge */
+  const char *version;
+  const char *options;   /* the command line as a JSON array */
+  const char *root;
+  const char *vcs_commit; /* or NULL */
+  const char *shard;      /* "K/N" or NULL */
+} lx_db_run;
+
+/* Inserts a run with status `running`; *id gets its id.  0 or -1. */
+int lx_db_run_begin(lx_db *db, const lx_db_run *run, int64_t *id);
+/* Marks the run complete (or failed when !complete) with its exit code and end time. */
+int lx_db_run_end(lx_db *db, int64_t run, int exit_code, int complete);
+
+/* One translation unit of a run; facts_json (may be NULL) is stored in the facts
+ * cache under facts_key, replacing older entries for the same path. */
+typedef struct {
+  const char *path;
+  const char *content_hash;
+  const char *status; /* ok, errors, failed, cached */
+  int parse_errors;
+  const char *facts_key;  /* or NULL */
+  const char *facts_json; /* or NULL: the cache already has facts_key */
+} lx_db_tu;
+
+/* Records one TU in one transaction.  0 or -1. */
+int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu);
+/* The cached facts JSON for key (malloc'd), or NULL when not cached. */
+char *lx_db_facts_get(lx_db *db, const char *key);
+
+/* Records the run's findings (fingerprints, first/last run seen, occurrences) in one
+ * transaction.  root makes file names repository-relative.  0 or -1. */
+int lx_db_findings_record(lx_db *db, int64_t run, const lx_findings *f, const char *root);
+/* Appends the findings of run to out, with absolute file names under the run's root
+ * (copied to root_out, of size rootlen, when not NULL).  0, or -1 (no such run). */
+int lx_db_findings_load(lx_db *db, int64_t run, lx_findings *out, char *root_out, size_t rootlen);
+
+/* Makes the findings of run the baseline (replacing an older one).  0 or -1. */
+int lx_db_baseline_set(lx_db *db, int64_t run);
+/* Whether fingerprint fp is in the baseline: 1, 0, or -1 on error. */
+int lx_db_baselined(lx_db *db, const char *fp);
+/* Number of fingerprints in the baseline, or -1. */
+int64_t lx_db_baseline_size(lx_db *db);
+
+/* Calls fn for each translation unit of run, in path order, with facts_json set to
+ * its cached facts (NULL when none).  Stops at fn's first non-zero return, which it
+ * returns; -1 on a database error. */
+int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *arg), void *arg);
+/* The latest complete analysis run (check or baseline); its shard ("K/N", or "" when
+ * not sharded) is copied to shard.  0 when there is none, -1 on error. */
+int64_t lx_db_latest_analysis(lx_db *db, char *shard, size_t n);
+
+/* The latest run of the database that finished (any command when command is NULL),
+ * or 0 when there is none; -1 on error. */
+int64_t lx_db_latest_run(lx_db *db, const char *command);
+
+#endif
