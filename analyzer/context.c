@@ -476,6 +476,10 @@ static int dispatch_per_event(const lx_program *p, const dispatch *d, int *loop)
   if (*loop >= 0 && kind == LX_LOOP_EVENT && !lx_bounded_before(p, d->fn, d->call, *loop))
     return 1;
   *loop = -1;
+  /* A dispatcher nothing in the program calls is an entry point for code outside it
+   * (a server framework, a library's caller): assume it runs per request. */
+  if (!d->fn->callers.n && !d->fn->startup && !d->fn->thread_entry)
+    return 1;
   return d->fn->per_event;
 }
 
@@ -504,6 +508,9 @@ static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds)
       if (loop >= 0)
         set_why(g->cb, ds->v[j].fn->def->loops.v[loop].loc, "is dispatched once per event from the loop in %s()",
                 ds->v[j].fn->name, "");
+      else if (!ds->v[j].fn->per_event)
+        set_why(g->cb, ds->v[j].call->loc, "is dispatched from %s(), an entry point that code outside the "
+                "program calls%s", ds->v[j].fn->name, "");
       else
         set_why(g->cb, ds->v[j].call->loc, "is dispatched from %s(), which runs per event", ds->v[j].fn->name, "");
       changed = 1;

@@ -164,6 +164,8 @@ static void alias_build(lx_fnode *fn)
     for (int j = 0; j < c->nargs; j++)
       if (lx_path_key(&c->args[j], b1, sizeof(b1)))
         key_id(&ids, b1, &count);
+    if (!c->callee && lx_path_key(&c->fnptr, b1, sizeof(b1)))
+      key_id(&ids, b1, &count);
   }
   for (int j = 1; j <= f->nparams; j++) {
     snprintf(b1, sizeof(b1), "P:%d", j);
@@ -451,8 +453,25 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
         if (!dup)
           lx_vec_push(&n->annots, f->annots.v[j]);
       }
-      if (f->is_def && !n->def)
-        n->def = f; /* the same function in two TUs (a header's static inline): keep one */
+      if (f->is_def && !n->def) {
+        n->def = f;
+      } else if (f->is_def && (n->def->loc.line != f->loc.line || !n->def->loc.file || !f->loc.file ||
+                               strcmp(n->def->loc.file, f->loc.file))) {
+        /* Two different bodies for one name: two programs in one database (memcached's
+         * main and its test app's main).  Keep both, the second under its own key; the
+         * same body seen twice (a header's static inline) is kept once. */
+        char key[1024];
+        snprintf(key, sizeof(key), "%s#%s:%u", f->usr, f->loc.file ? f->loc.file : "", f->loc.line);
+        if (!lx_map_get(&p->fns, key)) {
+          lx_fnode *d = lx_xcalloc(1, sizeof(*d));
+          d->usr = lx_map_put(&p->fns, key, d);
+          d->name = f->name;
+          d->api = n->api;
+          d->index = (int)p->order.n;
+          d->def = f;
+          lx_vec_push(&p->order, d);
+        }
+      }
     }
   }
   for (size_t i = 0; i < p->order.n; i++) {

@@ -42,9 +42,9 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
   lx_finding *fd = lx_findings_add(
       ctx->out, RULE, sev, c->loc, fn->name, c->callee_name,
       "%s()%s starts a %s %s; nothing bounds how many run at once, so a burst of load starts a burst "
-      "of %ss; hand the work to a fixed pool (leash_pool_submit) or take a slot first "
+      "of %s; hand the work to a fixed pool (leash_pool_submit) or take a slot first "
       "(leash_sem_acquire, or sem_wait) and give it back when the %s ends",
-      c->callee_name, via, thing, why, thing, thing);
+      c->callee_name, via, thing, why, strcmp(thing, "thread") ? "processes" : "threads", thing);
   if (loop >= 0)
     lx_finding_relate(ctx->out, fd, f->loops.v[loop].loc, kind == LX_LOOP_EVENT ?
                       "this loop runs once per event" : "this loop runs once per input item");
