@@ -5,6 +5,8 @@
 #include "rules.h"
 
 static const lx_rule rules[] = {
+    {"consumer-without-closer", "worker blocked on a receive that nothing can ever end", LX_SEV_NOTE,
+     "concurrency,reliability,resource-leak,shutdown", lx_rule_consumer_without_closer},
     {"http-call-without-timeout", "libcurl transfer with no total timeout", LX_SEV_WARNING,
      "concurrency,reliability,timeout,http", lx_rule_http_call_without_timeout},
     /* Reported by the driver while it applies suppressions. */

@@ -27,6 +27,7 @@ const char *lx_rule_doc(const char *id);
 const char *lx_catalog_text(size_t *len);
 
 /* The rules. */
+void lx_rule_consumer_without_closer(lx_rule_ctx *ctx);
 void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx);
 void lx_rule_thread_never_joined(lx_rule_ctx *ctx);
 void lx_rule_unbounded_spawn(lx_rule_ctx *ctx);

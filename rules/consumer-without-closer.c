@@ -1,0 +1,368 @@
+/* consumer-without-closer.c - a thread (or what it calls) that loops on a blocking
+ * receive and can never leave the loop, or leaves only on state that no code in the
+ * whole program ever sets to the value that stops it: a flag never written, a queue
+ * never closed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define RULE "consumer-without-closer"
+
+/* Blocking receives whose result says nothing about closing: condition waits. */
+static const char *const cond_waits[] = {"pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
+                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait", NULL};
+/* Byte-stream receives: they return 0 at end of stream, when the peer closes. */
+static const char *const stream_reads[] = {"read", "recv", "recvfrom", "recvmsg", NULL};
+/* Writes through a call: atomic_store(&flag, v) and friends (value in argument 2). */
+static const char *const atomic_writes[] = {"atomic_store", "atomic_store_explicit", "__atomic_store_n",
+                                            "__atomic_exchange_n", "atomic_exchange", "g_atomic_int_set",
+                                            "g_atomic_pointer_set", "__sync_lock_test_and_set",
+                                            "__atomic_store", NULL};
+
+static int in_list(const char *name, const char *const *list)
+{
+  for (int i = 0; name && list[i]; i++)
+    if (!strcmp(name, list[i]))
+      return 1;
+  return 0;
+}
+
+static int is_receive(const lx_program *p, const lx_call *c)
+{
+  return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && in_list(c->callee_name, stream_reads));
+}
+
+static lx_cmp_op negate(lx_cmp_op op)
+{
+  static const lx_cmp_op neg[] = {LX_CMP_NONE, LX_CMP_FALSY, LX_CMP_TRUTHY, LX_CMP_GE, LX_CMP_GT,
+                                  LX_CMP_LE,   LX_CMP_LT,    LX_CMP_NE,     LX_CMP_EQ};
+  return neg[op];
+}
+
+/* Would writing v make "flag <op> rhs" true? */
+static int value_stops(lx_cmp_op op, long long v, const lx_path *rhs)
+{
+  int known = rhs && rhs->kind == LX_PATH_CONST;
+  long long r = known ? rhs->value : 0;
+  switch (op) {
+  case LX_CMP_TRUTHY: return v != 0;
+  case LX_CMP_FALSY: return v == 0;
+  case LX_CMP_EQ: return !known || v == r;
+  case LX_CMP_NE: return !known || v != r;
+  case LX_CMP_LT: return !known || v < r;
+  case LX_CMP_LE: return !known || v <= r;
+  case LX_CMP_GT: return !known || v > r;
+  case LX_CMP_GE: return !known || v >= r;
+  default: return 1;
+  }
+}
+
+static void strip(char *k)
+{
+  size_t n = strlen(k);
+  if (n && k[n - 1] == '*')
+    k[n - 1] = '\0';
+}
+
+/* Does some code anywhere write to flag key a value that makes exit_op hold?  *where
+ * gets one such write. */
+static int flag_set_somewhere(const lx_program *p, const char *key, lx_cmp_op exit_op, const lx_path *rhs,
+                              lx_loc *where)
+{
+  char k[512];
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    for (size_t j = 0; j < fn->def->assigns.n; j++) {
+      const lx_assign *a = &fn->def->assigns.v[j];
+      if (!lx_path_key(&a->dst, k, sizeof(k)))
+        continue;
+      strip(k);
+      if (strcmp(k, key))
+        continue;
+      if (a->src.kind != LX_PATH_CONST || value_stops(exit_op, a->src.value, rhs)) {
+        *where = a->loc;
+        return 1;
+      }
+    }
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      if (!c->callee || !in_list(c->callee_name, atomic_writes) || c->nargs < 2)
+        continue;
+      lx_path d = c->args[0];
+      d.addr_of = 0;
+      if (!lx_path_key(&d, k, sizeof(k)))
+        continue;
+      strip(k);
+      if (strcmp(k, key))
+        continue;
+      if (c->args[1].kind != LX_PATH_CONST || value_stops(exit_op, c->args[1].value, rhs)) {
+        *where = c->loc;
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+typedef struct {
+  const lx_program *p;
+  const lx_fnode *fn;
+  const lx_call *recv;   /* the blocking receive in the loop */
+  char flag[256];        /* a flag the loop waits on that nothing sets, for the message */
+  lx_loc flag_loc;
+  int flags_unset;       /* exits that depend on flags nobody sets */
+  int exits;             /* exits that can happen */
+} exit_check;
+
+/* An exit guarded by atom a (exit happens when exit_op holds of a's value). */
+static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_loc at)
+{
+  const lx_path *v = &a->lhs;
+  const lx_path *rhs = &a->rhs;
+  if (exit_op == LX_CMP_NONE) {
+    ec->exits++;
+    return;
+  }
+  /* Constant on the left: `0 == x` - look at the other side. */
+  if (v->kind == LX_PATH_CONST && a->op >= LX_CMP_LT) {
+    const lx_path *t = v;
+    v = rhs;
+    rhs = t;
+  }
+  char key[512];
+  int cls = lx_alias_class(ec->fn, v);
+  /* The flags this value stands for: itself, or what its alias class holds. */
+  int nflags = 0, stoppable = 0;
+  if ((v->kind == LX_PATH_FIELD || v->kind == LX_PATH_GLOBAL) && lx_path_key(v, key, sizeof(key))) {
+    strip(key);
+    nflags++;
+    lx_loc w;
+    if (flag_set_somewhere(ec->p, key, exit_op, rhs, &w))
+      stoppable = 1;
+    else if (!ec->flag[0]) {
+      snprintf(ec->flag, sizeof(ec->flag), "%.200s", v->kind == LX_PATH_FIELD ? v->key : v->name ? v->name : key + 2);
+      ec->flag_loc = at;
+    }
+  } else if (cls >= 0) {
+    size_t it = 0;
+    const char *k;
+    while ((k = lx_alias_next_key(ec->fn, cls, &it))) {
+      if (k[0] != 'F' && k[0] != 'G')
+        continue;
+      snprintf(key, sizeof(key), "%s", k);
+      strip(key);
+      nflags++;
+      lx_loc w;
+      if (flag_set_somewhere(ec->p, key, exit_op, rhs, &w))
+        stoppable = 1;
+      else if (!ec->flag[0]) {
+        snprintf(ec->flag, sizeof(ec->flag), "%.200s", key + 2);
+        ec->flag_loc = at;
+      }
+    }
+  }
+  if (!nflags || stoppable)
+    ec->exits++; /* a local, a call's result, an input: assume it can change */
+  else
+    ec->flags_unset++;
+}
+
+static void cond_exits(exit_check *ec, const lx_cond *c, int negated, lx_loc at)
+{
+  if (c->n == 0) {
+    ec->exits++;
+    return;
+  }
+  for (int i = 0; i < c->n; i++)
+    atom_exit(ec, &c->a[i], negated ? negate(c->a[i].op) : c->a[i].op, at);
+}
+
+/* Whether the loop's exit waits on the receive's own "closed" result, and the object
+ * received from is closed somewhere; *object names it. */
+static int receive_closed_somewhere(const lx_program *p, const lx_fnode *fn, const lx_call *r, char *object,
+                                    size_t n)
+{
+  int arg;
+  if (!lx_call_has(p, r, LX_ANN_RECEIVES, &arg) || arg > r->nargs)
+    return 1;
+  const lx_path *o = &r->args[arg - 1];
+  lx_path_str(o, object, n);
+  char key[512];
+  const char *ok = lx_path_key(o, key, sizeof(key));
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *g = p->order.v[i];
+    for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
+      const lx_call *c = &g->def->calls.v[j];
+      int carg;
+      if (!lx_call_has(p, c, LX_ANN_CLOSES, &carg) || carg > c->nargs)
+        continue;
+      const lx_path *co = &c->args[carg - 1];
+      char ck[512];
+      if (ok && (ok[0] == 'F' || ok[0] == 'G') && lx_path_key(co, ck, sizeof(ck)) && !strcmp(ck, ok))
+        return 1;
+      /* Objects passed around by pointer: the same type closed anywhere counts. */
+      if (o->type && co->type && !strcmp(o->type, co->type))
+        return 1;
+      if (g == fn && lx_alias_class(fn, co) >= 0 && lx_alias_class(fn, co) == lx_alias_class(fn, o))
+        return 1;
+    }
+  }
+  (void)fn;
+  return 0;
+}
+
+/* Checks loop li of fn, which contains receive r.  Returns 1 and fills msg when nothing
+ * can ever make the loop end. */
+static int loop_stuck(const lx_program *p, const lx_fnode *fn, int li, const lx_call *r, char *msg, size_t n,
+                      lx_loc *related)
+{
+  const lx_func *f = fn->def;
+  const lx_loop *l = &f->loops.v[li];
+  exit_check ec;
+  memset(&ec, 0, sizeof(ec));
+  ec.p = p;
+  ec.fn = fn;
+  ec.recv = r;
+  if (!l->infinite)
+    cond_exits(&ec, &l->cond, 1, l->loc);
+  int unguarded_exit = 0;
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *b = &f->branches.v[i];
+    if (!b->then_exits || b->loop < 0 || !lx_loop_contains(f, li, b->loop))
+      continue;
+    cond_exits(&ec, &b->cond, 0, b->loc);
+  }
+  /* A break or return not under any if inside the loop. */
+  if (l->has_exit && !ec.exits && !ec.flags_unset)
+    unguarded_exit = 1;
+  if (ec.exits || unguarded_exit)
+    return 0;
+  *related = l->loc;
+  if (ec.flags_unset) {
+    snprintf(msg, n, "leaves its loop only when '%s' is set, and no code in the program ever sets it", ec.flag);
+    *related = ec.flag_loc;
+  } else {
+    snprintf(msg, n, "loops forever: nothing ever leaves the loop");
+  }
+  return 1;
+}
+
+/* Started and later cancelled: pthread_cancel on the handle of a spawn of entry. */
+static int cancelled(const lx_program *p, const lx_fnode *entry)
+{
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *g = p->order.v[i];
+    for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
+      const lx_call *c = &g->def->calls.v[j];
+      int e;
+      if (!lx_is_spawn(p, c, &e) || e < 1 || e > c->nargs || c->args[e - 1].kind != LX_PATH_FUNC ||
+          strcmp(c->args[e - 1].key, entry->usr) || c->nargs < 1)
+        continue;
+      lx_path h = c->args[0];
+      h.addr_of = 0;
+      char hk[512];
+      const char *hkey = lx_path_key(&h, hk, sizeof(hk));
+      for (size_t a = 0; a < p->order.n; a++) {
+        const lx_fnode *x = p->order.v[a];
+        for (size_t b = 0; x->def && b < x->def->calls.n; b++) {
+          const lx_call *d = &x->def->calls.v[b];
+          if (!d->callee_name || strcmp(d->callee_name, "pthread_cancel") || d->nargs < 1)
+            continue;
+          char dk[512];
+          if (x == g && lx_alias_class(g, &d->args[0]) >= 0 && lx_alias_class(g, &d->args[0]) == lx_alias_class(g, &h))
+            return 1;
+          if (hkey && (hkey[0] == 'F' || hkey[0] == 'G') && lx_path_key(&d->args[0], dk, sizeof(dk)) &&
+              !strcmp(dk, hkey))
+            return 1;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
+{
+  const lx_program *p = ctx->prog;
+  size_t n = p->order.n;
+  /* Which functions run on a thread, and the entry each is reached from. */
+  const lx_fnode **entry_of = lx_xcalloc(n ? n : 1, sizeof(*entry_of));
+  LX_VEC(const lx_fnode *) work = {0};
+  for (size_t i = 0; i < n; i++)
+    if (p->order.v[i]->thread_entry && p->order.v[i]->def && !cancelled(p, p->order.v[i])) {
+      entry_of[i] = p->order.v[i];
+      lx_vec_push(&work, p->order.v[i]);
+    }
+  while (work.n) {
+    const lx_fnode *fn = work.v[--work.n];
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+      if (callee && callee->def && !entry_of[callee->index]) {
+        entry_of[callee->index] = entry_of[fn->index];
+        lx_vec_push(&work, callee);
+      }
+    }
+  }
+  lx_vec_free(&work);
+  for (size_t i = 0; i < n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (!entry_of[i] || !fn->def)
+      continue;
+    const lx_func *f = fn->def;
+    char *reported = lx_xcalloc(f->loops.n ? f->loops.n : 1, 1);
+    for (size_t j = 0; j < f->calls.n; j++) {
+      const lx_call *r = &f->calls.v[j];
+      if (r->loop < 0 || !is_receive(p, r))
+        continue;
+      /* Outermost loop first: the thread ends only if every loop around the wait can end. */
+      int chain[64], nc = 0;
+      for (int l = r->loop; l >= 0 && nc < 64; l = f->loops.v[l].parent)
+        chain[nc++] = l;
+      for (int k = nc - 1; k >= 0; k--) {
+        int li = chain[k];
+        char msg[512];
+        lx_loc rel;
+        int stuck = loop_stuck(p, fn, li, r, msg, sizeof(msg), &rel);
+        char object[256] = "";
+        if (!stuck && !in_list(r->callee_name, cond_waits) && lx_call_has(p, r, LX_ANN_RECEIVES, NULL) &&
+            !f->loops.v[li].infinite && !receive_closed_somewhere(p, fn, r, object, sizeof(object))) {
+          snprintf(msg, sizeof(msg), "waits on '%s' until it is closed, and no code in the program closes it",
+                   object);
+          rel = f->loops.v[li].loc;
+          stuck = 1;
+        }
+        if (!stuck)
+          continue;
+        if (reported[li])
+          break;
+        reported[li] = 1;
+        const lx_fnode *entry = entry_of[i];
+        lx_severity sev = entry->per_event || fn->per_event ? LX_SEV_ERROR : LX_SEV_NOTE;
+        char who[256];
+        if (entry == fn)
+          snprintf(who, sizeof(who), "thread %s()", fn->name);
+        else
+          snprintf(who, sizeof(who), "%s(), run by thread %s(),", fn->name, entry->name);
+        lx_finding *fd = lx_findings_add(
+            ctx->out, RULE, sev, r->loc, fn->name, r->callee_name,
+            "%s blocks in %s() and %s, so it never stops: %s; give it a way out that shutdown uses: "
+            "a closable queue (leash_chan_close, after which leash_chan_recv returns LEASH_ECLOSED), or a "
+            "stop flag that shutdown sets before pthread_cond_broadcast, then join the thread",
+            who, r->callee_name, msg,
+            sev == LX_SEV_ERROR ? "one such thread leaks per request" : "a worker that lives as long as the process "
+            "cannot be shut down cleanly or tested for leaks");
+        lx_finding_relate(ctx->out, fd, rel, "%s", f->loops.v[li].loc.line == rel.line ? "the loop it cannot leave"
+                                                                                       : "the exit that never happens");
+        if (entry != fn)
+          lx_finding_relate(ctx->out, fd, entry->def->loc, "the thread starts here");
+        break;
+      }
+    }
+    free(reported);
+  }
+  free(entry_of);
+}
