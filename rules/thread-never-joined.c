@@ -161,11 +161,25 @@ static int ended_in(const state *st, const lx_fnode *fn, int cls, const lx_call 
   }
   int found = 0;
   *outside_loop = 0;
+  /* The next thread created into the same variable, if any: a join after it is the
+   * new thread's, not this one's. */
+  int next_seq = -1;
+  for (size_t j = 0; j < fn->def->calls.n && spawn->loop < 0; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    if (c != spawn && c->seq > spawn->seq && c->callee_name && !strcmp(c->callee_name, spawn->callee_name) &&
+        c->nargs >= 1 && spawn->nargs >= 1 && !c->args[0].deref && lx_alias_class(fn, &c->args[0]) == cls &&
+        (next_seq < 0 || c->seq < next_seq))
+      next_seq = c->seq;
+  }
   for (size_t j = 0; j < fn->def->calls.n; j++) {
     const lx_call *c = &fn->def->calls.v[j];
     for (int a = 1; a <= c->nargs; a++) {
       if (!call_ends_arg(st, c, a) || lx_alias_class(fn, &c->args[a - 1]) != cls)
         continue;
+      if (next_seq >= 0 && c->seq > next_seq) {
+        *outside_loop = 2; /* overwritten before this join */
+        continue;
+      }
       /* One variable reused in a loop: a join after the loop sees the last thread only.
        * An array element (t[i]) is a different handle each pass. */
       if (spawn->loop >= 0 && !lx_loop_contains(fn->def, spawn->loop, c->loop) && !c->args[a - 1].deref)
@@ -222,7 +236,22 @@ static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const l
   int cls = h.kind != LX_PATH_UNKNOWN ? lx_alias_class(fn, &h) : -1;
   const char *why;
   char whybuf[512];
-  if (cls < 0) {
+  char hkey[512];
+  if (cls < 0 && handle_arg && lx_path_key(&h, hkey, sizeof(hkey))) {
+    /* A handle no other code in the function mentions (t[i] never joined). */
+    size_t n = strlen(hkey);
+    if (n && hkey[n - 1] == '*')
+      hkey[n - 1] = '\0';
+    if ((hkey[0] == 'F' || hkey[0] == 'G') && lx_map_get(&st->ended_keys, hkey))
+      return;
+    if (h.kind == LX_PATH_PARAM)
+      return; /* stored through a parameter: the caller owns it */
+    snprintf(whybuf, sizeof(whybuf), h.kind == LX_PATH_FIELD || h.kind == LX_PATH_GLOBAL
+                                         ? "nothing in the program passes %s to a join or detach"
+                                         : "nothing joins or detaches the threads stored in '%s'",
+             h.kind == LX_PATH_FIELD ? h.key : h.name ? h.name : name);
+    why = whybuf;
+  } else if (cls < 0) {
     if (handle_arg)
       return; /* a handle we cannot name: say nothing */
     why = "its handle is dropped at once";
@@ -235,6 +264,10 @@ static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const l
       return;
     if (h.kind == LX_PATH_FIELD || h.kind == LX_PATH_GLOBAL || (h.base && h.base->kind == LX_PATH_GLOBAL)) {
       snprintf(whybuf, sizeof(whybuf), "nothing in the program passes %s to a join or detach", name);
+      why = whybuf;
+    } else if (outside == 2) {
+      snprintf(whybuf, sizeof(whybuf), "'%s' is overwritten by the next thread started into it before any "
+               "join, so this thread's handle is lost", name);
       why = whybuf;
     } else if (outside) {
       snprintf(whybuf, sizeof(whybuf), "'%s' is overwritten on every pass of the loop, so the join after it "
