@@ -147,6 +147,14 @@ int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char cont
   return 0;
 }
 
+void lx_flags_hash(const lx_cmd *cmd, char out[17])
+{
+  uint64_t h = 0;
+  for (int i = 0; i < cmd->argc; i++)
+    h = lx_hash64(cmd->argv[i], strlen(cmd->argv[i]) + 1, h);
+  snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
 int lx_shard_of(const char *file, const char *root, int n)
 {
   const char *rel = lx_display_path(file, root);

@@ -11,6 +11,9 @@
  * hash of the main file alone.  Returns 0, or -1 when the main file cannot be read. */
 int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17]);
 
+/* The hash of cmd's arguments (16 hex digits): with the path, a TU's identity. */
+void lx_flags_hash(const lx_cmd *cmd, char out[17]);
+
 /* The shard (1..n) that analyses file: a stable hash of its path relative to root. */
 int lx_shard_of(const char *file, const char *root, int n);
 

@@ -52,7 +52,7 @@ static int parse(int argc, char **argv, db_opts *o)
         return bad_usage("--format: unknown format", argv[i]);
     } else if (!strncmp(a, "--db=", 5)) {
       o->db_path = a + 5;
-    } else if (a[0] == '-' && a[1] && strcmp(a, "-") != 0) {
+    } else if (a[0] == '-' && a[1] && !strpbrk(a, " \t\n")) { /* SQL may begin with a -- comment */
       return bad_usage("unknown option", a);
     } else if (o->nargs == 4) {
       return bad_usage("too many arguments", NULL);

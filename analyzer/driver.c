@@ -40,6 +40,7 @@ typedef struct {
   LX_VEC(lx_notification) notes;      /* TUs that could not be analysed */
   lx_arena arena;                     /* the notes' strings */
   char started[32];
+  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards */
 } run;
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -260,8 +261,10 @@ static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash,
     json = json_dumps(j, JSON_COMPACT);
     json_decref(j);
   }
+  char flags[17];
+  lx_flags_hash(c, flags);
   lx_db_tu tu = {c->file, hash[0] ? hash : NULL, status, f ? f->parse_errors : 0,
-                 key[0] && (json || !fresh) ? key : NULL, json};
+                 key[0] && (json || !fresh) ? key : NULL, json, flags};
   int rc = lx_db_tu_record(r->db, r->run_id, &tu);
   free(json);
   return rc < 0 ? db_error(r) : 0;
@@ -301,19 +304,24 @@ static int analyse(run *r)
   return rc;
 }
 
-/* `leash merge`: the facts of every shard, recorded in the output database. */
-static int load_shards(run *r)
+/* `leash merge`: reads every shard's TUs, before anything is written. */
+static int read_shards(run *r)
 {
   char err[1024];
-  lx_shard_tus tus = {0};
-  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, &tus, err, sizeof(err)) < 0)
+  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, &r->shards, err, sizeof(err)) < 0)
     return usage_error("%s%s", err, "");
+  return 0;
+}
+
+/* Takes the shards' facts, and records their TUs in the output database. */
+static int record_shards(run *r)
+{
   int rc = 0;
-  for (size_t i = 0; i < tus.n && rc == 0; i++) {
-    lx_shard_tu *t = &tus.v[i];
+  for (size_t i = 0; i < r->shards.n && rc == 0; i++) {
+    lx_shard_tu *t = &r->shards.v[i];
     if (!t->facts || strcmp(t->status, "ok") != 0)
       note_failure(r, t->path, NULL, t->parse_errors);
-    lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->facts_json};
+    lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->facts_json, t->flags_hash};
     if (r->db && lx_db_tu_record(r->db, r->run_id, &tu) < 0)
       rc = db_error(r);
     if (t->facts) {
@@ -322,8 +330,7 @@ static int load_shards(run *r)
     }
   }
   if (r->o->verbose)
-    fprintf(stderr, "leash: merged %zu translation unit(s) from %d database(s)\n", tus.n, r->o->nmerge);
-  lx_shard_tus_free(&tus);
+    fprintf(stderr, "leash: merged %zu translation unit(s) from %d database(s)\n", r->shards.n, r->o->nmerge);
   return rc;
 }
 
@@ -417,6 +424,7 @@ static int emit(run *r, int exit_code)
 static void run_free(run *r)
 {
   lx_db_close(r->db);
+  lx_shard_tus_free(&r->shards);
   lx_vec_free(&r->notes);
   lx_arena_free(&r->arena);
   for (size_t i = 0; i < r->facts.n; i++)
@@ -609,8 +617,8 @@ static int prepare(run *r)
   int rc = load_config(r);
   if (!rc)
     rc = check_rules_option(r);
-  if (!rc && !o->merge_inputs)
-    rc = plan(r);
+  if (!rc)
+    rc = o->merge_inputs ? read_shards(r) : plan(r);
   if (!rc && o->shard_n)
     select_shard(r);
   if (!rc)
@@ -632,7 +640,7 @@ int lx_check(const lx_check_opts *o)
     r.root[0] = '\0';
   int rc = prepare(&r);
   if (!rc)
-    rc = o->merge_inputs ? load_shards(&r) : analyse(&r);
+    rc = o->merge_inputs ? record_shards(&r) : analyse(&r);
   if (!rc && o->shard_n)
     rc = end_run(&r, finish_shard(&r));
   else if (!rc) {

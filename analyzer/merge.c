@@ -2,6 +2,7 @@
  * in their findings databases, checking that the shards make a whole. */
 #include "merge.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,11 @@ static char *dup_or_null(const char *s) { return s ? lx_xstrdup(s) : NULL; }
 static int take_tu(const lx_db_tu *tu, void *arg)
 {
   load_ctx *c = arg;
-  if (lx_map_get(c->seen, tu->path))
+  char id[PATH_MAX + 32];
+  snprintf(id, sizeof(id), "%s\n%s", tu->path, tu->flags_hash ? tu->flags_hash : "");
+  if (lx_map_get(c->seen, id))
     return 0;
-  lx_map_put(c->seen, tu->path, (void *)1);
+  lx_map_put(c->seen, id, (void *)1);
   lx_shard_tu t;
   memset(&t, 0, sizeof(t));
   if (tu->facts_json) {
@@ -47,6 +50,7 @@ static int take_tu(const lx_db_tu *tu, void *arg)
   t.content_hash = dup_or_null(tu->content_hash);
   t.status = lx_xstrdup(tu->status);
   t.facts_key = dup_or_null(tu->facts_key);
+  t.flags_hash = dup_or_null(tu->flags_hash);
   t.parse_errors = tu->parse_errors;
   t.facts_json = dup_or_null(tu->facts_json);
   lx_vec_push(c->out, t);
@@ -132,6 +136,7 @@ void lx_shard_tus_free(lx_shard_tus *t)
     free(s->content_hash);
     free(s->status);
     free(s->facts_key);
+    free(s->flags_hash);
     free(s->facts_json);
     lx_facts_free(s->facts);
   }

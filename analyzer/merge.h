@@ -7,7 +7,7 @@
 
 /* One translation unit of a shard. */
 typedef struct {
-  char *path, *content_hash, *status, *facts_key;
+  char *path, *content_hash, *status, *facts_key, *flags_hash;
   int parse_errors;
   char *facts_json;   /* NULL when the TU could not be analysed */
   lx_tu_facts *facts; /* facts_json parsed, or NULL */
@@ -15,8 +15,8 @@ typedef struct {
 
 typedef LX_VEC(lx_shard_tu) lx_shard_tus;
 
-/* Loads the TUs of the latest analysis run of each database in dbs.  A TU present in
- * several databases is taken once (from the first).  Sharded runs must all be of the
+/* Loads the TUs of the latest analysis run of each database in dbs.  A TU (path and
+ * flags) present in several databases is taken once (from the first).  Sharded runs must all be of the
  * same N and cover every K from 1 to N.  Returns 0, or -1 with a one-line message
  * naming the file in err (not a database, no run, a shard missing, facts unreadable). */
 int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char *err, size_t errlen);

@@ -6,6 +6,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./ci/deps.sh --test
+# The SARIF test validates with @microsoft/sarif-multitool, installed by npm into ci/.npm/.
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+./ci/sarif-validator.sh >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== build and test (build/)"

@@ -46,11 +46,12 @@ static const char *const migrations[LX_DB_VERSION] = {
     "  id INTEGER PRIMARY KEY,\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(id),\n"
     "  path TEXT NOT NULL,\n"
+    "  flags_hash TEXT NOT NULL DEFAULT '',\n"
     "  content_hash TEXT,\n"
     "  status TEXT NOT NULL,\n"
     "  parse_errors INTEGER NOT NULL DEFAULT 0,\n"
     "  facts_key TEXT,\n"
-    "  UNIQUE (run_id, path)\n"
+    "  UNIQUE (run_id, path, flags_hash)\n"
     ");\n"
     "CREATE TABLE findings (\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -82,10 +83,11 @@ static const char *const migrations[LX_DB_VERSION] = {
     "CREATE TABLE facts_cache (\n"
     "  key TEXT PRIMARY KEY,\n"
     "  path TEXT NOT NULL,\n"
+    "  flags_hash TEXT NOT NULL DEFAULT '',\n"
     "  facts TEXT NOT NULL,\n"
     "  run_id INTEGER\n"
     ");\n"
-    "CREATE INDEX facts_cache_path ON facts_cache(path);\n"
+    "CREATE INDEX facts_cache_path ON facts_cache(path, flags_hash);\n"
     "CREATE VIEW open_findings AS\n"
     "  SELECT f.* FROM findings f\n"
     "  WHERE f.last_run = (SELECT max(id) FROM runs WHERE status = 'complete' AND shard IS NULL)\n"
@@ -238,6 +240,21 @@ static void disconnect(lx_db *db)
   db->db = NULL;
 }
 
+#define SETUP_TRIES 3000
+
+/* Checks the file and brings its schema up to date (WAL first, on a new file). */
+static int setup(lx_db *db, int *version)
+{
+  if (check_identity(db, version) < 0)
+    return -1;
+  if (*version == LX_DB_VERSION)
+    return 0;
+  /* WAL is a property of the file: set it once, before the schema exists. */
+  if (*version == 0 && exec(db, "PRAGMA journal_mode = WAL") < 0)
+    return -1;
+  return migrate(db);
+}
+
 int lx_db_open(const char *path, int flags, lx_db **out, char *err, size_t errlen)
 {
   lx_db *db = lx_xcalloc(1, sizeof(*db));
@@ -245,14 +262,16 @@ int lx_db_open(const char *path, int flags, lx_db **out, char *err, size_t errle
   *out = NULL;
   errno = 0;
   int version = 0;
-  if (connect(db, flags & ~LX_DB_READONLY) < 0 || check_identity(db, &version) < 0)
+  if (connect(db, flags & ~LX_DB_READONLY) < 0)
     goto fail;
-  if (version < LX_DB_VERSION) {
-    /* WAL is a property of the file: set it once, before the schema exists. */
-    if (version == 0 && exec(db, "PRAGMA journal_mode = WAL") < 0)
+  /* Two processes creating or migrating the file at once can meet in a lock SQLite
+   * will not wait for (it would deadlock); the loser retries. */
+  for (int tries = 0;; tries++) {
+    if (setup(db, &version) == 0)
+      break;
+    if ((sqlite3_errcode(db->db) & 0xff) != SQLITE_BUSY || tries == SETUP_TRIES)
       goto fail;
-    if (migrate(db) < 0)
-      goto fail;
+    sqlite3_sleep(10 + tries % 40);
   }
   if (flags & LX_DB_READONLY) {
     disconnect(db);
@@ -353,32 +372,35 @@ int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu)
     return -1;
   sqlite3_stmt *st;
   if (tu->facts_json && tu->facts_key) {
-    st = prepare(db, "DELETE FROM facts_cache WHERE path = ? AND key <> ?");
+    st = prepare(db, "DELETE FROM facts_cache WHERE path = ? AND flags_hash = ? AND key <> ?");
     if (st) {
       bind_text(st, 1, tu->path);
-      bind_text(st, 2, tu->facts_key);
+      bind_text(st, 2, tu->flags_hash ? tu->flags_hash : "");
+      bind_text(st, 3, tu->facts_key);
     }
     if (step_done(db, st, "pruning the facts cache") < 0)
       goto fail;
-    st = prepare(db, "INSERT OR REPLACE INTO facts_cache (key, path, facts, run_id) VALUES (?, ?, ?, ?)");
+    st = prepare(db, "INSERT OR REPLACE INTO facts_cache (key, path, flags_hash, facts, run_id) VALUES (?, ?, ?, ?, ?)");
     if (st) {
       bind_text(st, 1, tu->facts_key);
       bind_text(st, 2, tu->path);
-      bind_text(st, 3, tu->facts_json);
-      sqlite3_bind_int64(st, 4, run);
+      bind_text(st, 3, tu->flags_hash ? tu->flags_hash : "");
+      bind_text(st, 4, tu->facts_json);
+      sqlite3_bind_int64(st, 5, run);
     }
     if (step_done(db, st, "caching facts") < 0)
       goto fail;
   }
-  st = prepare(db, "INSERT OR REPLACE INTO translation_units (run_id, path, content_hash, status, parse_errors, "
-                   "facts_key) VALUES (?, ?, ?, ?, ?, ?)");
+  st = prepare(db, "INSERT OR REPLACE INTO translation_units (run_id, path, flags_hash, content_hash, status, "
+                   "parse_errors, facts_key) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (st) {
     sqlite3_bind_int64(st, 1, run);
     bind_text(st, 2, tu->path);
-    bind_text(st, 3, tu->content_hash);
-    bind_text(st, 4, tu->status);
-    sqlite3_bind_int(st, 5, tu->parse_errors);
-    bind_text(st, 6, tu->facts_key);
+    bind_text(st, 3, tu->flags_hash ? tu->flags_hash : "");
+    bind_text(st, 4, tu->content_hash);
+    bind_text(st, 5, tu->status);
+    sqlite3_bind_int(st, 6, tu->parse_errors);
+    bind_text(st, 7, tu->facts_key);
   }
   if (step_done(db, st, "recording a translation unit") < 0)
     goto fail;
@@ -609,9 +631,9 @@ int64_t lx_db_latest_run(lx_db *db, const char *command)
 
 int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *arg), void *arg)
 {
-  sqlite3_stmt *st = prepare(db, "SELECT t.path, t.content_hash, t.status, t.parse_errors, t.facts_key, c.facts "
-                                 "FROM translation_units t LEFT JOIN facts_cache c ON c.key = t.facts_key "
-                                 "WHERE t.run_id = ? ORDER BY t.path");
+  sqlite3_stmt *st = prepare(db, "SELECT t.path, t.content_hash, t.status, t.parse_errors, t.facts_key, c.facts, "
+                                 "t.flags_hash FROM translation_units t LEFT JOIN facts_cache c ON c.key = t.facts_key "
+                                 "WHERE t.run_id = ? ORDER BY t.id");
   if (!st)
     return -1;
   sqlite3_bind_int64(st, 1, run);
@@ -619,7 +641,8 @@ int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *ar
   while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     lx_db_tu tu = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
                    (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
-                   (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5)};
+                   (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+                   (const char *)sqlite3_column_text(st, 6)};
     stop = fn(&tu, arg);
   }
   sqlite3_finalize(st);

@@ -52,6 +52,7 @@ typedef struct {
   int parse_errors;
   const char *facts_key;  /* or NULL */
   const char *facts_json; /* or NULL: the cache already has facts_key */
+  const char *flags_hash; /* the arguments' hash: a file compiled twice is two TUs */
 } lx_db_tu;
 
 /* Records one TU in one transaction.  0 or -1. */
@@ -73,7 +74,7 @@ int lx_db_baselined(lx_db *db, const char *fp);
 /* Number of fingerprints in the baseline, or -1. */
 int64_t lx_db_baseline_size(lx_db *db);
 
-/* Calls fn for each translation unit of run, in path order, with facts_json set to
+/* Calls fn for each translation unit of run, in the order they were recorded, with facts_json set to
  * its cached facts (NULL when none).  Stops at fn's first non-zero return, which it
  * returns; -1 on a database error. */
 int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *arg), void *arg);

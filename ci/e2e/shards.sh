@@ -1,0 +1,100 @@
+#!/bin/sh
+# `leash check --shard K/N` + `leash merge`: N shards give exactly the findings of one
+# run (same JSON report, byte for byte), each TU lands in exactly one shard, and bad
+# shard sets are refused.
+# Usage: shards.sh path/to/leash demo BUILD_DIR      (the demo service, -p BUILD_DIR)
+#        shards.sh path/to/leash memcached [DIR]     (DIR/compile_commands.json; exit 77
+#                                                     when it is not there)
+set -u
+LEASH=$(realpath "$1")
+WHAT=$2
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"
+  got=$?
+  [ "$got" = "$want" ] || { fail "'$*' exited $got, want $want"; sed 's/^/  | /' "$T/err" | head -5; }
+}
+has() { grep -q -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -5; }; }
+
+case "$WHAT" in
+demo)
+  cd "$ROOT" || exit 1
+  set -- -p "$(realpath "$3")" fixtures/demo/service/*.c
+  counts="1 2 3 4"
+  ;;
+memcached)
+  dir=${3:-${LEASH_MEMCACHED_DIR:-/work/realworld/memcached-1.6.18}}
+  [ -f "$dir/compile_commands.json" ] || { echo "skip: no $dir/compile_commands.json (ci/realworld.sh makes it)"; exit 77; }
+  cd "$dir" || exit 1
+  set -- -p "$dir"
+  counts="3 4"
+  ;;
+*)
+  echo "usage: shards.sh LEASH demo BUILD_DIR | LEASH memcached [DIR]" >&2
+  exit 2
+  ;;
+esac
+
+"$LEASH" check -q --no-db --format json -o "$T/one.json" "$@"
+rc_one=$?
+[ "$rc_one" -le 1 ] || fail "the single run exited $rc_one"
+"$LEASH" check -q --db "$T/all.db" "$@" >/dev/null
+total=$(sqlite3 "$T/all.db" "SELECT count(*) FROM translation_units")
+[ "$total" -ge 2 ] || fail "only $total translation unit(s)"
+
+for n in $counts; do
+  k=1
+  while [ $k -le "$n" ]; do
+    "$LEASH" check -q --shard "$k/$n" --db "$T/s$n-$k.db" "$@" &
+    k=$((k + 1))
+  done
+  wait
+  sqlite3 "$T/all.db" "SELECT 0" >/dev/null
+  sum=0
+  k=1
+  while [ $k -le "$n" ]; do
+    c=$(sqlite3 "$T/s$n-$k.db" "SELECT count(*) FROM translation_units")
+    sum=$((sum + c))
+    sqlite3 "$T/s$n-$k.db" "SELECT path FROM translation_units" >>"$T/paths$n"
+    k=$((k + 1))
+  done
+  [ "$sum" = "$total" ] || fail "$n shards analysed $sum TUs, one run $total"
+  [ "$(sort "$T/paths$n" | uniq -d | wc -l)" = 0 ] || fail "$n shards: a TU is in two shards"
+  "$LEASH" merge "$T"/s"$n"-*.db -o "$T/m$n.db" --format json --report "$T/m$n.json"
+  rc=$?
+  [ "$rc" = "$rc_one" ] || fail "merge of $n shards exited $rc, the single run $rc_one"
+  cmp -s "$T/one.json" "$T/m$n.json" || { fail "merge of $n shards differs from one run"; diff "$T/one.json" "$T/m$n.json" | head -10; }
+  "$LEASH" db --db "$T/m$n.db" show latest --format json -o "$T/show$n.json"
+  cmp -s "$T/one.json" "$T/show$n.json" || fail "the merged database does not hold the findings of one run"
+  echo "shards: $n shards of $total TUs: $(grep -c '"rule"' "$T/m$n.json") finding(s), same as one run"
+done
+
+# Shard slices are stable from one run to the next.
+"$LEASH" check -q --shard 2/3 --db "$T/again.db" "$@"
+[ "$(sqlite3 "$T/again.db" "SELECT group_concat(path) FROM translation_units")" = \
+  "$(sqlite3 "$T/s3-2.db" "SELECT group_concat(path) FROM translation_units")" ] || fail "shard 2/3 changed"
+
+# Bad shard sets and options.
+expect_rc 2 "$LEASH" merge "$T/s3-1.db" "$T/s3-3.db" -o "$T/bad.db"
+has "$T/err" "shard 2/3 is missing"
+expect_rc 2 "$LEASH" merge "$T/s3-1.db" "$T/s3-2.db" "$T/s3-3.db" "$T/again.db" -o "$T/bad.db"
+has "$T/err" "shard 2/3 is given twice"
+expect_rc 2 "$LEASH" merge "$T/s3-1.db" "$T/s4-2.db" -o "$T/bad.db"
+expect_rc 2 "$LEASH" merge "$T/s3-1.db" "$T/s3-2.db" "$T/s3-3.db"
+head -c 3000 /dev/urandom >"$T/junk.db"
+expect_rc 2 "$LEASH" merge "$T/junk.db" -o "$T/bad.db"
+has "$T/err" "junk.db: not a leash findings database"
+expect_rc 2 "$LEASH" merge "$T/nothere.db" -o "$T/bad.db"
+has "$T/err" "nothere.db"
+[ ! -e "$T/bad.db" ] || fail "a refused merge created its output"
+expect_rc 2 "$LEASH" check --shard 0/3 "$@"
+expect_rc 2 "$LEASH" check --shard 4/3 "$@"
+expect_rc 2 "$LEASH" check --shard 1/3 --no-db "$@"
+
+[ "$fails" = 0 ] && echo "shards ($WHAT): all passed" || echo "shards ($WHAT): $fails failure(s)"
+[ "$fails" = 0 ]
