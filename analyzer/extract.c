@@ -6,6 +6,7 @@
  */
 #include "extract.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -313,6 +314,23 @@ static void note_read(ex_ctx *x, lx_path p)
 
 static lx_path expr_at(ex_ctx *x, CXCursor c);
 
+/* The named flags `a | b` sets ("+O_NONBLOCK") or `a & b` clears ("-O_NONBLOCK", from
+ * b = ~O_NONBLOCK), with those its operands already carry; NULL when none. */
+static const char *flag_names(ex_ctx *x, int is_or, const lx_path *a, const lx_path *b)
+{
+  char buf[256] = "";
+  const lx_path *side[2] = {a, b};
+  for (int i = 0; i < 2; i++) {
+    const lx_path *s = side[i];
+    size_t n = strlen(buf);
+    if (s->flags && (is_or || s->flags[0] == '-'))
+      snprintf(buf + n, sizeof(buf) - n, "%s", s->flags);
+    else if (is_or && s->kind == LX_PATH_CONST && s->name)
+      snprintf(buf + n, sizeof(buf) - n, "+%s", s->name);
+  }
+  return buf[0] ? lx_arena_strdup(&x->facts->arena, buf) : NULL;
+}
+
 /* Handles one expression: records what it does, returns what it denotes. */
 static lx_path expr(ex_ctx *x, CXCursor c)
 {
@@ -379,8 +397,13 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
     else if (op == CXUnaryOperator_Deref)
       p.deref = 1;
     else if (p.kind == LX_PATH_CONST && (op == CXUnaryOperator_Minus || op == CXUnaryOperator_Not ||
-                                        op == CXUnaryOperator_LNot || op == CXUnaryOperator_Plus))
-      return constant(x, c);
+                                        op == CXUnaryOperator_LNot || op == CXUnaryOperator_Plus)) {
+      const char *inner = p.name;
+      p = constant(x, c);
+      if (op == CXUnaryOperator_Not && inner) /* ~O_NONBLOCK: a mask that clears a flag */
+        p.flags = lx_arena_printf(&x->facts->arena, "-%s", inner);
+      return p;
+    }
     else if (op != CXUnaryOperator_Extension)
       p.kind = LX_PATH_UNKNOWN;
     return p;
@@ -413,7 +436,9 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
     if (op == CXBinaryOperator_Comma)
       return b;
     if (a.kind == LX_PATH_CONST && b.kind == LX_PATH_CONST)
-      return constant(x, c);
+      p = constant(x, c);
+    if (op == CXBinaryOperator_Or || op == CXBinaryOperator_And)
+      p.flags = flag_names(x, op == CXBinaryOperator_Or, &a, &b);
     return p;
   }
   case CXCursor_ConditionalOperator:

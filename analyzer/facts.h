@@ -38,6 +38,7 @@ typedef struct lx_path {
   const char *key;      /* identity, see the kinds */
   const char *name;     /* what a user reads */
   const char *type;     /* type spelling of the expression, or NULL */
+  const char *flags;    /* named bit flags set or cleared: "+SOCK_STREAM+SOCK_NONBLOCK", "-O_NONBLOCK" */
   const struct lx_path *base; /* FIELD: the object the field is read from, or NULL */
 } lx_path;
 

@@ -32,6 +32,8 @@ static json_t *path_json(const lx_path *p)
     json_object_set_new(j, "name", json_string(p->name));
   if (p->type)
     json_object_set_new(j, "type", json_string(p->type));
+  if (p->flags)
+    json_object_set_new(j, "flags", json_string(p->flags));
   if (p->base)
     json_object_set_new(j, "base", path_json(p->base));
   return j;
@@ -228,6 +230,7 @@ static void path_of(reader *rd, const json_t *j, lx_path *p, int depth)
   p->key = str_of(rd, json_object_get(j, "key"));
   p->name = str_of(rd, json_object_get(j, "name"));
   p->type = str_of(rd, json_object_get(j, "type"));
+  p->flags = str_of(rd, json_object_get(j, "flags"));
   const json_t *base = json_object_get(j, "base");
   if (base) {
     lx_path *b = lx_arena_alloc(&rd->f->arena, sizeof(*b));

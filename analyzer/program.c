@@ -43,13 +43,14 @@ static int when_holds(const lx_api *api, const lx_call *c)
     if (api->when_arg > c->nargs)
       return 0;
     const lx_path *a = &c->args[api->when_arg - 1];
-    if (a->kind != LX_PATH_CONST)
-      return 0;
     int hit = 0;
     char num[32];
     snprintf(num, sizeof(num), "%lld", a->value);
-    for (int i = 0; i < api->nwhen && !hit; i++)
-      hit = (a->name && !strcmp(a->name, api->when_is[i])) || !strcmp(num, api->when_is[i]);
+    for (int i = 0; i < api->nwhen && !hit; i++) {
+      if (a->kind == LX_PATH_CONST)
+        hit = (a->name && !strcmp(a->name, api->when_is[i])) || !strcmp(num, api->when_is[i]);
+      hit = hit || lx_path_sets_flag(a, api->when_is[i]);
+    }
     if (!hit)
       return 0;
   }
@@ -95,6 +96,26 @@ int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg)
         *arg = a[i].arg;
       return 1;
     }
+  return 0;
+}
+
+int lx_path_sets_flag(const lx_path *a, const char *flag)
+{
+  if (a->kind == LX_PATH_CONST && a->name && !strcmp(a->name, flag))
+    return 1;
+  size_t n = strlen(flag);
+  for (const char *f = a->flags; f && (f = strstr(f, flag)); f += n)
+    if (f > a->flags && f[-1] == '+' && (f[n] == '\0' || f[n] == '+' || f[n] == '-'))
+      return 1;
+  return 0;
+}
+
+int lx_path_clears_flag(const lx_path *a, const char *flag)
+{
+  size_t n = strlen(flag);
+  for (const char *f = a->flags; f && (f = strstr(f, flag)); f += n)
+    if (f > a->flags && f[-1] == '-' && (f[n] == '\0' || f[n] == '+' || f[n] == '-'))
+      return 1;
   return 0;
 }
 

@@ -82,6 +82,11 @@ const lx_api *lx_call_api(const lx_program *p, const lx_call *c);
 int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max);
 int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg);
 
+/* Whether argument a sets the named flag (O_NONBLOCK, SOCK_NONBLOCK...) or clears it
+ * (flags & ~O_NONBLOCK). */
+int lx_path_sets_flag(const lx_path *a, const char *flag);
+int lx_path_clears_flag(const lx_path *a, const char *flag);
+
 /* Key of an access path for alias classes ("L:usr", "P:2", "F:struct conn.curl"...),
  * or NULL when the path is not a location (constants, strings, unknown). */
 const char *lx_path_key(const lx_path *p, char *buf, size_t n);
