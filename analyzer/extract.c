@@ -26,6 +26,7 @@ typedef struct {
   int seq;
   int leaves;         /* jumps seen so far: return, break, continue, goto, noreturn calls */
   int exits;          /* those that leave the innermost loop (all but continue) */
+  int returns;        /* those that leave the function (return, goto, noreturn calls) */
   int depth;          /* nesting of the walk, bounded so deep code cannot exhaust the stack */
 } ex_ctx;
 
@@ -245,6 +246,7 @@ static void leave_loops(ex_ctx *x)
 {
   x->leaves++;
   x->exits++;
+  x->returns++;
   if (!x->fn)
     return;
   for (int l = x->loop; l != NO_LOOP; l = x->fn->loops.v[l].parent)
@@ -331,6 +333,32 @@ static const char *flag_names(ex_ctx *x, int is_or, const lx_path *a, const lx_p
   return buf[0] ? lx_arena_strdup(&x->facts->arena, buf) : NULL;
 }
 
+/* C11 <stdatomic.h> operations are builtins libclang does not expose (AtomicExpr):
+ * atomic_load(&x) reads x, atomic_store(&x, v) and atomic_exchange(&x, v) write v. */
+static lx_path atomic_expr(ex_ctx *x, CXCursor c, const kids *ks)
+{
+  lx_path none = {0};
+  const char *op = macro_name(x, c);
+  lx_path obj = expr(x, ks->v[0]);
+  obj.addr_of = 0;
+  lx_path val = none;
+  /* AtomicExpr children: the pointer, the memory order, then the value (if any). */
+  for (int i = 1; i < ks->n; i++) {
+    lx_path v = expr(x, ks->v[i]);
+    if (i == 2)
+      val = v;
+  }
+  if (!op || strncmp(op, "atomic_", 7) != 0)
+    return none;
+  if (!strncmp(op, "atomic_load", 11)) {
+    note_read(x, obj);
+    return obj;
+  }
+  if (!strncmp(op, "atomic_store", 12) || !strncmp(op, "atomic_exchange", 15) || !strncmp(op, "atomic_init", 11))
+    record_assign(x, obj, val, c);
+  return none;
+}
+
 /* Handles one expression: records what it does, returns what it denotes. */
 static lx_path expr(ex_ctx *x, CXCursor c)
 {
@@ -373,16 +401,13 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
   case CXCursor_CStyleCastExpr:
   case CXCursor_UnexposedExpr: {
     kids ks = children(c);
-    if (ks.n == 1) {
-      p = expr(x, ks.v[0]);
-      if (k == CXCursor_CStyleCastExpr && p.kind == LX_PATH_UNKNOWN)
-        return p;
-      return p;
-    }
+    if (ks.n == 1)
+      return expr(x, ks.v[0]);
     /* A cast's first child may be a type reference. */
-    if (k == CXCursor_CStyleCastExpr && ks.n == 2 && ks.n <= 8 &&
-        !clang_isExpression(clang_getCursorKind(ks.v[0])))
+    if (k == CXCursor_CStyleCastExpr && ks.n == 2 && !clang_isExpression(clang_getCursorKind(ks.v[0])))
       return expr(x, ks.v[1]);
+    if (k == CXCursor_UnexposedExpr && ks.n >= 2 && ks.n <= 8)
+      return atomic_expr(x, c, &ks);
     expr_children(x, c);
     return p;
   }
@@ -692,12 +717,13 @@ static void if_stmt(ex_ctx *x, CXCursor c)
     memcpy(b.reads, reads.v, sizeof(lx_path) * reads.n);
   }
   lx_vec_free(&reads);
-  int leaves = x->leaves, exits = x->exits;
+  int leaves = x->leaves, exits = x->exits, returns = x->returns;
   b.then_begin = x->seq;
   stmt(x, ks.v[1]);
   b.then_end = x->seq;
   b.then_leaves = x->leaves > leaves;
   b.then_exits = x->exits > exits;
+  b.then_returns = x->returns > returns;
   lx_vec_push(&x->fn->branches, b);
   if (ks.n == 3)
     stmt(x, ks.v[2]);

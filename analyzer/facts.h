@@ -117,6 +117,7 @@ typedef struct {
   int then_begin, then_end; /* seq range [begin, end) of the then-branch */
   unsigned then_leaves : 1; /* the then-branch jumps away (return, break, continue, goto, exit) */
   unsigned then_exits : 1;  /* ... out of the enclosing loop (return, break, goto, exit) */
+  unsigned then_returns : 1; /* ... out of the function, and so of every loop (return, goto, exit) */
 } lx_branch;
 
 /* The section 2 vocabulary. */

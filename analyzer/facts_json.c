@@ -114,11 +114,11 @@ static json_t *func_json(const lx_func *f)
   json_t *branches = json_array();
   for (size_t i = 0; i < f->branches.n; i++) {
     const lx_branch *b = &f->branches.v[i];
-    json_array_append_new(branches, json_pack("{s:o, s:i, s:o, s:o, s:[i,i], s:b, s:b}", "loc",
+    json_array_append_new(branches, json_pack("{s:o, s:i, s:o, s:o, s:[i,i], s:b, s:b, s:b}", "loc",
                                               loc_json(&b->loc), "loop", b->loop, "cond", cond_json(&b->cond),
                                               "reads", paths_json(b->reads, b->nreads), "then",
                                               b->then_begin, b->then_end, "then_leaves", b->then_leaves,
-                                              "then_exits", b->then_exits));
+                                              "then_exits", b->then_exits, "then_returns", b->then_returns));
   }
   json_object_set_new(j, "branches", branches);
   return j;
@@ -337,6 +337,7 @@ static void branch_of(reader *rd, const json_t *j, lx_branch *b)
   range_of(rd, json_object_get(j, "then"), &b->then_begin, &b->then_end);
   b->then_leaves = bool_of(j, "then_leaves");
   b->then_exits = bool_of(j, "then_exits");
+  b->then_returns = bool_of(j, "then_returns");
 }
 
 static lx_func *func_of(reader *rd, const json_t *j)

@@ -292,6 +292,37 @@ int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_c
   return class_globally_timed(p, fn, cls);
 }
 
+static int is_socket_api(const lx_api *api)
+{
+  return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
+}
+
+int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c)
+{
+  (void)p;
+  const lx_func *f = fn->def;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *g = &f->calls.v[i];
+    if (g->seq >= c->seq || !g->callee_name || !g->callee)
+      continue;
+    int targ = !strcmp(g->callee_name, "poll") || !strcmp(g->callee_name, "ppoll") ? 3
+             : !strcmp(g->callee_name, "select") || !strcmp(g->callee_name, "pselect") ? 5
+             : !strcmp(g->callee_name, "epoll_wait") || !strcmp(g->callee_name, "epoll_pwait") ? 4 : 0;
+    if (!targ || targ > g->nargs)
+      continue;
+    const lx_path *t = &g->args[targ - 1];
+    /* poll(..., -1) and select(..., NULL) wait forever: no guard. */
+    int forever = t->kind == LX_PATH_CONST && (targ == 5 ? t->value == 0 : t->value < 0);
+    if (forever)
+      continue;
+    /* In a loop, the guard must be in the same pass. */
+    if (c->loop >= 0 && !lx_loop_contains(f, c->loop, g->loop))
+      continue;
+    return 1;
+  }
+  return 0;
+}
+
 const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,
                                const lx_fnode **origin_fn)
 {
@@ -352,6 +383,17 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     for (int j = 0; j < n; j++)
       if (an[j].kind == LX_ANN_TIMEOUT && an[j].arg <= c->nargs)
         mark_timed(fn, &c->args[an[j].arg - 1], c);
+    /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
+     * descriptor is non-blocking from the start. */
+    if (c->callee && is_socket_api(lx_call_api(p, c))) {
+      for (int j = 0; j < c->nargs; j++)
+        if (lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK")) {
+          lx_path r = {0};
+          r.kind = LX_PATH_CALL;
+          r.index = (int)i;
+          mark_timed(fn, &r, c);
+        }
+    }
     const lx_fnode *callee = lx_program_callee(p, c);
     if (!callee)
       continue;
@@ -423,6 +465,8 @@ static int blocks_pass(lx_program *p, lx_fnode *fn)
         continue;
       int cls = lx_alias_class(fn, &c->args[j]);
       if (cls < 0 || lx_timed_before(p, fn, cls, c))
+        continue;
+      if (origin == c && is_socket_api(lx_call_api(p, c)) && lx_poll_guarded(p, fn, c))
         continue;
       int param = lx_alias_param(fn, cls);
       if (param && param <= LX_MAX_PARAMS && !(params & (1ULL << (param - 1)))) {

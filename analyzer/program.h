@@ -127,6 +127,10 @@ int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c,
 /* Whether loop inner is outer or nested in it (inner -1: never). */
 int lx_loop_contains(const lx_func *f, int outer, int inner);
 
+/* Whether a poll/select/epoll_wait with a finite timeout runs before call c in fn
+ * (in the same pass of c's loop): it guards a socket call from blocking forever. */
+int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c);
+
 /* Where the value of class cls was created: the call that produced it, or NULL. */
 const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,
                                const lx_fnode **origin_fn);

@@ -21,6 +21,9 @@ static const char *const atomic_writes[] = {"atomic_store", "atomic_store_explic
                                             "g_atomic_pointer_set", "__sync_lock_test_and_set",
                                             "__atomic_store", NULL};
 
+static const char *const atomic_loads[] = {"atomic_load", "atomic_load_explicit", "__atomic_load_n",
+                                           "g_atomic_int_get", "g_atomic_pointer_get", NULL};
+
 static int in_list(const char *name, const char *const *list)
 {
   for (int i = 0; name && list[i]; i++)
@@ -114,6 +117,7 @@ typedef struct {
   const lx_call *recv;   /* the blocking receive in the loop */
   char flag[256];        /* a flag the loop waits on that nothing sets, for the message */
   lx_loc flag_loc;
+  lx_cmp_op flag_op;     /* ... and the test that would end the loop */
   int flags_unset;       /* exits that depend on flags nobody sets */
   int exits;             /* exits that can happen */
 } exit_check;
@@ -133,6 +137,16 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
     v = rhs;
     rhs = t;
   }
+  /* atomic_load(&flag): the flag itself. */
+  lx_path loaded;
+  if (v->kind == LX_PATH_CALL && v->index >= 0 && (size_t)v->index < ec->fn->def->calls.n) {
+    const lx_call *ld = &ec->fn->def->calls.v[v->index];
+    if (ld->callee && in_list(ld->callee_name, atomic_loads) && ld->nargs >= 1) {
+      loaded = ld->args[0];
+      loaded.addr_of = 0;
+      v = &loaded;
+    }
+  }
   char key[512];
   int cls = lx_alias_class(ec->fn, v);
   /* The flags this value stands for: itself, or what its alias class holds. */
@@ -146,6 +160,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
     else if (!ec->flag[0]) {
       snprintf(ec->flag, sizeof(ec->flag), "%.200s", v->kind == LX_PATH_FIELD ? v->key : v->name ? v->name : key + 2);
       ec->flag_loc = at;
+      ec->flag_op = exit_op;
     }
   } else if (cls >= 0) {
     size_t it = 0;
@@ -162,6 +177,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
       else if (!ec->flag[0]) {
         snprintf(ec->flag, sizeof(ec->flag), "%.200s", key + 2);
         ec->flag_loc = at;
+        ec->flag_op = exit_op;
       }
     }
   }
@@ -232,7 +248,10 @@ static int loop_stuck(const lx_program *p, const lx_fnode *fn, int li, const lx_
   int unguarded_exit = 0;
   for (size_t i = 0; i < f->branches.n; i++) {
     const lx_branch *b = &f->branches.v[i];
-    if (!b->then_exits || b->loop < 0 || !lx_loop_contains(f, li, b->loop))
+    if (b->loop < 0 || !lx_loop_contains(f, li, b->loop))
+      continue;
+    /* A break in a nested loop leaves that loop only; return, goto and exit() leave all. */
+    if (!(b->loop == li ? b->then_exits : b->then_returns))
       continue;
     cond_exits(&ec, &b->cond, 0, b->loc);
   }
@@ -243,7 +262,11 @@ static int loop_stuck(const lx_program *p, const lx_fnode *fn, int li, const lx_
     return 0;
   *related = l->loc;
   if (ec.flags_unset) {
-    snprintf(msg, n, "leaves its loop only when '%s' is set, and no code in the program ever sets it", ec.flag);
+    const char *change = ec.flag_op == LX_CMP_TRUTHY ? "is set" : ec.flag_op == LX_CMP_FALSY ? "is cleared"
+                                                                                        : "changes";
+    const char *does = ec.flag_op == LX_CMP_TRUTHY ? "sets it" : ec.flag_op == LX_CMP_FALSY ? "clears it"
+                                                                                          : "changes it so";
+    snprintf(msg, n, "leaves its loop only when '%s' %s, and no code in the program ever %s", ec.flag, change, does);
     *related = ec.flag_loc;
   } else {
     snprintf(msg, n, "loops forever: nothing ever leaves the loop");
@@ -280,6 +303,26 @@ static int cancelled(const lx_program *p, const lx_fnode *entry)
             return 1;
         }
       }
+    }
+  }
+  return 0;
+}
+
+/* Is entry started in an event loop or by per-event code, bounded or not? */
+static int started_per_event(const lx_program *p, const lx_fnode *entry)
+{
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *g = p->order.v[i];
+    for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
+      const lx_call *c = &g->def->calls.v[j];
+      int e;
+      if (!lx_is_spawn(p, c, &e) || e < 1 || e > c->nargs || c->args[e - 1].kind != LX_PATH_FUNC ||
+          strcmp(c->args[e - 1].key, entry->usr))
+        continue;
+      lx_loop_bound kind;
+      const lx_call *src;
+      if (g->per_event || (c->loop >= 0 && lx_unbounded_loop(p, g, c, &kind, &src) >= 0 && kind == LX_LOOP_EVENT))
+        return 1;
     }
   }
   return 0;
@@ -341,7 +384,8 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
           break;
         reported[li] = 1;
         const lx_fnode *entry = entry_of[i];
-        lx_severity sev = entry->per_event || fn->per_event ? LX_SEV_ERROR : LX_SEV_NOTE;
+        lx_severity sev = entry->per_event || fn->per_event || started_per_event(p, entry) ? LX_SEV_ERROR
+                                                                                       : LX_SEV_NOTE;
         char who[256];
         if (entry == fn)
           snprintf(who, sizeof(who), "thread %s()", fn->name);
