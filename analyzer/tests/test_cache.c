@@ -1,0 +1,127 @@
+/* test_cache.c - facts cache keys (flags, the file, the project headers it includes)
+ * and shard selection. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cache.h"
+
+static char dir[256];
+
+static void write_file(const char *name, const char *text)
+{
+  char path[512];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static int setup(void **state)
+{
+  snprintf(dir, sizeof(dir), "/tmp/leash-test-cache-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  char inc[300];
+  snprintf(inc, sizeof(inc), "%s/include", dir);
+  assert_int_equal(mkdir(inc, 0777), 0);
+  write_file("main.c", "#include \"local.h\"\n#include <proj.h>\n#include <stdio.h>\nint main(void) { return 0; }\n");
+  write_file("local.h", "#include \"nested.h\"\n");
+  write_file("nested.h", "#define N 1\n");
+  write_file("include/proj.h", "int proj(void);\n");
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static void key_of(const char *flag, char key[33], char hash[17])
+{
+  char file[300], inc[300];
+  snprintf(file, sizeof(file), "%s/main.c", dir);
+  snprintf(inc, sizeof(inc), "-I%s", flag);
+  char *argv[] = {"-std=gnu11", inc};
+  lx_cmd c = {file, dir, 2, argv, "database"};
+  assert_int_equal(lx_cache_key(&c, "1.0", key, hash), 0);
+}
+
+static void test_key_follows_inputs(void **state)
+{
+  char k1[33], k2[33], h1[17], h2[17];
+  key_of("include", k1, h1);
+  key_of("include", k2, h2);
+  assert_string_equal(k1, k2);
+  assert_int_equal(strlen(k1), 32);
+
+  write_file("nested.h", "#define N 2\n"); /* two includes deep */
+  key_of("include", k2, h2);
+  assert_string_not_equal(k1, k2);
+  assert_string_equal(h1, h2); /* the main file itself did not change */
+
+  key_of("include", k1, h1);
+  write_file("include/proj.h", "int proj(int);\n"); /* found through -I */
+  key_of("include", k2, h2);
+  assert_string_not_equal(k1, k2);
+
+  key_of("other", k1, h1); /* other flags */
+  assert_string_not_equal(k1, k2);
+
+  write_file("main.c", "int main(void) { return 1; }\n");
+  key_of("other", k2, h2);
+  assert_string_not_equal(h1, h2);
+
+  char file[] = "/nonexistent/x.c";
+  lx_cmd missing = {file, dir, 0, NULL, "defaults"};
+  assert_int_equal(lx_cache_key(&missing, "1.0", k1, h1), -1);
+}
+
+static void test_shards(void **state)
+{
+  int k, n;
+  assert_int_equal(lx_shard_parse("2/3", &k, &n), 0);
+  assert_int_equal(k, 2);
+  assert_int_equal(n, 3);
+  assert_int_equal(lx_shard_parse("0/3", &k, &n), -1);
+  assert_int_equal(lx_shard_parse("4/3", &k, &n), -1);
+  assert_int_equal(lx_shard_parse("1/0", &k, &n), -1);
+  assert_int_equal(lx_shard_parse("1/", &k, &n), -1);
+  assert_int_equal(lx_shard_parse("1/3x", &k, &n), -1);
+  assert_int_equal(lx_shard_parse("a/3", &k, &n), -1);
+
+  /* Every file in exactly one shard; the path relative to the root decides. */
+  int seen[5] = {0};
+  for (int i = 0; i < 200; i++) {
+    char f[64];
+    snprintf(f, sizeof(f), "/repo/src/file%d.c", i);
+    int s = lx_shard_of(f, "/repo", 4);
+    assert_in_range(s, 1, 4);
+    seen[s]++;
+    char elsewhere[64];
+    snprintf(elsewhere, sizeof(elsewhere), "/ci/checkout/src/file%d.c", i);
+    assert_int_equal(lx_shard_of(elsewhere, "/ci/checkout", 4), s);
+    assert_int_equal(lx_shard_of(f, "/repo", 1), 1);
+  }
+  for (int s = 1; s <= 4; s++)
+    assert_true(seen[s] > 20); /* roughly even */
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_key_follows_inputs),
+      cmocka_unit_test(test_shards),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
