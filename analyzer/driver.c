@@ -503,9 +503,10 @@ static int begin_run(run *r)
   return rc < 0 ? db_error(r) : 0;
 }
 
+/* Marks the run complete (failed when exit_code is a usage or input error). */
 static int end_run(run *r, int exit_code)
 {
-  if (r->db && lx_db_run_end(r->db, r->run_id, exit_code, exit_code != LX_EXIT_USAGE) < 0)
+  if (lx_db_run_end(r->db, r->run_id, exit_code, exit_code != LX_EXIT_USAGE) < 0)
     return db_error(r);
   return exit_code;
 }
@@ -580,6 +581,8 @@ static int exit_status(const run *r)
   return LX_EXIT_OK;
 }
 
+static size_t tu_count(const run *r) { return r->o->merge_inputs ? r->shards.n : r->jobs.n; }
+
 static void say_tu_failures(const run *r, size_t total)
 {
   if (r->tu_failed && !r->o->quiet)
@@ -604,7 +607,7 @@ static int finish_baseline(run *r, int status)
   if (!r->o->quiet)
     printf("leash: baseline of %zu finding(s) recorded in %s (run %lld)\n", r->findings.v.n,
            r->o->db_path ? r->o->db_path : LX_DEFAULT_DB, (long long)r->run_id);
-  say_tu_failures(r, r->jobs.n);
+  say_tu_failures(r, tu_count(r));
   return status == LX_EXIT_TU ? LX_EXIT_TU : LX_EXIT_OK;
 }
 
@@ -628,6 +631,24 @@ static int prepare(run *r)
   return rc;
 }
 
+/* Records, filters and reports the findings; returns the exit code. */
+static int conclude(run *r)
+{
+  int rc = record_findings(r);
+  if (!rc)
+    rc = keep_new(r);
+  if (rc)
+    return rc;
+  int status = exit_status(r);
+  if (r->o->baseline)
+    return finish_baseline(r, status);
+  rc = emit(r, status);
+  if (rc)
+    return rc;
+  say_tu_failures(r, tu_count(r));
+  return status;
+}
+
 int lx_check(const lx_check_opts *o)
 {
   run r;
@@ -641,24 +662,14 @@ int lx_check(const lx_check_opts *o)
   int rc = prepare(&r);
   if (!rc)
     rc = o->merge_inputs ? record_shards(&r) : analyse(&r);
-  if (!rc && o->shard_n)
-    rc = end_run(&r, finish_shard(&r));
-  else if (!rc) {
+  if (!rc && o->shard_n) {
+    rc = finish_shard(&r);
+  } else if (!rc) {
     evaluate(&r);
-    if (o->verify) {
-      rc = verify(&r);
-    } else if (!(rc = record_findings(&r)) && !(rc = keep_new(&r))) {
-      int status = exit_status(&r);
-      rc = o->baseline ? finish_baseline(&r, status) : emit(&r, status);
-      if (!rc && !o->baseline) {
-        say_tu_failures(&r, o->merge_inputs ? r.facts.n + (size_t)r.tu_failed : r.jobs.n);
-        rc = status;
-      }
-      rc = end_run(&r, rc);
-    }
+    rc = o->verify ? verify(&r) : conclude(&r);
   }
-  if (rc == LX_EXIT_USAGE && r.db && r.run_id)
-    lx_db_run_end(r.db, r.run_id, rc, 0);
+  if (r.db && r.run_id)
+    rc = end_run(&r, rc);
   run_free(&r);
   return rc;
 }
