@@ -7,19 +7,9 @@ LEASH=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
+. "$ROOT/ci/e2e/lib.sh"
 
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  [ "$got" = "$want" ] || { fail "'$*' exited $got, want $want"; sed 's/^/  | /' "$T/err" | head -5; }
-}
-has() { grep -q -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -5; }; }
-hasnt() { ! grep -q -- "$2" "$1" || fail "$1 has '$2'"; }
 q() { sqlite3 "$1" "$2"; }
-eq() { [ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"; }
 
 cd "$T" || exit 1
 mkdir src
@@ -235,5 +225,4 @@ expect_rc 1 "$LEASH" check -q -v --db kill.db many/k*.c
 eq "$(grep -c '(cached)' "$T/err")" "$after" "the next run reuses what the killed one committed"
 eq "$(q kill.db "SELECT count(*) FROM translation_units WHERE run_id = 2")" 200 "the next run is whole"
 
-[ "$fails" = 0 ] && echo "db: all passed" || echo "db: $fails failure(s)"
-[ "$fails" = 0 ]
+finish "db"

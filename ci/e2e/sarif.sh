@@ -9,8 +9,7 @@ LEASH=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$ROOT/ci/e2e/lib.sh"
 
 VALIDATOR=$("$ROOT/ci/sarif-validator.sh") || { echo "FAIL: no SARIF validator"; exit 1; }
 
@@ -105,5 +104,4 @@ validate "$T/fixed.sarif"
 "$LEASH" db --db "$T/f.db" show latest --format sarif -o "$T/show.sarif" || fail "db show --format sarif"
 validate "$T/show.sarif"
 
-[ "$fails" = 0 ] && echo "sarif: all passed" || echo "sarif: $fails failure(s)"
-[ "$fails" = 0 ]
+finish "sarif"

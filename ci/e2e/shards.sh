@@ -11,15 +11,7 @@ WHAT=$2
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  [ "$got" = "$want" ] || { fail "'$*' exited $got, want $want"; sed 's/^/  | /' "$T/err" | head -5; }
-}
-has() { grep -q -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -5; }; }
+. "$ROOT/ci/e2e/lib.sh"
 
 case "$WHAT" in
 demo)
@@ -96,5 +88,4 @@ expect_rc 2 "$LEASH" check --shard 0/3 "$@"
 expect_rc 2 "$LEASH" check --shard 4/3 "$@"
 expect_rc 2 "$LEASH" check --shard 1/3 --no-db "$@"
 
-[ "$fails" = 0 ] && echo "shards ($WHAT): all passed" || echo "shards ($WHAT): $fails failure(s)"
-[ "$fails" = 0 ]
+finish "shards ($WHAT)"
