@@ -227,6 +227,10 @@ int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c,
     if (br->then_leaves && br->then_end <= c->seq && br->then_begin >= from)
       return 1;
   }
+  /* for (...; s && running < MAX; ...) spawn(); the loop itself stops at the limit. */
+  for (int l = c->loop; l >= 0; l = f->loops.v[l].parent)
+    if (limit_check(&f->loops.v[l].cond))
+      return 1;
   for (size_t i = 0; i < f->loops.n; i++) {
     const lx_loop *w = &f->loops.v[i];
     /* while (active >= MAX) pthread_cond_wait(...); spawn(); */

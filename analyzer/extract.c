@@ -647,7 +647,9 @@ static void loop_body(ex_ctx *x, int li, CXCursor body)
   x->loop = li;
   x->break_target = li;
   x->fn->loops.v[li].body_begin = x->seq;
+  int saved_exits = x->exits; /* a break in this loop leaves this loop, not the enclosing one */
   stmt(x, body);
+  x->exits = saved_exits;
   x->fn->loops.v[li].body_end = x->seq;
   x->loop = saved_loop;
   x->break_target = saved_brk;
@@ -722,7 +724,7 @@ static void if_stmt(ex_ctx *x, CXCursor c)
   stmt(x, ks.v[1]);
   b.then_end = x->seq;
   b.then_leaves = x->leaves > leaves;
-  b.then_exits = x->exits > exits;
+  b.then_exits = x->exits > exits || x->returns > returns;
   b.then_returns = x->returns > returns;
   lx_vec_push(&x->fn->branches, b);
   if (ks.n == 3)

@@ -274,7 +274,27 @@ static int loop_stuck(const lx_program *p, const lx_fnode *fn, int li, const lx_
   return 1;
 }
 
-/* Started and later cancelled: pthread_cancel on the handle of a spawn of entry. */
+/* Is there a pthread_cancel on a handle kept in key (a field or global, any function)? */
+static int cancel_on_key(const lx_program *p, const char *key)
+{
+  char dk[512];
+  for (size_t a = 0; a < p->order.n; a++) {
+    const lx_fnode *x = p->order.v[a];
+    for (size_t b = 0; x->def && b < x->def->calls.n; b++) {
+      const lx_call *d = &x->def->calls.v[b];
+      if (!d->callee_name || strcmp(d->callee_name, "pthread_cancel") || d->nargs < 1 ||
+          !lx_path_key(&d->args[0], dk, sizeof(dk)))
+        continue;
+      strip(dk);
+      if (!strcmp(dk, key))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Started and later cancelled: pthread_cancel on the handle of a spawn of entry, in the
+ * same function or through the field or global the handle is kept in. */
 static int cancelled(const lx_program *p, const lx_fnode *entry)
 {
   for (size_t i = 0; i < p->order.n; i++) {
@@ -288,20 +308,25 @@ static int cancelled(const lx_program *p, const lx_fnode *entry)
       lx_path h = c->args[0];
       h.addr_of = 0;
       char hk[512];
-      const char *hkey = lx_path_key(&h, hk, sizeof(hk));
-      for (size_t a = 0; a < p->order.n; a++) {
-        const lx_fnode *x = p->order.v[a];
-        for (size_t b = 0; x->def && b < x->def->calls.n; b++) {
-          const lx_call *d = &x->def->calls.v[b];
-          if (!d->callee_name || strcmp(d->callee_name, "pthread_cancel") || d->nargs < 1)
-            continue;
-          char dk[512];
-          if (x == g && lx_alias_class(g, &d->args[0]) >= 0 && lx_alias_class(g, &d->args[0]) == lx_alias_class(g, &h))
-            return 1;
-          if (hkey && (hkey[0] == 'F' || hkey[0] == 'G') && lx_path_key(&d->args[0], dk, sizeof(dk)) &&
-              !strcmp(dk, hkey))
-            return 1;
-        }
+      if (lx_path_key(&h, hk, sizeof(hk))) {
+        strip(hk);
+        if ((hk[0] == 'F' || hk[0] == 'G') && cancel_on_key(p, hk))
+          return 1;
+      }
+      int cls = lx_alias_class(g, &h);
+      size_t it = 0;
+      const char *k;
+      while (cls >= 0 && (k = lx_alias_next_key(g, cls, &it))) {
+        snprintf(hk, sizeof(hk), "%s", k);
+        strip(hk);
+        if ((hk[0] == 'F' || hk[0] == 'G') && cancel_on_key(p, hk))
+          return 1;
+      }
+      for (size_t b = 0; cls >= 0 && b < g->def->calls.n; b++) {
+        const lx_call *d = &g->def->calls.v[b];
+        if (d->callee_name && !strcmp(d->callee_name, "pthread_cancel") && d->nargs >= 1 &&
+            lx_alias_class(g, &d->args[0]) == cls)
+          return 1;
       }
     }
   }
