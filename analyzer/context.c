@@ -189,10 +189,12 @@ static int limit_atom(const lx_atom *c)
 {
   if (c->op < LX_CMP_LT || c->op > LX_CMP_GE)
     return 0;
+  /* The limit: a positive constant, or configuration (a global or a field); not a
+   * loop index (`i < req->count` walks a request, it caps nothing). */
   const lx_path *a = &c->lhs, *b = &c->rhs;
-  int a_limit = !(b->kind == LX_PATH_CONST && b->value <= 0) && b->kind != LX_PATH_UNKNOWN;
-  int b_limit = !(a->kind == LX_PATH_CONST && a->value <= 0) && a->kind != LX_PATH_UNKNOWN;
-  return (counter_path(a) && a_limit) || (counter_path(b) && b_limit);
+  int b_limit = (b->kind == LX_PATH_CONST && b->value > 0) || b->kind == LX_PATH_GLOBAL || b->kind == LX_PATH_FIELD;
+  int a_limit = (a->kind == LX_PATH_CONST && a->value > 0) || a->kind == LX_PATH_GLOBAL || a->kind == LX_PATH_FIELD;
+  return (counter_path(a) && b_limit) || (counter_path(b) && a_limit);
 }
 
 /* Any part of the condition compares shared state with a limit. */
