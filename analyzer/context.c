@@ -362,10 +362,12 @@ static void add_reg(regs *r, lx_program *p, const lx_path *src, const char *key,
 static void element_record(const char *type, char *out, size_t n)
 {
   out[0] = '\0';
-  if (!type || (strncmp(type, "struct ", 7) && strncmp(type, "union ", 6) && strncmp(type, "const struct ", 13)))
+  if (!type)
     return;
   if (!strncmp(type, "const ", 6))
     type += 6;
+  if (!strchr(type, '['))
+    return; /* not a table */
   size_t len = strcspn(type, "[*");
   while (len && type[len - 1] == ' ')
     len--;
@@ -522,15 +524,56 @@ static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds)
       changed = 1;
       break;
     }
-    /* Kept for code the program does not contain (a library's event loop): assume it
-     * calls the handler per event.  Kept for code we see: its dispatch decides. */
-    if (!seen && !g->cb->per_event && (g->key[0] == 'F' || g->key[0] == 'G')) {
+    /* Kept in a struct field the program never calls through: a library's event loop
+     * calls it, assume per event.  Tables and globals are the program's own: their
+     * dispatch decides, and none seen means none known. */
+    if (!seen && !g->cb->per_event && g->key[0] == 'F') {
       g->cb->per_event = 1;
       set_why(g->cb, g->loc, "is registered as a handler that code outside the program calls%s%s", "", "");
       changed = 1;
     }
   }
   return changed;
+}
+
+/* request_path: runs once per event whether or not something bounds how many run at
+ * once (a thread per connection after sem_wait is still per request). */
+static void request_paths(lx_program *p)
+{
+  for (size_t i = 0; i < p->order.n; i++)
+    p->order.v[i]->request_path = p->order.v[i]->per_event;
+  for (int round = 0, changed = 1; changed && round < 30; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def)
+        continue;
+      for (size_t j = 0; j < fn->def->calls.n; j++) {
+        const lx_call *c = &fn->def->calls.v[j];
+        lx_fnode *target = lx_program_callee(p, c);
+        int entry = 0;
+        if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
+          target = lx_program_fn(p, c->args[entry - 1].key);
+        if (!target || !target->def || target->request_path || target == fn)
+          continue;
+        lx_loop_bound kind;
+        const lx_call *src = NULL;
+        int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
+        if (loop >= 0 && kind == LX_LOOP_EVENT) {
+          target->request_path = 1;
+          if (!target->why)
+            set_why(target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
+                    src ? src->callee_name : "event", fn->name);
+          changed = 1;
+        } else if (fn->request_path) {
+          target->request_path = 1;
+          if (!target->why)
+            set_why(target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
+          changed = 1;
+        }
+      }
+    }
+  }
 }
 
 static void per_event_summaries(lx_program *p)
@@ -582,8 +625,7 @@ static void per_event_summaries(lx_program *p)
       }
     }
   }
-  for (size_t i = 0; i < p->order.n; i++)
-    p->order.v[i]->request_path = p->order.v[i]->per_event;
+  request_paths(p);
   lx_vec_free(&rs);
   lx_vec_free(&ds);
 }

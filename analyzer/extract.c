@@ -27,6 +27,7 @@ typedef struct {
   int leaves;         /* jumps seen so far: return, break, continue, goto, noreturn calls */
   int exits;          /* those that leave the innermost loop (all but continue) */
   int returns;        /* those that leave the function (return, goto, noreturn calls) */
+  lx_map local_flags; /* local USR -> named flags it holds ("+O_NONBLOCK"), per function */
   int depth;          /* nesting of the walk, bounded so deep code cannot exhaust the stack */
 } ex_ctx;
 
@@ -359,6 +360,22 @@ static lx_path atomic_expr(ex_ctx *x, CXCursor c, const kids *ks)
   return none;
 }
 
+/* Remembers the flags a local is given (`fl = x | O_NONBLOCK`, `fl |= O_NONBLOCK`), so
+ * that fcntl(fd, F_SETFL, fl) shows them; accumulates over branches. */
+static void track_flags(ex_ctx *x, const lx_path *dst, const char *flags, int add)
+{
+  if (!x->fn || dst->kind != LX_PATH_LOCAL || !dst->key)
+    return;
+  const char *old = lx_map_get(&x->local_flags, dst->key);
+  if (!flags) {
+    if (!add && old)
+      lx_map_put(&x->local_flags, dst->key, NULL);
+    return;
+  }
+  const char *now = add && old ? lx_arena_printf(&x->facts->arena, "%s%s", old, flags) : flags;
+  lx_map_put(&x->local_flags, dst->key, (void *)now);
+}
+
 /* Handles one expression: records what it does, returns what it denotes. */
 static lx_path expr(ex_ctx *x, CXCursor c)
 {
@@ -378,6 +395,8 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
   switch (k) {
   case CXCursor_DeclRefExpr:
     p = decl_ref(x, c);
+    if (p.kind == LX_PATH_LOCAL && x->fn && p.key)
+      p.flags = lx_map_get(&x->local_flags, p.key);
     note_read(x, p);
     return p;
   case CXCursor_MemberRefExpr:
@@ -454,10 +473,17 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
       lx_path dst = expr(x, ks.v[0]);
       lx_path src = expr(x, ks.v[1]);
       record_assign(x, dst, src, c);
+      track_flags(x, &dst, src.flags, 0);
       return dst;
     }
     lx_path a = expr(x, ks.v[0]);
     lx_path b = expr(x, ks.v[1]);
+    if (op == CXBinaryOperator_OrAssign || op == CXBinaryOperator_AndAssign) {
+      /* flags |= O_NONBLOCK; flags &= ~O_NONBLOCK */
+      const char *f = flag_names(x, op == CXBinaryOperator_OrAssign, &(lx_path){0}, &b);
+      track_flags(x, &a, f, 1);
+      return p;
+    }
     if (op == CXBinaryOperator_Comma)
       return b;
     if (a.kind == LX_PATH_CONST && b.kind == LX_PATH_CONST)
@@ -924,6 +950,8 @@ static void function_decl(ex_ctx *x, CXCursor c)
     return;
   x->fn = fn;
   x->fn_cursor = c;
+  lx_map_free(&x->local_flags);
+  lx_map_init(&x->local_flags);
   x->loop = NO_LOOP;
   x->break_target = NO_LOOP;
   x->seq = 0;
@@ -968,7 +996,9 @@ lx_tu_facts *lx_extract(CXTranslationUnit tu)
   x.loop = NO_LOOP;
   x.break_target = NO_LOOP;
   lx_map_init(&x.files);
+  lx_map_init(&x.local_flags);
   clang_visitChildren(clang_getTranslationUnitCursor(tu), top_kid, &x);
   lx_map_free(&x.files);
+  lx_map_free(&x.local_flags);
   return facts;
 }

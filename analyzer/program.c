@@ -277,6 +277,17 @@ int lx_loop_contains(const lx_func *f, int outer, int inner)
   return 0;
 }
 
+/* Is the value of class cls made anew inside loop li (fd = accept() each pass)? */
+static int created_in_loop(const lx_fnode *fn, int cls, int li)
+{
+  size_t it = 0;
+  const char *k;
+  while ((k = lx_alias_next_key(fn, cls, &it)))
+    if (k[0] == 'C' && lx_loop_contains(fn->def, li, fn->def->calls.v[atoi(k + 2)].loop))
+      return 1;
+  return 0;
+}
+
 int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c)
 {
   if (cls < 0)
@@ -286,8 +297,8 @@ int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_c
     if (seq < c->seq)
       return 1;
     int tl = fn->alias.timed_loop[cls];
-    if (tl >= 0 && lx_loop_contains(fn->def, tl, c->loop))
-      return 1;
+    if (tl >= 0 && lx_loop_contains(fn->def, tl, c->loop) && !created_in_loop(fn, cls, tl))
+      return 1; /* set later in the same loop: it holds from the next pass on */
   }
   return class_globally_timed(p, fn, cls);
 }
@@ -297,13 +308,26 @@ static int is_socket_api(const lx_api *api)
   return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
 }
 
+int lx_call_dontwait(const lx_call *c)
+{
+  for (int a = 0; a < c->nargs; a++)
+    if (lx_path_sets_flag(&c->args[a], "MSG_DONTWAIT"))
+      return 1;
+  return 0;
+}
+
 int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c)
+{
+  return lx_poll_guarded_after(p, fn, c, -1);
+}
+
+int lx_poll_guarded_after(const lx_program *p, const lx_fnode *fn, const lx_call *c, int after)
 {
   (void)p;
   const lx_func *f = fn->def;
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *g = &f->calls.v[i];
-    if (g->seq >= c->seq || !g->callee_name || !g->callee)
+    if (g->seq >= c->seq || g->seq <= after || !g->callee_name || !g->callee)
       continue;
     int targ = !strcmp(g->callee_name, "poll") || !strcmp(g->callee_name, "ppoll") ? 3
              : !strcmp(g->callee_name, "select") || !strcmp(g->callee_name, "pselect") ? 5
@@ -385,7 +409,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
         mark_timed(fn, &c->args[an[j].arg - 1], c);
     /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
      * descriptor is non-blocking from the start. */
-    if (c->callee && is_socket_api(lx_call_api(p, c))) {
+    if (c->callee && (!strcmp(c->callee_name, "socket") || !strcmp(c->callee_name, "accept4"))) {
       for (int j = 0; j < c->nargs; j++)
         if (lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK")) {
           lx_path r = {0};
@@ -466,7 +490,7 @@ static int blocks_pass(lx_program *p, lx_fnode *fn)
       int cls = lx_alias_class(fn, &c->args[j]);
       if (cls < 0 || lx_timed_before(p, fn, cls, c))
         continue;
-      if (origin == c && is_socket_api(lx_call_api(p, c)) && lx_poll_guarded(p, fn, c))
+      if (origin == c && is_socket_api(lx_call_api(p, c)) && (lx_poll_guarded(p, fn, c) || lx_call_dontwait(c)))
         continue;
       int param = lx_alias_param(fn, cls);
       if (param && param <= LX_MAX_PARAMS && !(params & (1ULL << (param - 1)))) {

@@ -127,9 +127,14 @@ int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c,
 /* Whether loop inner is outer or nested in it (inner -1: never). */
 int lx_loop_contains(const lx_func *f, int outer, int inner);
 
+/* Whether call c passes MSG_DONTWAIT: a send or receive that never waits. */
+int lx_call_dontwait(const lx_call *c);
+
 /* Whether a poll/select/epoll_wait with a finite timeout runs before call c in fn
  * (in the same pass of c's loop): it guards a socket call from blocking forever. */
 int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c);
+/* The same, counting only polls after seq `after`. */
+int lx_poll_guarded_after(const lx_program *p, const lx_fnode *fn, const lx_call *c, int after);
 
 /* Where the value of class cls was created: the call that produced it, or NULL. */
 const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,

@@ -7,8 +7,12 @@
 static const lx_rule rules[] = {
     {"consumer-without-closer", "worker blocked on a receive that nothing can ever end", LX_SEV_NOTE,
      "concurrency,reliability,resource-leak,shutdown", lx_rule_consumer_without_closer},
+    {"dns-call-without-deadline", "name resolution on a request path with no deadline", LX_SEV_ERROR,
+     "concurrency,reliability,timeout,dns", lx_rule_dns_call_without_deadline},
     {"http-call-without-timeout", "libcurl transfer with no total timeout", LX_SEV_WARNING,
      "concurrency,reliability,timeout,http", lx_rule_http_call_without_timeout},
+    {"socket-call-without-timeout", "blocking socket call with no timeout", LX_SEV_WARNING,
+     "concurrency,reliability,timeout,network", lx_rule_socket_call_without_timeout},
     /* Reported by the driver while it applies suppressions. */
     {"suppression-without-reason", "leash:ignore comment without a reason", LX_SEV_WARNING,
      "maintainability", NULL},

@@ -1,0 +1,238 @@
+/* socket-call-without-timeout.c - connect/read/write/accept/SSL calls on a blocking
+ * socket that nothing bounds: no SO_RCVTIMEO/SO_SNDTIMEO, no O_NONBLOCK, no poll with a
+ * finite timeout before it.  Sockets are followed from socket()/accept() through
+ * locals, helpers that return them, struct fields and globals, across files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define RULE "socket-call-without-timeout"
+
+static const char *const creators[] = {"socket", "accept", "accept4", NULL};
+
+static int in_list(const char *name, const char *const *list)
+{
+  for (int i = 0; name && list[i]; i++)
+    if (!strcmp(name, list[i]))
+      return 1;
+  return 0;
+}
+
+static int socket_api(const lx_api *api)
+{
+  return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
+}
+
+typedef struct {
+  const lx_program *p;
+  char *returns_socket; /* per function */
+  lx_map socket_keys;   /* "F:struct conn.fd" -> the creating call */
+  lx_map key_fn;        /* same key -> the function of that call */
+} state;
+
+static void strip(char *k)
+{
+  size_t n = strlen(k);
+  if (n && k[n - 1] == '*')
+    k[n - 1] = '\0';
+}
+
+/* The call that makes class cls of fn a socket, or NULL. */
+static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls, const lx_fnode **ofn)
+{
+  size_t it = 0;
+  const char *k;
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    if (k[0] == 'C') {
+      const lx_call *c = &fn->def->calls.v[atoi(k + 2)];
+      const lx_fnode *callee = lx_program_callee(st->p, c);
+      if ((c->callee && in_list(c->callee_name, creators)) || (callee && st->returns_socket[callee->index])) {
+        *ofn = fn;
+        return c;
+      }
+    } else if (k[0] == 'F' || k[0] == 'G') {
+      char key[512];
+      snprintf(key, sizeof(key), "%s", k);
+      strip(key);
+      const lx_call *c = lx_map_get(&st->socket_keys, key);
+      if (c) {
+        *ofn = lx_map_get(&st->key_fn, key);
+        return c;
+      }
+    }
+  }
+  return NULL;
+}
+
+static void summaries(state *st)
+{
+  const lx_program *p = st->p;
+  for (int round = 0, changed = 1; changed && round < 20; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      const lx_fnode *fn = p->order.v[i];
+      if (!fn->def)
+        continue;
+      for (int cls = 0; cls < fn->alias.nclasses; cls++) {
+        const lx_fnode *ofn = NULL;
+        const lx_call *o = socket_origin(st, fn, cls, &ofn);
+        if (!o)
+          continue;
+        size_t it = 0;
+        const char *k;
+        while ((k = lx_alias_next_key(fn, cls, &it))) {
+          char key[512];
+          snprintf(key, sizeof(key), "%s", k);
+          strip(key);
+          if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->socket_keys, key)) {
+            lx_map_put(&st->socket_keys, key, (void *)o);
+            lx_map_put(&st->key_fn, key, (void *)ofn);
+            changed = 1;
+          }
+          if (key[0] == 'R' && !st->returns_socket[fn->index]) {
+            st->returns_socket[fn->index] = 1;
+            changed = 1;
+          }
+        }
+      }
+    }
+  }
+}
+
+/* For SSL_read(ssl) and friends: the fd bound with SSL_set_fd(ssl, fd) in fn. */
+static const lx_path *ssl_fd(const lx_fnode *fn, const lx_path *ssl)
+{
+  int cls = lx_alias_class(fn, ssl);
+  for (size_t j = 0; cls >= 0 && j < fn->def->calls.n; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    if (c->callee_name && !strcmp(c->callee_name, "SSL_set_fd") && c->nargs >= 2 &&
+        lx_alias_class(fn, &c->args[0]) == cls)
+      return &c->args[1];
+  }
+  return NULL;
+}
+
+/* O_NONBLOCK cleared again (flags & ~O_NONBLOCK) after the last thing that bounded it:
+ * returns the seq of that clear, or -1. */
+static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c)
+{
+  int last_set = -1, last_clear = -1;
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *d = &fn->def->calls.v[j];
+    if (d->seq >= c->seq || d->nargs < 1 || lx_alias_class(fn, &d->args[0]) != cls)
+      continue;
+    int arg;
+    if (lx_call_has(p, d, LX_ANN_TIMEOUT, &arg) && arg == 1)
+      last_set = d->seq;
+    if (d->callee_name && !strcmp(d->callee_name, "fcntl") && d->nargs >= 3 &&
+        lx_path_clears_flag(&d->args[2], "O_NONBLOCK"))
+      last_clear = d->seq;
+  }
+  return last_clear >= 0 && last_clear > last_set ? last_clear : -1;
+}
+
+typedef struct {
+  const lx_fnode *fn;
+  int cls;
+  lx_finding *fd;
+} seen;
+
+void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
+{
+  const lx_program *p = ctx->prog;
+  state st;
+  st.p = p;
+  st.returns_socket = lx_xcalloc(p->order.n ? p->order.n : 1, 1);
+  lx_map_init(&st.socket_keys);
+  lx_map_init(&st.key_fn);
+  summaries(&st);
+  LX_VEC(seen) done = {0};
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      const lx_fnode *callee = lx_program_callee(p, c);
+      for (int a = 1; a <= c->nargs && a <= LX_MAX_PARAMS; a++) {
+        const lx_call *origin = NULL;
+        const lx_fnode *origin_fn = NULL;
+        int blk;
+        if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == a) {
+          const lx_api *api = lx_call_api(p, c);
+          if (api ? !socket_api(api) : 0)
+            continue;
+          origin = c;
+          origin_fn = fn;
+        } else if (callee && callee != fn && (callee->blocks_params & (1ULL << (a - 1)))) {
+          origin = callee->blocks_origin[a - 1];
+          origin_fn = callee->blocks_origin_fn[a - 1];
+          if (!socket_api(lx_call_api(p, origin)))
+            continue;
+        }
+        if (!origin)
+          continue;
+        if (!strncmp(origin->callee_name, "accept", 6) && origin->loop >= 0)
+          continue; /* the server's accept loop */
+        if (origin == c && lx_call_dontwait(c))
+          continue;
+        const lx_path *fdp = &c->args[a - 1];
+        if (origin == c && !strncmp(c->callee_name, "SSL_", 4) && !(fdp = ssl_fd(fn, fdp)))
+          continue; /* an SSL object whose socket we cannot see */
+        int cls = lx_alias_class(fn, fdp);
+        if (cls < 0)
+          continue;
+        const lx_fnode *made_fn = NULL;
+        const lx_call *made = socket_origin(&st, fn, cls, &made_fn);
+        if (!made)
+          continue; /* not known to be a socket: a file, a pipe, or unknown */
+        int cleared_at = nonblock_cleared(p, fn, cls, c);
+        int cleared = cleared_at >= 0;
+        if (!cleared && lx_timed_before(p, fn, cls, c))
+          continue;
+        if (origin == c && lx_poll_guarded_after(p, fn, c, cleared_at))
+          continue;
+        if (lx_alias_param(fn, cls) && fn->callers.n)
+          continue; /* the callers are checked */
+        /* Once per socket and function: later calls are related locations. */
+        lx_finding *prev = NULL;
+        for (size_t k = 0; k < done.n; k++)
+          if (done.v[k].fn == fn && done.v[k].cls == cls)
+            prev = done.v[k].fd;
+        if (prev) {
+          lx_finding_relate(ctx->out, prev, c->loc, "%s() on the same socket also blocks here", c->callee_name);
+          continue;
+        }
+        char name[256];
+        lx_path_str(fdp, name, sizeof(name));
+        const char *base = strrchr(made->loc.file ? made->loc.file : "", '/');
+        char via[512] = "";
+        if (origin != c)
+          snprintf(via, sizeof(via), " through %s(), which calls %s() on it", c->callee_name, origin->callee_name);
+        lx_finding *fd = lx_findings_add(
+            ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
+            "%s() on socket '%s' (from %s() at %s:%u)%s can block forever: %s; bound it first: "
+            "struct timeval tv = {.tv_sec = 5}; setsockopt(%s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) "
+            "and SO_SNDTIMEO, or poll() with a timeout, or leash_net_connect/leash_net_read/leash_net_write "
+            "with a deadline",
+            c->callee_name, name, made->callee_name, base ? base + 1 : made->loc.file, made->loc.line, via,
+            cleared ? "O_NONBLOCK is cleared again before it, and no timeout is set"
+                    : "no SO_RCVTIMEO/SO_SNDTIMEO, O_NONBLOCK or poll with a timeout bounds it",
+            name);
+        if (origin != c)
+          lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()", origin->callee_name,
+                            origin_fn ? origin_fn->name : "?");
+        lx_finding_relate(ctx->out, fd, made->loc, "the socket comes from here, in %s()",
+                          made_fn ? made_fn->name : "?");
+        seen s = {fn, cls, fd};
+        lx_vec_push(&done, s);
+      }
+    }
+  }
+  lx_vec_free(&done);
+  lx_map_free(&st.socket_keys);
+  lx_map_free(&st.key_fn);
+  free(st.returns_socket);
+}
