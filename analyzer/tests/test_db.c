@@ -1,0 +1,191 @@
+/* test_db.c - the findings database through its C API: schema on a new file, runs and
+ * TUs, the facts cache, findings with first/last run seen (also when runs finish out of
+ * order), loading a run back, baselines, and files that are refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "../reports/db.h"
+
+static char dir[256], path[300];
+
+static int setup(void **state)
+{
+  snprintf(dir, sizeof(dir), "/tmp/leash-test-db-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof(path), "%s/f.db", dir);
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static int64_t count(lx_db *db, const char *sql)
+{
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(lx_db_sqlite(db), sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int64_t v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static int64_t begin_run(lx_db *db)
+{
+  lx_db_run info = {"check", "1.0", "[\"check\"]", "/repo", NULL, NULL};
+  int64_t id;
+  assert_int_equal(lx_db_run_begin(db, &info, &id), 0);
+  return id;
+}
+
+static void add(lx_findings *f, const char *fp, unsigned line, const char *msg)
+{
+  lx_finding *fd = lx_findings_add(f, "a-rule", LX_SEV_WARNING, (lx_loc){"/repo/src/a.c", line, 3}, "fn", "h", "%s", msg);
+  lx_finding_relate(f, fd, (lx_loc){"/repo/src/a.c", line - 1, 1}, "made here");
+  snprintf(fd->fingerprint, sizeof(fd->fingerprint), "%s", fp);
+}
+
+static int collect(const lx_db_tu *tu, void *arg)
+{
+  char *out = arg;
+  strcat(out, tu->path);
+  strcat(out, tu->facts_json ? "+" : "-");
+  strcat(out, ";");
+  return 0;
+}
+
+static void test_runs_findings_cache(void **state)
+{
+  char err[512];
+  lx_db *db;
+  assert_int_equal(lx_db_open(path, LX_DB_CREATE, &db, err, sizeof(err)), 0);
+  assert_int_equal(count(db, "PRAGMA user_version"), LX_DB_VERSION);
+
+  int64_t r1 = begin_run(db), r2 = begin_run(db);
+  assert_true(r2 > r1);
+  /* Facts: one entry per (path, flags); a new key for the same TU replaces the old. */
+  lx_db_tu a = {"/repo/src/a.c", "h1", "ok", 0, "k1", "{\"file\":\"a\"}", "f1"};
+  lx_db_tu a2 = {"/repo/src/a.c", "h1", "ok", 0, "k2", "{\"file\":\"a2\"}", "f2"};
+  lx_db_tu b = {"/repo/src/b.c", "h2", "failed", 3, NULL, NULL, "f1"};
+  assert_int_equal(lx_db_tu_record(db, r1, &a), 0);
+  assert_int_equal(lx_db_tu_record(db, r1, &a2), 0);
+  assert_int_equal(lx_db_tu_record(db, r1, &b), 0);
+  assert_int_equal(count(db, "SELECT count(*) FROM facts_cache"), 2);
+  a.facts_key = "k3";
+  a.facts_json = "{\"file\":\"a3\"}";
+  assert_int_equal(lx_db_tu_record(db, r2, &a), 0);
+  assert_int_equal(count(db, "SELECT count(*) FROM facts_cache"), 2);
+  char *json = lx_db_facts_get(db, "k3");
+  assert_string_equal(json, "{\"file\":\"a3\"}");
+  free(json);
+  assert_null(lx_db_facts_get(db, "k1"));
+  char seen[256] = "";
+  assert_int_equal(lx_db_run_tus(db, r1, collect, seen), 0);
+  assert_string_equal(seen, "/repo/src/a.c-;/repo/src/a.c+;/repo/src/b.c-;"); /* k1 was replaced by k3 */
+
+  /* Findings: the later run (r2) finishes first; r1's older text must not win. */
+  lx_findings f1, f2;
+  lx_findings_init(&f1);
+  lx_findings_init(&f2);
+  add(&f2, "00000000000000aa", 12, "new text");
+  add(&f1, "00000000000000aa", 10, "old text");
+  add(&f1, "00000000000000bb", 20, "only in r1");
+  assert_int_equal(lx_db_findings_record(db, r2, &f2, "/repo"), 0);
+  assert_int_equal(lx_db_findings_record(db, r1, &f1, "/repo"), 0);
+  assert_int_equal(count(db, "SELECT first_run FROM findings WHERE fingerprint = '00000000000000aa'"), r1);
+  assert_int_equal(count(db, "SELECT last_run FROM findings WHERE fingerprint = '00000000000000aa'"), r2);
+  assert_int_equal(count(db, "SELECT line FROM findings WHERE fingerprint = '00000000000000aa'"), 12);
+  assert_int_equal(lx_db_run_end(db, r1, 1, 1), 0);
+  assert_int_equal(lx_db_run_end(db, r2, 1, 1), 0);
+  assert_int_equal(lx_db_latest_run(db, NULL), r2);
+  assert_int_equal(count(db, "SELECT count(*) FROM open_findings"), 1);
+  assert_int_equal(count(db, "SELECT count(*) FROM new_since"), 0); /* aa was seen first in r1 */
+
+  /* A run loads back as it was recorded, files absolute again. */
+  lx_findings back;
+  lx_findings_init(&back);
+  char root[64];
+  assert_int_equal(lx_db_findings_load(db, r1, &back, root, sizeof(root)), 0);
+  assert_string_equal(root, "/repo");
+  assert_int_equal(back.v.n, 2);
+  assert_string_equal(back.v.v[0].loc.file, "/repo/src/a.c");
+  assert_int_equal(back.v.v[0].loc.line, 10);
+  assert_string_equal(back.v.v[0].message, "old text");
+  assert_string_equal(back.v.v[0].fingerprint, "00000000000000aa");
+  assert_int_equal(back.v.v[0].nrelated, 1);
+  assert_string_equal(back.v.v[0].related[0].message, "made here");
+  assert_int_equal(lx_db_findings_load(db, 999, &back, NULL, 0), -1);
+  assert_non_null(strstr(lx_db_error(db), "no run 999"));
+
+  /* Baselines replace each other. */
+  assert_int_equal(lx_db_baseline_set(db, r1), 0);
+  assert_int_equal(lx_db_baseline_size(db), 2);
+  assert_int_equal(lx_db_baseline_set(db, r2), 0);
+  assert_int_equal(lx_db_baseline_size(db), 1);
+  assert_int_equal(lx_db_baselined(db, "00000000000000aa"), 1);
+  assert_int_equal(lx_db_baselined(db, "00000000000000bb"), 0);
+  assert_int_equal(lx_db_baselined(db, "not-there"), 0);
+
+  lx_findings_free(&back);
+  lx_findings_free(&f1);
+  lx_findings_free(&f2);
+  lx_db_close(db);
+
+  /* Reopened read-only: the data is there and writes fail. */
+  assert_int_equal(lx_db_open(path, LX_DB_READONLY, &db, err, sizeof(err)), 0);
+  assert_int_equal(count(db, "SELECT count(*) FROM runs"), 2);
+  assert_int_not_equal(sqlite3_exec(lx_db_sqlite(db), "DELETE FROM runs", NULL, NULL, NULL), SQLITE_OK);
+  lx_db_close(db);
+}
+
+static void test_refused(void **state)
+{
+  char err[512], other[300];
+  lx_db *db = NULL;
+  snprintf(other, sizeof(other), "%s/newer.db", dir);
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(other, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, "PRAGMA application_id = 1818583411; PRAGMA user_version = 99", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(h);
+  assert_int_equal(lx_db_open(other, LX_DB_CREATE, &db, err, sizeof(err)), -1);
+  assert_null(db);
+  assert_non_null(strstr(err, other));
+  assert_non_null(strstr(err, "schema version 99 is newer"));
+  assert_null(strchr(err, '\n'));
+
+  snprintf(other, sizeof(other), "%s/notes.db", dir);
+  assert_int_equal(sqlite3_open(other, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, "CREATE TABLE notes (t)", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+  assert_int_equal(lx_db_open(other, LX_DB_CREATE, &db, err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "not a leash findings database"));
+
+  snprintf(other, sizeof(other), "%s/missing.db", dir);
+  assert_int_equal(lx_db_open(other, 0, &db, err, sizeof(err)), -1); /* no LX_DB_CREATE */
+  assert_int_equal(access(other, F_OK), -1);
+  snprintf(other, sizeof(other), "%s/no/such/dir/f.db", dir);
+  assert_int_equal(lx_db_open(other, LX_DB_CREATE, &db, err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "cannot open the findings database"));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_runs_findings_cache),
+      cmocka_unit_test(test_refused),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
