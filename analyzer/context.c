@@ -82,6 +82,18 @@ int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
   return 0;
 }
 
+static int is_event_call(const lx_program *p, const lx_call *c);
+
+/* Reads that are events only outside start-up: at start-up they read files. */
+static const char *const file_reads[] = {"read", "fgets", "getline", "getdelim", NULL};
+
+static int is_event_call_in(const lx_program *p, const lx_fnode *fn, const lx_call *c)
+{
+  if (c->callee && in_list(c->callee_name, file_reads) && fn->startup && !fn->request_path)
+    return 0;
+  return is_event_call(p, c);
+}
+
 static int is_event_call(const lx_program *p, const lx_call *c)
 {
   if (c->callee && in_list(c->callee_name, event_direct))
@@ -135,7 +147,7 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   const lx_call *best = NULL;
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
-    if (c->loop < 0 || !lx_loop_contains(f, li, c->loop) || !is_event_call(p, c))
+    if (c->loop < 0 || !lx_loop_contains(f, li, c->loop) || !is_event_call_in(p, fn, c))
       continue;
     /* Name the call that brings the event, not the poll that waits for it. */
     if (!best || (is_poll(best) && !is_poll(c)))
@@ -642,4 +654,12 @@ void lx_context_compute(lx_program *p)
   waits_summaries(p);
   startup_summaries(p);
   per_event_summaries(p);
+  /* LEASH_DEBUG_CONTEXT=1: why each function is thought to run per event. */
+  if (getenv("LEASH_DEBUG_CONTEXT"))
+    for (size_t i = 0; i < p->order.n; i++) {
+      const lx_fnode *fn = p->order.v[i];
+      if (fn->request_path)
+        fprintf(stderr, "leash: context: %s()%s %s [%s:%u]\n", fn->name, fn->per_event ? "" : " (bounded)",
+                fn->why ? fn->why : "", fn->why_loc.file ? fn->why_loc.file : "", fn->why_loc.line);
+    }
 }
