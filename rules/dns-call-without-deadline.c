@@ -17,6 +17,7 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
     const lx_fnode *fn = p->order.v[i];
     if (!fn->def)
       continue;
+    lx_finding *first = NULL; /* once per function: later lookups are related locations */
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
       int hit = 0;
@@ -39,7 +40,11 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
       } else {
         continue; /* start-up, or a context we cannot see */
       }
-      lx_finding *fd = lx_findings_add(
+      if (first) {
+        lx_finding_relate(ctx->out, first, c->loc, "%s() here too", c->callee_name);
+        continue;
+      }
+      lx_finding *fd = first = lx_findings_add(
           ctx->out, RULE, LX_SEV_ERROR, c->loc, fn->name, c->callee_name,
           "%s() runs %s, with no deadline: a slow or unreachable DNS server stalls the request for the "
           "resolver's full timeout and retries (5 s per try and server by default); resolve at start-up "

@@ -136,7 +136,7 @@ static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, co
 typedef struct {
   const lx_fnode *fn;
   int cls;
-  lx_finding *fd;
+  size_t finding; /* index in ctx->out: the vector moves as findings are added */
 } seen;
 
 void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
@@ -200,7 +200,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         lx_finding *prev = NULL;
         for (size_t k = 0; k < done.n; k++)
           if (done.v[k].fn == fn && done.v[k].cls == cls)
-            prev = done.v[k].fd;
+            prev = &ctx->out->v.v[done.v[k].finding];
         if (prev) {
           lx_finding_relate(ctx->out, prev, c->loc, "%s() on the same socket also blocks here", c->callee_name);
           continue;
@@ -226,7 +226,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
                             origin_fn ? origin_fn->name : "?");
         lx_finding_relate(ctx->out, fd, made->loc, "the socket comes from here, in %s()",
                           made_fn ? made_fn->name : "?");
-        seen s = {fn, cls, fd};
+        seen s = {fn, cls, (size_t)(fd - ctx->out->v.v)};
         lx_vec_push(&done, s);
       }
     }
