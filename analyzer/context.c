@@ -13,12 +13,13 @@
 static const char *const event_direct[] = {
     "accept", "accept4", "recv", "recvfrom", "recvmsg", "read", "epoll_wait", "epoll_pwait",
     "poll", "ppoll", "select", "pselect", "kevent", "mq_receive", "mq_timedreceive", "msgrcv",
-    "SSL_accept", "SSL_read", "fgets", "getline", "getdelim", "recvmmsg", NULL};
+    "SSL_accept", "SSL_read", "fgets", "getline", "getdelim", "recvmmsg", "leash_net_accept",
+    "leash_net_read", NULL};
 /* The subset that also makes a function that calls it an event waiter, transitively
  * (read and fgets are too common in helpers to count through a call). */
 static const char *const event_transitive[] = {
     "accept", "accept4", "recv", "recvfrom", "recvmsg", "recvmmsg", "epoll_wait", "epoll_pwait",
-    "mq_receive", "msgrcv", "SSL_accept", NULL};
+    "mq_receive", "msgrcv", "SSL_accept", "leash_net_accept", NULL};
 /* Functions that take a callback but call it a bounded number of times. */
 static const char *const one_shot[] = {
     "qsort", "qsort_r", "bsearch", "lfind", "lsearch", "tsearch", "tfind", "tdelete", "twalk",

@@ -159,7 +159,7 @@ static int plan(run *r)
       free(db_dir);
       return usage_error("%s: %s", o->files[i], strerror(errno));
     }
-    if (!o->compdb_dir) {
+    if (!o->compdb_dir && !o->fixed_flags) {
       char *found = lx_compdb_discover(abs);
       if (found && (!db_dir || strcmp(found, db_dir) != 0)) {
         lx_cmds_free(&db);
@@ -174,7 +174,13 @@ static int plan(run *r)
       }
     }
     lx_cmd c;
-    lx_compdb_lookup(&db, abs, &c);
+    lx_compdb_lookup(o->fixed_flags ? NULL : &db, abs, &c);
+    if (o->fixed_flags) {
+      c.argv = lx_xrealloc(c.argv, sizeof(char *) * (size_t)(c.argc + o->nextra + 1));
+      for (int k = 0; k < o->nextra; k++)
+        c.argv[c.argc++] = lx_xstrdup(o->extra_flags[k]);
+      c.how = "the command line";
+    }
     if (r->o->verbose)
       fprintf(stderr, "leash: %s: flags from %s\n", abs, c.how);
     lx_vec_push(&r->jobs, c);

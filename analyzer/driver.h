@@ -12,6 +12,9 @@ typedef enum { LX_FMT_TEXT, LX_FMT_JSON, LX_FMT_SARIF } lx_format;
 
 typedef struct {
   const char *compdb_dir; /* -p */
+  const char *const *extra_flags; /* after `--`: compiler flags for every file */
+  int nextra;
+  int fixed_flags;         /* `--` was given: no compilation database is used */
   const char **files;
   int nfiles;
   lx_format format;

@@ -18,7 +18,9 @@ static const char usage_text[] =
     "usage: leash <command> [options]\n"
     "\n"
     "commands:\n"
-    "  check [options] [files...]   analyse files, or every TU of a compilation database\n"
+    "  check [options] [files...] [-- flags]\n"
+    "                               analyse files (with these compiler flags after --), or\n"
+    "                               every TU of a compilation database\n"
     "  baseline [check options]     record the current findings as the baseline (--new-only)\n"
     "  merge A.db B.db ... -o OUT.db  findings of shard databases (check --shard) together\n"
     "  db runs|show|diff|sql ...    query the findings database (`leash db --help`)\n"
@@ -79,6 +81,16 @@ static int cmd_check(int argc, char **argv, check_mode mode)
   o.argc = argc;
   o.argv = argv;
   const char *out = NULL, *report = NULL;
+  /* `leash check a.c b.c -- -Iinclude -DX`: flags for every file, as clang-tidy takes
+   * them (a fixed compilation database). */
+  for (int k = 1; k < argc; k++)
+    if (!strcmp(argv[k], "--")) {
+      o.extra_flags = (const char *const *)argv + k + 1;
+      o.nextra = argc - k - 1;
+      o.fixed_flags = 1;
+      argc = k;
+      break;
+    }
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:o:qvh", longopts, NULL)) != -1) {
