@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "dbcmd.h"
 #include "driver.h"
+#include "lsp.h"
 
 #ifndef LEASH_VERSION
 #define LEASH_VERSION "0.0.0"
@@ -25,6 +26,7 @@ static const char usage_text[] =
     "  merge A.db B.db ... -o OUT.db  findings of shard databases (check --shard) together\n"
     "  db runs|show|diff|sql ...    query the findings database (`leash db --help`)\n"
     "  facts [options] [files...]   print the facts extracted from each translation unit (JSON)\n"
+    "  lsp [--db FILE] [-v]         language server (LSP 3.17 on stdio) for editors, beside clangd\n"
     "  rules                        list the rules\n"
     "  rules explain ID             print a rule's documentation\n"
     "\n"
@@ -234,6 +236,8 @@ int main(int argc, char **argv)
     return cmd_check(argc - 1, argv + 1, MODE_MERGE);
   if (!strcmp(cmd, "db"))
     return lx_db_command(argc - 1, argv + 1);
+  if (!strcmp(cmd, "lsp"))
+    return lx_lsp_main(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules"))
     return cmd_rules(argc - 1, argv + 1);
   fprintf(stderr, "leash: unknown command '%s'\n", cmd);

@@ -3,6 +3,7 @@
 #include "tu.h"
 
 #include <clang-c/Index.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "extract.h"
@@ -51,4 +52,56 @@ lx_tu_status lx_tu_analyse(void *index, const lx_cmd *cmd, lx_tu_facts **facts, 
   (*facts)->parse_errors = errors;
   clang_disposeTranslationUnit(tu);
   return errors ? LX_TU_ERRORS : LX_TU_OK;
+}
+
+/* ---- translation units kept for editor buffers (lsp) ---------------------------- */
+
+struct lx_tu_doc {
+  CXTranslationUnit tu;
+};
+
+static int count_errors(CXTranslationUnit tu) { return report_diagnostics(tu, NULL); }
+
+lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, const char *text, size_t len,
+                               lx_tu_facts **facts)
+{
+  *facts = NULL;
+  struct CXUnsavedFile unsaved = {cmd->file, text, (unsigned long)len};
+  int ok = 0;
+  if (*doc) {
+    ok = clang_reparseTranslationUnit((*doc)->tu, 1, &unsaved, clang_defaultReparseOptions((*doc)->tu)) == 0;
+    if (!ok) {
+      /* libclang disposed of nothing; the TU is unusable after a failed reparse. */
+      clang_disposeTranslationUnit((*doc)->tu);
+      (*doc)->tu = NULL;
+    }
+  }
+  if (!ok) {
+    CXTranslationUnit tu = NULL;
+    unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_PrecompiledPreamble |
+                    CXTranslationUnit_CreatePreambleOnFirstParse;
+    enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, (const char *const *)cmd->argv,
+                                                      cmd->argc, &unsaved, 1, opts, &tu);
+    if (ec != CXError_Success || !tu) {
+      lx_tu_doc_free(*doc);
+      *doc = NULL;
+      return LX_TU_FAILED;
+    }
+    if (!*doc)
+      *doc = lx_xcalloc(1, sizeof(**doc));
+    (*doc)->tu = tu;
+  }
+  int errors = count_errors((*doc)->tu);
+  *facts = lx_extract((*doc)->tu);
+  (*facts)->parse_errors = errors;
+  return errors ? LX_TU_ERRORS : LX_TU_OK;
+}
+
+void lx_tu_doc_free(lx_tu_doc *doc)
+{
+  if (!doc)
+    return;
+  if (doc->tu)
+    clang_disposeTranslationUnit(doc->tu);
+  free(doc);
 }

@@ -19,4 +19,22 @@ lx_tu_status lx_tu_analyse(void *index, const lx_cmd *cmd, lx_tu_facts **facts, 
 void *lx_tu_index_new(void);
 void lx_tu_index_free(void *index);
 
+/* A translation unit kept open for an editor buffer (`leash lsp`): parsed once with a
+ * precompiled preamble, then reparsed after each edit, so that only the main file's
+ * own text is parsed again. */
+typedef struct lx_tu_doc lx_tu_doc;
+
+/* Analyses the unsaved contents text (len bytes) of cmd->file with cmd's arguments.
+ * The first call (*doc NULL) parses and creates *doc; later calls with the same doc
+ * reparse it (falling back to a fresh parse when libclang cannot).  *facts gets the
+ * facts, their parse_errors counting the error diagnostics (NULL when parsing failed
+ * outright; free with lx_facts_free).  Returns LX_TU_OK,
+ * LX_TU_ERRORS or LX_TU_FAILED; after LX_TU_FAILED *doc is NULL.  Not thread-safe:
+ * one thread uses an index and its docs. */
+lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, const char *text, size_t len,
+                               lx_tu_facts **facts);
+
+/* Disposes of doc's translation unit (NULL is allowed). */
+void lx_tu_doc_free(lx_tu_doc *doc);
+
 #endif
