@@ -549,44 +549,53 @@ static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds)
   return changed;
 }
 
-/* request_path: runs once per event whether or not something bounds how many run at
- * once (a thread per connection after sem_wait is still per request). */
-static void request_paths(lx_program *p)
+/* The function call c runs: its callee, or the thread entry it starts. */
+static lx_fnode *call_target(lx_program *p, const lx_call *c)
 {
-  for (size_t i = 0; i < p->order.n; i++)
-    p->order.v[i]->request_path = p->order.v[i]->per_event;
-  for (int round = 0, changed = 1; changed && round < 30; round++) {
-    changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (!fn->def)
+  int entry = 0;
+  if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
+    return lx_program_fn(p, c->args[entry - 1].key);
+  return lx_program_callee(p, c);
+}
+
+/* One pass of per-event propagation over calls: what an event loop calls, or what
+ * per-event code calls, runs per event.  With bounded set, per_event stops at a
+ * bounding step (for unbounded-spawn); without, request_path does not (a thread per
+ * connection after sem_wait is still per request). */
+static int propagate_pass(lx_program *p, int bounded)
+{
+  int changed = 0;
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    int fn_on = bounded ? fn->per_event : fn->request_path;
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      lx_fnode *target = call_target(p, c);
+      if (!target || !target->def || target == fn || (bounded ? target->per_event : target->request_path))
         continue;
-      for (size_t j = 0; j < fn->def->calls.n; j++) {
-        const lx_call *c = &fn->def->calls.v[j];
-        lx_fnode *target = lx_program_callee(p, c);
-        int entry = 0;
-        if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
-          target = lx_program_fn(p, c->args[entry - 1].key);
-        if (!target || !target->def || target->request_path || target == fn)
-          continue;
-        lx_loop_bound kind;
-        const lx_call *src = NULL;
-        int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
-        if (loop >= 0 && kind == LX_LOOP_EVENT) {
-          target->request_path = 1;
-          if (!target->why)
-            set_why(target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
-                    src ? src->callee_name : "event", fn->name);
-          changed = 1;
-        } else if (fn->request_path) {
-          target->request_path = 1;
-          if (!target->why)
-            set_why(target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
-          changed = 1;
-        }
+      lx_loop_bound kind;
+      const lx_call *src = NULL;
+      int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
+      int in_loop = loop >= 0 && kind == LX_LOOP_EVENT && !(bounded && lx_bounded_before(p, fn, c, loop));
+      int by_caller = !in_loop && fn_on && !(bounded && lx_bounded_before(p, fn, c, -1));
+      if (!in_loop && !by_caller)
+        continue;
+      if (bounded)
+        target->per_event = 1;
+      target->request_path = 1;
+      if (bounded || !target->why) {
+        if (in_loop)
+          set_why(target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
+                  src ? src->callee_name : "event", fn->name);
+        else
+          set_why(target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
       }
+      changed = 1;
     }
   }
+  return changed;
 }
 
 static void per_event_summaries(lx_program *p)
@@ -608,37 +617,13 @@ static void per_event_summaries(lx_program *p)
   }
   /* Propagation: handlers dispatched per event, called per event, started per event,
    * called by per-event code. */
-  for (int round = 0, changed = 1; changed && round < 30; round++) {
-    changed = handlers_pass(p, &rs, &ds);
-    for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (!fn->def)
-        continue;
-      for (size_t j = 0; j < fn->def->calls.n; j++) {
-        const lx_call *c = &fn->def->calls.v[j];
-        lx_fnode *target = lx_program_callee(p, c);
-        int entry = 0;
-        if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
-          target = lx_program_fn(p, c->args[entry - 1].key);
-        if (!target || !target->def || target->per_event || target == fn)
-          continue;
-        lx_loop_bound kind;
-        const lx_call *src = NULL;
-        int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
-        if (loop >= 0 && kind == LX_LOOP_EVENT && !lx_bounded_before(p, fn, c, loop)) {
-          target->per_event = 1;
-          set_why(target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
-                  src ? src->callee_name : "event", fn->name);
-          changed = 1;
-        } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1)) {
-          target->per_event = 1;
-          set_why(target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
-          changed = 1;
-        }
-      }
-    }
-  }
-  request_paths(p);
+  for (int round = 0, changed = 1; changed && round < 30; round++)
+    changed = handlers_pass(p, &rs, &ds) | propagate_pass(p, 1);
+  for (size_t i = 0; i < p->order.n; i++)
+    p->order.v[i]->request_path = p->order.v[i]->per_event;
+  for (int round = 0, changed = 1; changed && round < 30; round++)
+    changed = propagate_pass(p, 0);
+
   lx_vec_free(&rs);
   lx_vec_free(&ds);
 }
