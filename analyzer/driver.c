@@ -21,7 +21,7 @@
 #include "merge.h"
 #include "program.h"
 #include "suppress.h"
-#include "tu.h"
+#include "tu_isolate.h"
 
 
 #define SUPPRESSION_RULE "suppression-without-reason"
@@ -244,7 +244,7 @@ static lx_tu_facts *parse_tu(run *r, void *index, const lx_cmd *c, lx_tu_status 
   size_t len = 0;
   FILE *mem = open_memstream(&diag, &len);
   lx_tu_facts *f = NULL;
-  *st = lx_tu_analyse(index, c, &f, mem ? mem : stderr);
+  *st = lx_tu_analyse_isolated(index, c, &f, mem ? mem : stderr);
   if (mem)
     fclose(mem);
   if (diag && !r->o->quiet)

@@ -1,0 +1,179 @@
+/* tu_isolate.c - parses a translation unit in a child process, so that a crash of
+ * libclang costs that translation unit only.
+ *
+ * libclang's own crash recovery (CXError_Crashed) catches a crash signal by jumping out
+ * of the faulting code, but it cannot catch a stack overflow: its handler has no
+ * alternate stack to run on, so the whole process dies.  Deeply nested code does that
+ * with the default flags (10,000 nested `if`s or unary minuses, a 100,000-term `a + a +
+ * ...`).  The child parses, extracts and sends back its diagnostics and its facts (as
+ * the JSON the facts cache stores); when it dies instead, the TU is reported as failed
+ * and the run goes on.  LEASH_ISOLATE=0 in the environment parses in-process (for
+ * debuggers). */
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <clang-c/Index.h>
+
+#include "tu_isolate.h"
+
+#define MAGIC 0x6c656173u /* "leas" */
+
+typedef struct {
+  uint32_t magic;
+  int32_t status;
+  int32_t parse_errors;
+  uint32_t has_facts;
+  uint64_t diag_len;
+  uint64_t json_len;
+} reply_header;
+
+static int write_all(int fd, const void *p, size_t n)
+{
+  const char *c = p;
+  while (n) {
+    ssize_t w = write(fd, c, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    c += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* In the child: analyses, writes the reply, never returns. */
+static void child(void *index, const lx_cmd *cmd, int fd)
+{
+  /* A crash ends this process: the parent reports it, with no libclang dump. */
+  clang_toggleCrashRecovery(0);
+  char *diag = NULL, *json = NULL;
+  size_t dlen = 0;
+  FILE *mem = open_memstream(&diag, &dlen);
+  if (!mem)
+    _exit(120);
+  lx_tu_facts *f = NULL;
+  lx_tu_status st = lx_tu_analyse(index, cmd, &f, mem);
+  fclose(mem);
+  if (f) {
+    json_t *j = lx_facts_to_json(f);
+    json = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!json)
+      _exit(121);
+  }
+  reply_header h = {MAGIC, st, f ? f->parse_errors : 0, f != NULL, dlen, json ? strlen(json) : 0};
+  int rc = write_all(fd, &h, sizeof(h)) || write_all(fd, diag, dlen) ||
+           (json && write_all(fd, json, h.json_len));
+  free(diag);
+  free(json);
+  lx_facts_free(f);
+  close(fd);
+  _exit(rc ? 122 : 0); /* no atexit handlers, no stdio flush: those are the parent's */
+}
+
+static char *read_all(int fd, size_t *len)
+{
+  size_t cap = 1 << 16, n = 0;
+  char *buf = lx_xmalloc(cap);
+  for (;;) {
+    if (n == cap)
+      buf = lx_xrealloc(buf, cap *= 2);
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    n += (size_t)r;
+  }
+  *len = n;
+  return buf;
+}
+
+static void say_crash(const lx_cmd *cmd, int status, FILE *diag)
+{
+  if (!diag)
+    return;
+  if (WIFSIGNALED(status))
+    fprintf(diag, "%s: error: libclang crashed on this translation unit (signal %d, %s%s); it was not "
+                  "analysed\n", cmd->file, WTERMSIG(status), strsignal(WTERMSIG(status)),
+            WTERMSIG(status) == SIGSEGV || WTERMSIG(status) == SIGBUS ? ": deeply nested code can exhaust its stack"
+                                                                      : "");
+  else
+    fprintf(diag, "%s: error: the process analysing this translation unit failed (exit status %d); it "
+                  "was not analysed\n", cmd->file, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* Decodes the child's reply; LX_TU_FAILED (with a message) when it is not whole. */
+static lx_tu_status decode(const lx_cmd *cmd, const char *buf, size_t len, lx_tu_facts **facts, FILE *diag)
+{
+  reply_header h;
+  if (len < sizeof(h))
+    goto bad;
+  memcpy(&h, buf, sizeof(h));
+  if (h.magic != MAGIC || h.diag_len > len - sizeof(h) || h.json_len != len - sizeof(h) - h.diag_len)
+    goto bad;
+  if (diag && h.diag_len)
+    fwrite(buf + sizeof(h), 1, h.diag_len, diag);
+  if (h.has_facts) {
+    json_error_t je;
+    json_t *j = json_loadb(buf + sizeof(h) + h.diag_len, h.json_len, 0, &je);
+    const char *err = NULL;
+    *facts = j ? lx_facts_from_json(j, &err) : NULL;
+    json_decref(j);
+    if (!*facts)
+      goto bad;
+    (*facts)->parse_errors = h.parse_errors;
+  }
+  return (lx_tu_status)h.status;
+bad:
+  if (diag)
+    fprintf(diag, "%s: error: the process analysing this translation unit sent back an incomplete reply; "
+                  "it was not analysed\n", cmd->file);
+  return LX_TU_FAILED;
+}
+
+lx_tu_status lx_tu_analyse_isolated(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)
+{
+  *facts = NULL;
+  const char *env = getenv("LEASH_ISOLATE");
+  int fds[2];
+  if ((env && !strcmp(env, "0")) || pipe(fds) < 0)
+    return lx_tu_analyse(index, cmd, facts, diag);
+  if (diag)
+    fflush(diag);
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return lx_tu_analyse(index, cmd, facts, diag);
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    child(index, cmd, fds[1]);
+  }
+  close(fds[1]);
+  size_t len;
+  char *buf = read_all(fds[0], &len);
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  lx_tu_status st;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    say_crash(cmd, status, diag);
+    st = LX_TU_FAILED;
+  } else {
+    st = decode(cmd, buf, len, facts, diag);
+  }
+  free(buf);
+  return st;
+}

@@ -1,0 +1,16 @@
+/* tu_isolate.h - a translation unit parsed in a child process, so that a crash of
+ * libclang costs that translation unit only. */
+#ifndef LX_TU_ISOLATE_H
+#define LX_TU_ISOLATE_H
+
+#include "tu.h"
+
+/* lx_tu_analyse, run in a forked child.  Same contract: *facts (NULL when parsing
+ * failed; free with lx_facts_free), diagnostics to diag, LX_TU_OK / LX_TU_ERRORS /
+ * LX_TU_FAILED.  A child killed by a signal (a libclang crash, a stack overflow) gives
+ * LX_TU_FAILED and one line on diag naming the file and the signal.  Falls back to
+ * lx_tu_analyse in-process when no child can be made, or with LEASH_ISOLATE=0 in the
+ * environment.  Not for use while other threads of the process hold locks (fork). */
+lx_tu_status lx_tu_analyse_isolated(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag);
+
+#endif
