@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs what is missing, builds leash and runs the whole test suite: the unit,
 # fixture, demo and end-to-end tests, then the analyzer suite again under
-# AddressSanitizer + UndefinedBehaviorSanitizer and libleash's under ThreadSanitizer.
-# Usage: ci/test.sh   (from anywhere; build trees go to build/ and build-asan/)
+# AddressSanitizer + UndefinedBehaviorSanitizer, a short run of each fuzz target
+# (ci/fuzz.sh --quick) and libleash's suite under ThreadSanitizer.
+# Usage: ci/test.sh   (from anywhere; build trees go to build/, build-asan/ and build-fuzz/)
 set -eu
 cd "$(dirname "$0")/.."
 ./ci/deps.sh --test
@@ -25,6 +26,9 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(pwd)/ci/lsan.supp \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -j "$jobs" --output-on-failure
+
+echo "== fuzzing: each libFuzzer target briefly on its corpus (build-fuzz/)"
+./ci/fuzz.sh --quick
 
 if [ -x ci/runtime-sanitizers.sh ]; then
   echo "== libleash under ThreadSanitizer"
