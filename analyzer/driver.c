@@ -21,7 +21,7 @@
 #include "merge.h"
 #include "program.h"
 #include "suppress.h"
-#include "tu_isolate.h"
+#include "jobs.h"
 
 
 #define SUPPRESSION_RULE "suppression-without-reason"
@@ -236,25 +236,6 @@ static lx_tu_facts *cached_facts(run *r, const char *key)
   return f;
 }
 
-/* Parses c with libclang; its diagnostics go to stderr (unless -q) and a failure
- * becomes a notification. */
-static lx_tu_facts *parse_tu(run *r, void *index, const lx_cmd *c, lx_tu_status *st)
-{
-  char *diag = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&diag, &len);
-  lx_tu_facts *f = NULL;
-  *st = lx_tu_analyse_isolated(index, c, &f, mem ? mem : stderr);
-  if (mem)
-    fclose(mem);
-  if (diag && !r->o->quiet)
-    fputs(diag, stderr);
-  if (*st != LX_TU_OK)
-    note_failure(r, c->file, diag, f ? f->parse_errors : 1);
-  free(diag);
-  return f;
-}
-
 /* Records the TU and, when freshly parsed without errors, its facts for the cache. */
 static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash, const char *status,
                      const lx_tu_facts *f, int fresh)
@@ -276,38 +257,79 @@ static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash,
   return rc < 0 ? db_error(r) : 0;
 }
 
-static int analyse_one(run *r, void **index, const lx_cmd *c, size_t i)
+/* State of one analyse(): what each job gave, and the cache keys of the fresh ones. */
+typedef struct {
+  run *r;
+  const size_t *job_of;  /* todo position -> job index */
+  lx_tu_facts **facts;   /* per job */
+  char (*keys)[33];
+  char (*hashes)[17];
+  size_t done;
+  int rc;
+} analysis;
+
+/* A freshly analysed TU: its diagnostics, its failure if any, its record. */
+static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const char *diag)
 {
-  char key[33] = "", hash[17] = "";
-  int keyed = r->db && lx_cache_key(c, LEASH_VERSION, key, hash) == 0;
-  lx_tu_facts *f = keyed ? cached_facts(r, key) : NULL;
-  int fresh = !f;
-  const char *status = "cached";
+  analysis *a = arg;
+  run *r = a->r;
+  size_t i = a->job_of[k];
+  const lx_cmd *c = &r->jobs.v[i];
+  a->done++;
   if (r->o->verbose)
-    fprintf(stderr, "leash: [%zu/%zu] %s%s\n", i + 1, r->jobs.n, c->file, fresh ? "" : " (cached)");
-  if (fresh) {
-    if (!*index)
-      *index = lx_tu_index_new();
-    lx_tu_status st;
-    f = parse_tu(r, *index, c, &st);
-    status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
-  }
-  int rc = record_tu(r, c, keyed ? key : "", hash, status, f, fresh);
-  if (f)
-    lx_vec_push(&r->facts, f);
-  return rc;
+    fprintf(stderr, "leash: [%zu/%zu] %s\n", a->done, r->jobs.n, c->file);
+  if (diag[0] && !r->o->quiet)
+    fputs(diag, stderr);
+  if (st != LX_TU_OK)
+    note_failure(r, c->file, diag, f ? f->parse_errors : 1);
+  const char *status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
+  if (a->rc == 0)
+    a->rc = record_tu(r, c, a->keys[i], a->hashes[i], status, f, 1);
+  a->facts[i] = f;
 }
 
-/* Analyses every job, each TU recorded in its own transaction. */
+/* Analyses every job: cached facts first, then the rest in parallel child processes
+ * (-j, --timeout), each TU recorded in its own transaction as it finishes.  Facts are
+ * kept in job order, so the program does not depend on which child finished first. */
 static int analyse(run *r)
 {
-  void *index = NULL;
-  int rc = 0;
-  for (size_t i = 0; i < r->jobs.n && rc == 0; i++)
-    rc = analyse_one(r, &index, &r->jobs.v[i], i);
-  if (index)
+  size_t n = r->jobs.n;
+  analysis a = {r, NULL, lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *)), lx_xcalloc(n ? n : 1, 33),
+                lx_xcalloc(n ? n : 1, 17), 0, 0};
+  size_t *todo = lx_xcalloc(n ? n : 1, sizeof(size_t)), ntodo = 0;
+  for (size_t i = 0; i < n && a.rc == 0; i++) {
+    const lx_cmd *c = &r->jobs.v[i];
+    if (!r->db || lx_cache_key(c, LEASH_VERSION, a.keys[i], a.hashes[i]) != 0)
+      a.keys[i][0] = a.hashes[i][0] = '\0';
+    lx_tu_facts *f = a.keys[i][0] ? cached_facts(r, a.keys[i]) : NULL;
+    if (!f) {
+      todo[ntodo++] = i;
+      continue;
+    }
+    a.done++;
+    if (r->o->verbose)
+      fprintf(stderr, "leash: [%zu/%zu] %s (cached)\n", a.done, n, c->file);
+    a.rc = record_tu(r, c, a.keys[i], a.hashes[i], "cached", f, 0);
+    a.facts[i] = f;
+  }
+  if (ntodo && a.rc == 0) {
+    a.job_of = todo;
+    void *index = lx_tu_index_new();
+    lx_jobs_run(index, r->jobs.v, todo, ntodo, r->o->jobs, r->o->timeout_s, tu_done, &a);
     lx_tu_index_free(index);
-  return rc;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a.facts[i]) {
+      if (a.rc == 0)
+        lx_vec_push(&r->facts, a.facts[i]);
+      else
+        lx_facts_free(a.facts[i]);
+    }
+  free(todo);
+  free(a.facts);
+  free(a.keys);
+  free(a.hashes);
+  return a.rc;
 }
 
 /* `leash merge`: reads every shard's TUs, before anything is written. */

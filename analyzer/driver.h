@@ -15,6 +15,8 @@ typedef struct {
   const char *const *extra_flags; /* after `--`: compiler flags for every file */
   int nextra;
   int fixed_flags;         /* `--` was given: no compilation database is used */
+  int jobs;                /* -j: translation units analysed at once (0: one per core) */
+  int timeout_s;           /* --timeout: per translation unit, seconds (0: none) */
   const char **files;
   int nfiles;
   lx_format format;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../rules/rules.h"
 #include "cache.h"
@@ -32,6 +33,10 @@ static const char usage_text[] =
     "\n"
     "check options:\n"
     "  -p DIR              use DIR/compile_commands.json (default: searched for like clangd)\n"
+    "  -j N, --jobs N      translation units analysed at once, each in its own process\n"
+    "                      (default: one per core)\n"
+    "  --timeout SECONDS   stop analysing a translation unit after this long, exit 3\n"
+    "                      (default 300; 0: no limit)\n"
     "  --format FMT        text (default), json or sarif (SARIF 2.1.0)\n"
     "  -o FILE             write the report to FILE (atomically); for merge: the output database\n"
     "  --report FILE       merge: write the report to FILE instead of stdout\n"
@@ -63,7 +68,7 @@ static int cmd_check(int argc, char **argv, check_mode mode)
 {
   enum {
     OPT_FORMAT = 256, OPT_RULES, OPT_CONFIG, OPT_FAIL_ON, OPT_VERIFY, OPT_COLOR, OPT_NO_COLOR, OPT_DB, OPT_NO_DB,
-    OPT_SHARD, OPT_NEW_ONLY, OPT_BASELINE, OPT_REPORT
+    OPT_SHARD, OPT_NEW_ONLY, OPT_BASELINE, OPT_REPORT, OPT_TIMEOUT
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, OPT_FORMAT}, {"rules", required_argument, NULL, OPT_RULES},
@@ -74,11 +79,15 @@ static int cmd_check(int argc, char **argv, check_mode mode)
       {"db", required_argument, NULL, OPT_DB},         {"no-db", no_argument, NULL, OPT_NO_DB},
       {"shard", required_argument, NULL, OPT_SHARD},   {"new-only", no_argument, NULL, OPT_NEW_ONLY},
       {"baseline", no_argument, NULL, OPT_BASELINE},   {"report", required_argument, NULL, OPT_REPORT},
+      {"jobs", required_argument, NULL, 'j'},          {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {NULL, 0, NULL, 0}};
   lx_check_opts o;
   memset(&o, 0, sizeof(o));
   o.fail_on = LX_SEV_WARNING;
   o.color = -1;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  o.jobs = cores > 0 ? (int)cores : 1;
+  o.timeout_s = 300;
   o.baseline = mode == MODE_BASELINE;
   o.argc = argc;
   o.argv = argv;
@@ -95,8 +104,23 @@ static int cmd_check(int argc, char **argv, check_mode mode)
     }
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "p:o:qvh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "p:o:j:qvh", longopts, NULL)) != -1) {
     switch (c) {
+    case 'j':
+    case OPT_TIMEOUT: {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (end == optarg || *end || v < (c == 'j' ? 1 : 0) || v > 100000) {
+        fprintf(stderr, "leash: %s: '%s' is not a %s\n", c == 'j' ? "-j" : "--timeout", optarg,
+                c == 'j' ? "number of jobs (1 or more)" : "number of seconds (0 for no limit)");
+        return LX_EXIT_USAGE;
+      }
+      if (c == 'j')
+        o.jobs = (int)v;
+      else
+        o.timeout_s = (int)v;
+      break;
+    }
     case 'p':
       o.compdb_dir = optarg;
       break;

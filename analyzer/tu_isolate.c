@@ -139,41 +139,66 @@ bad:
   return LX_TU_FAILED;
 }
 
-lx_tu_status lx_tu_analyse_isolated(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)
+pid_t lx_tu_isolate_start(void *index, const lx_cmd *cmd, int *fd)
 {
-  *facts = NULL;
-  const char *env = getenv("LEASH_ISOLATE");
   int fds[2];
-  if ((env && !strcmp(env, "0")) || pipe(fds) < 0)
-    return lx_tu_analyse(index, cmd, facts, diag);
-  if (diag)
-    fflush(diag);
+  if (pipe(fds) < 0)
+    return -1;
   fflush(stdout);
   fflush(stderr);
   pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);
-    return lx_tu_analyse(index, cmd, facts, diag);
+    return -1;
   }
   if (pid == 0) {
     close(fds[0]);
     child(index, cmd, fds[1]);
   }
   close(fds[1]);
-  size_t len;
-  char *buf = read_all(fds[0], &len);
-  close(fds[0]);
+  *fd = fds[0];
+  return pid;
+}
+
+lx_tu_status lx_tu_isolate_finish(const lx_cmd *cmd, pid_t pid, const char *reply, size_t len, int timed_out,
+                                  int timeout_s, lx_tu_facts **facts, FILE *diag)
+{
+  *facts = NULL;
   int status = 0;
+  if (timed_out)
+    kill(pid, SIGKILL);
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;
-  lx_tu_status st;
+  if (timed_out) {
+    if (diag)
+      fprintf(diag, "%s: error: analysing this translation unit took longer than %d s; it was stopped and "
+                    "not analysed (raise the limit with --timeout)\n", cmd->file, timeout_s);
+    return LX_TU_FAILED;
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     say_crash(cmd, status, diag);
-    st = LX_TU_FAILED;
-  } else {
-    st = decode(cmd, buf, len, facts, diag);
+    return LX_TU_FAILED;
   }
+  return decode(cmd, reply, len, facts, diag);
+}
+
+lx_tu_status lx_tu_analyse_isolated(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)
+{
+  *facts = NULL;
+  const char *env = getenv("LEASH_ISOLATE");
+  if (env && !strcmp(env, "0"))
+    return lx_tu_analyse(index, cmd, facts, diag);
+  if (diag)
+    fflush(diag);
+  int fd;
+  pid_t pid = lx_tu_isolate_start(index, cmd, &fd);
+  if (pid < 0)
+    return lx_tu_analyse(index, cmd, facts, diag);
+  size_t len;
+  char *buf = read_all(fd, &len);
+  close(fd);
+  lx_tu_status st = lx_tu_isolate_finish(cmd, pid, buf, len, 0, 0, facts, diag);
   free(buf);
   return st;
 }

@@ -1,0 +1,65 @@
+#!/bin/sh
+# End-to-end tests of parallel analysis (-j) and its isolation: a TU that crashes
+# libclang, and one that outlives --timeout, fail alone (exit 3) while the others are
+# analysed and reported; -j1 and -jN, cold and warm runs give the same findings.
+# Usage: jobs.sh path/to/leash
+set -u
+LEASH=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"
+  got=$?
+  [ "$got" = "$want" ] || { fail "'$*' exited $got, want $want"; sed 's/^/  | /' "$T/err" | head -5; }
+}
+has() { grep -q -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -5; }; }
+count() { grep -c -- "$2" "$1"; }
+
+cd "$T" || exit 1
+for n in 1 2 3; do
+  cat >"good$n.c" <<C
+#include <curl/curl.h>
+int fetch$n(const char *url)
+{
+	CURL *h = curl_easy_init();
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	return curl_easy_perform(h);
+}
+C
+done
+# 10,000 nested ifs: libclang overflows its stack on it (its crash recovery cannot help).
+awk 'BEGIN { printf "int f(int a) {\n"; for (i = 0; i < 10000; i++) printf "if (a) "; printf "a++;\nreturn a; }\n" }' >crash.c
+
+# A crash costs its TU only, with any number of jobs.
+for j in 1 2 4; do
+  expect_rc 3 "$LEASH" check --no-db --no-color -j "$j" good1.c crash.c good2.c good3.c
+  has err "crash.c: error: libclang crashed on this translation unit"
+  [ "$(count out '\[http-call-without-timeout\]')" = 3 ] || fail "-j $j: the three good TUs were not all reported"
+done
+
+# A TU that takes longer than --timeout is stopped and reported; the others are not.
+awk 'BEGIN { for (i = 0; i < 60000; i++) printf "static int g%d(int a) { int b = a * %d; for (int i = 0; i < a; i++) b += i ^ %d; return b; }\n", i, i, i }' >slow.c
+expect_rc 3 "$LEASH" check --no-db --no-color -j 2 --timeout 1 good1.c slow.c good2.c
+has err "slow.c: error: analysing this translation unit took longer than 1 s"
+[ "$(count out '\[http-call-without-timeout\]')" = 2 ] || fail "--timeout: the good TUs were not reported"
+expect_rc 2 "$LEASH" check --no-db -j 0 good1.c
+has err "is not a number of jobs"
+expect_rc 2 "$LEASH" check --no-db --timeout soon good1.c
+
+# Same findings whatever the parallelism, and from the cache as from a cold run.
+demo="$ROOT/fixtures/demo/service"
+"$LEASH" check --no-db --format json -j 1 "$demo"/*.c >j1.json 2>/dev/null
+"$LEASH" check --no-db --format json -j 3 "$demo"/*.c >j3.json 2>/dev/null
+cmp -s j1.json j3.json || fail "-j 1 and -j 3 differ on the demo"
+"$LEASH" check --db cache.db --format json -j 2 "$demo"/*.c >cold.json 2>/dev/null
+"$LEASH" check --db cache.db --format json -j 2 -v "$demo"/*.c >warm.json 2>warm.err
+cmp -s cold.json warm.json || fail "a warm run differs from the cold run"
+[ "$(count warm.err '(cached)')" = "$(ls "$demo"/*.c | wc -l)" ] || fail "the warm run re-parsed something"
+cmp -s j1.json cold.json || fail "a run with the database differs from one without"
+
+[ "$fails" = 0 ] && echo "jobs: all passed" || echo "jobs: $fails failure(s)"
+[ "$fails" = 0 ]
