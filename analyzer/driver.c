@@ -40,7 +40,8 @@ typedef struct {
   LX_VEC(lx_notification) notes;      /* TUs that could not be analysed */
   lx_arena arena;                     /* the notes' strings */
   char started[32];
-  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards */
+  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;
+                                         --pre-commit: those of the latest full run */
 } run;
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -523,7 +524,8 @@ static int begin_run(run *r)
   char shard[32];
   snprintf(shard, sizeof(shard), "%d/%d", o->shard_k, o->shard_n);
   char *commit = vcs_commit(r->root);
-  lx_db_run info = {o->merge_inputs ? "merge" : o->baseline ? "baseline" : "check", LEASH_VERSION, options,
+  lx_db_run info = {o->merge_inputs ? "merge" : o->baseline ? "baseline" : o->pre_commit ? "pre-commit" : "check",
+                    LEASH_VERSION, options,
                     r->root, commit, o->shard_n ? shard : NULL};
   int rc = lx_db_run_begin(r->db, &info, &r->run_id);
   free(options);
@@ -542,8 +544,8 @@ static int end_run(run *r, int exit_code)
 /* Records the findings (and the baseline with --baseline). */
 static int record_findings(run *r)
 {
-  if (!r->db)
-    return 0;
+  if (!r->db || r->o->pre_commit)
+    return 0; /* a partial view: the database's findings stay those of full runs */
   if (lx_db_findings_record(r->db, r->run_id, &r->findings, r->root) < 0)
     return db_error(r);
   if (r->o->baseline && lx_db_baseline_set(r->db, r->run_id) < 0)
@@ -554,7 +556,10 @@ static int record_findings(run *r)
 /* --new-only: drops the findings whose fingerprint is in the baseline. */
 static int keep_new(run *r)
 {
-  if (!r->o->new_only)
+  /* --pre-commit fails on new findings only once a baseline exists. */
+  if (r->o->pre_commit && !r->o->new_only && lx_db_baseline_size(r->db) <= 0)
+    return 0;
+  if (!r->o->new_only && !r->o->pre_commit)
     return 0;
   if (lx_db_baseline_size(r->db) == 0 && !r->o->quiet)
     fprintf(stderr, "leash: --new-only: the findings database has no baseline (see `leash baseline`); "
@@ -639,12 +644,71 @@ static int finish_baseline(run *r, int status)
   return status == LX_EXIT_TU ? LX_EXIT_TU : LX_EXIT_OK;
 }
 
+/* --pre-commit: the TUs of the latest full run recorded in the database, if any. */
+static int read_context(run *r)
+{
+  const char *path = r->o->db_path ? r->o->db_path : LX_DEFAULT_DB;
+  if (access(path, F_OK) != 0) {
+    if (!r->o->quiet)
+      fprintf(stderr, "leash: --pre-commit: %s does not exist yet; analysing the given files alone (run "
+                      "`leash check -p DIR` once to record the whole program)\n", path);
+    return 0;
+  }
+  char err[1024];
+  const char *dbs[1] = {path};
+  if (lx_shards_load(dbs, 1, &r->shards, err, sizeof(err)) < 0) {
+    lx_shard_tus_free(&r->shards);
+    memset(&r->shards, 0, sizeof(r->shards));
+    if (!r->o->quiet)
+      fprintf(stderr, "leash: --pre-commit: no full run to take the rest of the program from (%s); "
+                      "analysing the given files alone\n", err);
+  }
+  return 0;
+}
+
+/* --pre-commit: the rest of the program comes from the database: every TU of its latest
+ * full run that is not among the files given (those were analysed afresh). */
+static void add_context(run *r)
+{
+  size_t added = 0;
+  for (size_t i = 0; i < r->shards.n; i++) {
+    lx_shard_tu *t = &r->shards.v[i];
+    int given = 0;
+    for (size_t k = 0; k < r->jobs.n && !given; k++)
+      given = !strcmp(r->jobs.v[k].file, t->path);
+    if (given || !t->facts)
+      continue;
+    lx_vec_push(&r->facts, t->facts);
+    t->facts = NULL;
+    added++;
+  }
+  if (r->o->verbose)
+    fprintf(stderr, "leash: --pre-commit: %zu other translation unit(s) from the database\n", added);
+}
+
+/* --pre-commit: only what lies in the files given is reported. */
+static void keep_given(run *r)
+{
+  size_t w = 0;
+  for (size_t i = 0; i < r->findings.v.n; i++) {
+    int given = 0;
+    for (size_t k = 0; k < r->jobs.n && !given; k++)
+      given = !strcmp(r->jobs.v[k].file, r->findings.v.v[i].loc.file);
+    if (given)
+      r->findings.v.v[w++] = r->findings.v.v[i];
+  }
+  r->findings.v.n = w;
+}
+
 static int prepare(run *r)
 {
   const lx_check_opts *o = r->o;
-  if ((o->shard_n || o->new_only || o->baseline || o->merge_inputs) && (o->no_db || o->verify))
-    return usage_error("--shard, --new-only, --baseline and merge need the findings database "
+  if ((o->shard_n || o->new_only || o->baseline || o->merge_inputs || o->pre_commit) && (o->no_db || o->verify))
+    return usage_error("--shard, --new-only, --baseline, --pre-commit and merge need the findings database "
                        "(not --no-db or --verify)%s%s", "", "");
+  if (o->pre_commit && (o->shard_n || o->baseline || o->merge_inputs))
+    return usage_error("--pre-commit analyses the given files against the database's latest run; it does "
+                       "not combine with --shard, --baseline or merge%s%s", "", "");
   int rc = load_config(r);
   if (!rc)
     rc = check_rules_option(r);
@@ -652,6 +716,8 @@ static int prepare(run *r)
     rc = o->merge_inputs ? read_shards(r) : plan(r);
   if (!rc && o->shard_n)
     select_shard(r);
+  if (!rc && o->pre_commit)
+    rc = read_context(r);
   if (!rc)
     rc = open_db(r);
   if (!rc)
@@ -690,10 +756,14 @@ int lx_check(const lx_check_opts *o)
   int rc = prepare(&r);
   if (!rc)
     rc = o->merge_inputs ? record_shards(&r) : analyse(&r);
+  if (!rc && o->pre_commit)
+    add_context(&r);
   if (!rc && o->shard_n) {
     rc = finish_shard(&r);
   } else if (!rc) {
     evaluate(&r);
+    if (o->pre_commit)
+      keep_given(&r);
     rc = o->verify ? verify(&r) : conclude(&r);
   }
   if (r.db && r.run_id)

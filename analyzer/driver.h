@@ -17,6 +17,7 @@ typedef struct {
   int fixed_flags;         /* `--` was given: no compilation database is used */
   int jobs;                /* -j: translation units analysed at once (0: one per core) */
   int timeout_s;           /* --timeout: per translation unit, seconds (0: none) */
+  int pre_commit;          /* --pre-commit: the files against the database's latest full run */
   const char **files;
   int nfiles;
   lx_format format;
