@@ -41,7 +41,7 @@ const lx_rule_meta *lx_rule_metas(size_t *n)
     metas = lx_xcalloc(count ? count : 1, sizeof(*metas));
     for (size_t i = 0; i < count; i++)
       metas[i] = (lx_rule_meta){rules[i].id, rules[i].title, rules[i].tags, lx_rule_doc(rules[i].id),
-                                rules[i].default_severity};
+                                rules[i].default_severity, rules[i].precision};
   }
   *n = count;
   return metas;

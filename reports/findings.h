@@ -67,6 +67,7 @@ typedef struct {
   const char *tags;     /* comma separated */
   const char *doc;      /* the rule's Markdown documentation, or NULL */
   lx_severity severity; /* default */
+  const char *precision; /* SARIF/CodeQL: "very-high", "high", "medium", "low" */
 } lx_rule_meta;
 
 /* Something the run itself reports (a translation unit that did not parse). */

@@ -180,7 +180,7 @@ static json_t *rule_json(const lx_rule_meta *r, const lx_emit_opts *o)
     json_object_set_new(j, "helpUri", json_string(help_uri));
   json_object_set_new(j, "defaultConfiguration", json_pack("{s:s}", "level", level(r->severity)));
   json_object_set_new(j, "properties",
-                      json_pack("{s:o, s:s, s:s}", "tags", tags(r->tags), "precision", "high", "problem.severity",
+                      json_pack("{s:o, s:s, s:s}", "tags", tags(r->tags), "precision", r->precision ? r->precision : "high", "problem.severity",
                                 r->severity == LX_SEV_NOTE ? "recommendation" : level(r->severity)));
   return j;
 }

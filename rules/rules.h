@@ -15,6 +15,7 @@ typedef struct {
   const char *title; /* one line */
   lx_severity default_severity;
   const char *tags;  /* comma separated, for SARIF properties */
+  const char *precision; /* how often a finding is right: very-high, high, medium, low */
   void (*run)(lx_rule_ctx *ctx);
 } lx_rule;
 
