@@ -117,6 +117,19 @@ static int check_rules_option(const run *r)
   return 0;
 }
 
+/* Whether the first 64 KiB of path hold a NUL byte: an object file, an archive, an
+ * image, never C source.  libclang would print pages of errors for it. */
+static int is_binary(const char *path)
+{
+  FILE *fp = fopen(path, "rb");
+  if (!fp)
+    return 0;
+  char buf[65536];
+  size_t n = fread(buf, 1, sizeof(buf), fp);
+  fclose(fp);
+  return memchr(buf, '\0', n) != NULL;
+}
+
 /* The jobs: every TU of the database, or each file given with its flags. */
 static int plan(run *r)
 {
@@ -128,6 +141,12 @@ static int plan(run *r)
     if (lx_compdb_load(o->compdb_dir, &db, err, sizeof(err)) < 0)
       return usage_error("%s%s", err, "");
     db_dir = lx_xstrdup(o->compdb_dir);
+    if (o->nfiles == 0 && db.n == 0) {
+      lx_cmds_free(&db);
+      free(db_dir);
+      return usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s",
+                         o->compdb_dir, "");
+    }
   }
   if (o->nfiles == 0) {
     if (!o->compdb_dir)
@@ -154,6 +173,13 @@ static int plan(run *r)
       free(db_dir);
       return usage_error("%s: is a directory (give C files, or -p DIR for a compilation database)%s",
                          o->files[i], "");
+    }
+    const char *bad = !S_ISREG(st.st_mode) ? "not a regular file" :
+                      is_binary(o->files[i]) ? "not a C source file (binary data: it contains NUL bytes)" : NULL;
+    if (bad) {
+      lx_cmds_free(&db);
+      free(db_dir);
+      return usage_error("%s: %s", o->files[i], bad);
     }
     if (!realpath(o->files[i], abs)) {
       lx_cmds_free(&db);
@@ -700,6 +726,27 @@ static void keep_given(run *r)
   r->findings.v.n = w;
 }
 
+/* -o: a folder that cannot take the report is an error before anything is analysed or
+ * recorded (the report itself is written to a temporary file there, then renamed). */
+static int check_output(const lx_check_opts *o)
+{
+  if (!o->output)
+    return 0;
+  struct stat st;
+  if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode))
+    return usage_error("%s: cannot write: %s", o->output, strerror(EISDIR));
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", o->output);
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    snprintf(dir, sizeof(dir), ".");
+  else
+    slash[slash == dir] = '\0';
+  if (access(dir, W_OK | X_OK) != 0)
+    return usage_error("%s: cannot write: %s", o->output, strerror(errno));
+  return 0;
+}
+
 static int prepare(run *r)
 {
   const lx_check_opts *o = r->o;
@@ -709,7 +756,9 @@ static int prepare(run *r)
   if (o->pre_commit && (o->shard_n || o->baseline || o->merge_inputs))
     return usage_error("--pre-commit analyses the given files against the database's latest run; it does "
                        "not combine with --shard, --baseline or merge%s%s", "", "");
-  int rc = load_config(r);
+  int rc = check_output(o);
+  if (!rc)
+    rc = load_config(r);
   if (!rc)
     rc = check_rules_option(r);
   if (!rc)
