@@ -3,8 +3,10 @@
 #include "tu.h"
 
 #include <clang-c/Index.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "extract.h"
 
@@ -41,7 +43,10 @@ lx_tu_status lx_tu_analyse(void *index, const lx_cmd *cmd, lx_tu_facts **facts, 
   enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, (const char *const *)cmd->argv,
                                                     cmd->argc, NULL, 0, opts, &tu);
   if (ec != CXError_Success || !tu) {
-    if (diag)
+    struct stat st;
+    if (diag && ec == CXError_Failure && stat(cmd->file, &st) != 0)
+      fprintf(diag, "%s: error: cannot read: %s\n", cmd->file, strerror(errno));
+    else if (diag)
       fprintf(diag, "%s: error: libclang could not parse this translation unit (%s)\n", cmd->file,
               ec == CXError_Crashed ? "libclang crashed" :
               ec == CXError_ASTReadError ? "AST read error" : "invalid arguments or unreadable file");
