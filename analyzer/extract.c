@@ -6,6 +6,7 @@
  */
 #include "extract.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@ typedef struct {
   int exits;          /* those that leave the innermost loop (all but continue) */
   int returns;        /* those that leave the function (return, goto, noreturn calls) */
   lx_map local_flags; /* local USR -> named flags it holds ("+O_NONBLOCK"), per function */
+  struct decl_memo *memo; /* what each referenced declaration resolves to, by declaration */
+  CXFile last_file;       /* loc_of's one-entry cache */
+  const char *last_file_name;
+  size_t memo_n, memo_cap;
   int depth;          /* nesting of the walk, bounded so deep code cannot exhaust the stack */
 } ex_ctx;
 
@@ -52,7 +57,9 @@ static lx_loc loc_of(ex_ctx *x, CXCursor c)
   CXFile file;
   unsigned line, col;
   clang_getExpansionLocation(clang_getCursorLocation(c), &file, &line, &col, NULL);
-  if (file) {
+  if (file && file == x->last_file) {
+    l.file = x->last_file_name; /* most locations are in the file of the one before */
+  } else if (file) {
     CXString name = clang_getFileName(file);
     const char *s = clang_getCString(name);
     if (s) {
@@ -62,6 +69,8 @@ static lx_loc loc_of(ex_ctx *x, CXCursor c)
         lx_map_put(&x->files, s, (void *)in);
       }
       l.file = in;
+      x->last_file = file;
+      x->last_file_name = in;
     }
     clang_disposeString(name);
   }
@@ -155,10 +164,55 @@ static const char *macro_name(ex_ctx *x, CXCursor c)
   return name;
 }
 
+/* References to one declaration resolve to the same path: USRs and spellings are
+ * built once per declaration, not once per use (they are most of the walk's cost). */
+struct decl_memo {
+  const void *decl;
+  lx_path path;
+};
+
+static struct decl_memo *memo_slot(ex_ctx *x, const void *decl)
+{
+  if ((x->memo_n + 1) * 2 > x->memo_cap) {
+    struct decl_memo *old = x->memo;
+    size_t oldcap = x->memo_cap;
+    x->memo_cap = oldcap ? oldcap * 2 : 1024;
+    x->memo = lx_xcalloc(x->memo_cap, sizeof(*x->memo));
+    x->memo_n = 0;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].decl) {
+        *memo_slot(x, old[i].decl) = old[i];
+        x->memo_n++;
+      }
+    free(old);
+  }
+  size_t mask = x->memo_cap - 1;
+  size_t i = (size_t)(((uintptr_t)decl >> 4) * 0x9E3779B97F4A7C15ULL) & mask;
+  while (x->memo[i].decl && x->memo[i].decl != decl)
+    i = (i + 1) & mask;
+  return &x->memo[i];
+}
+
+static lx_path decl_ref_uncached(ex_ctx *x, CXCursor d);
+
 static lx_path decl_ref(ex_ctx *x, CXCursor c)
 {
-  lx_path p = {0};
   CXCursor d = clang_getCursorReferenced(c);
+  const void *key = d.data[0];
+  if (!key || clang_getCursorKind(d) == CXCursor_ParmDecl)
+    return decl_ref_uncached(x, d); /* a parameter's index is relative to the function */
+  struct decl_memo *m = memo_slot(x, key);
+  if (!m->decl) {
+    m->decl = key;
+    m->path = decl_ref_uncached(x, d);
+    x->memo_n++;
+  }
+  return m->path;
+}
+
+static lx_path decl_ref_uncached(ex_ctx *x, CXCursor d)
+{
+  lx_path p = {0};
   switch (clang_getCursorKind(d)) {
   case CXCursor_ParmDecl:
     p.index = param_index(x, d);
@@ -204,16 +258,23 @@ static lx_path member_ref(ex_ctx *x, CXCursor c)
       p.base = b;
     }
   }
-  if (clang_getCursorKind(field) != CXCursor_FieldDecl)
+  if (clang_getCursorKind(field) != CXCursor_FieldDecl || !field.data[0])
     return p;
-  CXCursor rec = clang_getCursorSemanticParent(field);
-  CXString rs = clang_getTypeSpelling(clang_getCursorType(rec));
-  CXString fs = clang_getCursorSpelling(field);
+  struct decl_memo *m = memo_slot(x, field.data[0]);
+  if (!m->decl) {
+    CXCursor rec = clang_getCursorSemanticParent(field);
+    CXString rs = clang_getTypeSpelling(clang_getCursorType(rec));
+    CXString fs = clang_getCursorSpelling(field);
+    m->decl = field.data[0];
+    m->path.kind = LX_PATH_FIELD;
+    m->path.key = lx_arena_printf(&x->facts->arena, "%s.%s", clang_getCString(rs), clang_getCString(fs));
+    m->path.name = m->path.key;
+    clang_disposeString(rs);
+    clang_disposeString(fs);
+    x->memo_n++;
+  }
   p.kind = LX_PATH_FIELD;
-  p.key = lx_arena_printf(&x->facts->arena, "%s.%s", clang_getCString(rs), clang_getCString(fs));
-  p.name = p.key;
-  clang_disposeString(rs);
-  clang_disposeString(fs);
+  p.key = p.name = m->path.key;
   return p;
 }
 
@@ -1000,5 +1061,6 @@ lx_tu_facts *lx_extract(CXTranslationUnit tu)
   clang_visitChildren(clang_getTranslationUnitCursor(tu), top_kid, &x);
   lx_map_free(&x.files);
   lx_map_free(&x.local_flags);
+  free(x.memo);
   return facts;
 }
