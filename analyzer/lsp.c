@@ -56,6 +56,7 @@ typedef struct {
   char *facts_text;     /* that text */
   size_t facts_len;
   char *published;      /* the diagnostics last published (JSON), to skip repeats */
+  int prepared;         /* the preamble was built */
   /* Written by the worker, read by the main thread, under the lock. */
   json_t *actions;      /* code actions of the published diagnostics */
 } doc;
@@ -545,6 +546,7 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
   lx_tu_status st = lx_tu_doc_analyse(s->index, &d->tu, &d->cmd, text, len, &facts);
   double t1 = now_ms();
   if (st == LX_TU_FAILED || !facts) {
+    d->prepared = 0;
     say(s, 1, "%s: libclang could not parse this file", d->path);
     free(text);
     return;
@@ -597,6 +599,27 @@ static void drop_doc(server *s, doc *d)
   pthread_mutex_lock(&s->lock);
 }
 
+/* When no document waits for analysis, builds the preamble of those that have none
+ * yet, so that the first edit is as fast as the next ones (the lock held, released
+ * meanwhile). */
+static void prepare_idle(server *s)
+{
+  for (size_t i = 0; i < s->docs.n; i++) {
+    for (size_t k = 0; k < s->docs.n; k++)
+      if (s->docs.v[k]->gen != s->docs.v[k]->analysed_gen)
+        return;
+    doc *d = s->docs.v[i];
+    if (d->prepared || !d->tu || !d->facts_text)
+      continue;
+    d->prepared = 1;
+    pthread_mutex_unlock(&s->lock);
+    double t0 = now_ms();
+    int rc = lx_tu_doc_prepare(d->tu, &d->cmd, d->facts_text, d->facts_len);
+    say(s, 4, "%s: preamble %s in %.1f ms", d->path, rc == 0 ? "built" : "failed", now_ms() - t0);
+    pthread_mutex_lock(&s->lock);
+  }
+}
+
 static void *worker(void *arg)
 {
   server *s = arg;
@@ -623,6 +646,7 @@ static void *worker(void *arg)
     analyse_doc(s, d, text, len, version, gen);
     refresh_others(s, d);
     pthread_mutex_lock(&s->lock);
+    prepare_idle(s);
   }
   pthread_mutex_unlock(&s->lock);
   return NULL;

@@ -73,7 +73,7 @@ lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, 
   *facts = NULL;
   struct CXUnsavedFile unsaved = {cmd->file, text, (unsigned long)len};
   int ok = 0;
-  if (*doc) {
+  if (*doc && (*doc)->tu) {
     ok = clang_reparseTranslationUnit((*doc)->tu, 1, &unsaved, clang_defaultReparseOptions((*doc)->tu)) == 0;
     if (!ok) {
       /* libclang disposed of nothing; the TU is unusable after a failed reparse. */
@@ -83,8 +83,9 @@ lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, 
   }
   if (!ok) {
     CXTranslationUnit tu = NULL;
-    unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_PrecompiledPreamble |
-                    CXTranslationUnit_CreatePreambleOnFirstParse;
+    /* The preamble is built by the first reparse (lx_tu_doc_prepare when idle), so
+     * that the first diagnosis costs no more than a plain parse. */
+    unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_PrecompiledPreamble;
     enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, (const char *const *)cmd->argv,
                                                       cmd->argc, &unsaved, 1, opts, &tu);
     if (ec != CXError_Success || !tu) {
@@ -100,6 +101,19 @@ lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, 
   *facts = lx_extract((*doc)->tu);
   (*facts)->parse_errors = errors;
   return errors ? LX_TU_ERRORS : LX_TU_OK;
+}
+
+int lx_tu_doc_prepare(lx_tu_doc *doc, const lx_cmd *cmd, const char *text, size_t len)
+{
+  if (!doc || !doc->tu)
+    return -1;
+  struct CXUnsavedFile unsaved = {cmd->file, text, (unsigned long)len};
+  if (clang_reparseTranslationUnit(doc->tu, 1, &unsaved, clang_defaultReparseOptions(doc->tu)) != 0) {
+    clang_disposeTranslationUnit(doc->tu);
+    doc->tu = NULL;
+    return -1;
+  }
+  return 0;
 }
 
 void lx_tu_doc_free(lx_tu_doc *doc)

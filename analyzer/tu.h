@@ -20,8 +20,8 @@ void *lx_tu_index_new(void);
 void lx_tu_index_free(void *index);
 
 /* A translation unit kept open for an editor buffer (`leash lsp`): parsed once with a
- * precompiled preamble, then reparsed after each edit, so that only the main file's
- * own text is parsed again. */
+ * precompiled preamble (built by lx_tu_doc_prepare or the first reparse), then
+ * reparsed after each edit, so that only the main file's own text is parsed again. */
 typedef struct lx_tu_doc lx_tu_doc;
 
 /* Analyses the unsaved contents text (len bytes) of cmd->file with cmd's arguments.
@@ -33,6 +33,11 @@ typedef struct lx_tu_doc lx_tu_doc;
  * one thread uses an index and its docs. */
 lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, const char *text, size_t len,
                                lx_tu_facts **facts);
+
+/* Builds doc's precompiled preamble ahead of the next edit: a reparse of the same
+ * text (len bytes) whose result is not extracted.  Returns 0, or -1 when libclang
+ * failed (the next lx_tu_doc_analyse then parses afresh). */
+int lx_tu_doc_prepare(lx_tu_doc *doc, const lx_cmd *cmd, const char *text, size_t len);
 
 /* Disposes of doc's translation unit (NULL is allowed). */
 void lx_tu_doc_free(lx_tu_doc *doc);
