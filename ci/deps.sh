@@ -6,7 +6,7 @@ set -eu
 pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libsqlite3-dev sqlite3 libyaml-dev
 libjansson-dev libcmocka-dev libcurl4-openssl-dev libglib2.0-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs valgrind libclang-rt-19-dev pre-commit git"  # libclang-rt: libFuzzer for ci/fuzz.sh
+  pkgs="$pkgs valgrind libclang-rt-19-dev pre-commit git neovim clangd"  # libclang-rt: libFuzzer for ci/fuzz.sh
 fi
 
 missing=""
