@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../reports/findings.h"
@@ -46,16 +48,23 @@ static int resolve(const key_state *k, const char *from_dir, const char *name, i
   return 0;
 }
 
-static void scan(key_state *k, const char *path);
+/* What a file contributes to every key it is part of, read and hashed once per
+ * process (a project header is included by many translation units). */
+typedef struct {
+  int missing;
+  struct timespec mtime; /* the file as it was read: a long-lived process re-reads it */
+  off_t size;            /* when it changes */
+  uint64_t hash;
+  int ninc;
+  char **names;    /* the `#include "x"` / `#include <x>` names, in order */
+  char *quoted;    /* per name: 1 for "x" */
+} file_memo;
 
-/* Follows each `#include "x"` / `#include <x>` line of text. */
-static void scan_includes(key_state *k, const char *path, const char *text, size_t len)
+static lx_map memos; /* absolute path -> file_memo *; lives as long as the process */
+
+/* Collects each `#include "x"` / `#include <x>` line of text. */
+static void parse_includes(file_memo *m, const char *text, size_t len)
 {
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof(dir), "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash)
-    *slash = '\0';
   const char *p = text, *end = text + len;
   while (p < end) {
     const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -75,15 +84,56 @@ static void scan_includes(key_state *k, const char *path, const char *text, size
         char close = s < eol && *s == '"' ? '"' : s < eol && *s == '<' ? '>' : 0;
         const char *e = close ? memchr(s + 1, close, (size_t)(eol - s - 1)) : NULL;
         if (e && e - s - 1 < PATH_MAX / 2) {
-          char name[PATH_MAX / 2 + 1], found[PATH_MAX];
-          snprintf(name, sizeof(name), "%.*s", (int)(e - s - 1), s + 1);
-          if (resolve(k, dir, name, close == '"', found))
-            scan(k, found);
+          m->names = lx_xrealloc(m->names, sizeof(char *) * (size_t)(m->ninc + 1));
+          m->quoted = lx_xrealloc(m->quoted, (size_t)(m->ninc + 1));
+          size_t n = (size_t)(e - s - 1);
+          m->names[m->ninc] = lx_xmalloc(n + 1);
+          memcpy(m->names[m->ninc], s + 1, n);
+          m->names[m->ninc][n] = '\0';
+          m->quoted[m->ninc++] = close == '"';
         }
       }
     }
     p = eol + 1;
   }
+}
+
+static void memo_free(file_memo *m)
+{
+  for (int i = 0; i < m->ninc; i++)
+    free(m->names[i]);
+  free(m->names);
+  free(m->quoted);
+  free(m);
+}
+
+static const file_memo *memo_of(const char *real)
+{
+  struct stat st;
+  int have = stat(real, &st) == 0;
+  file_memo *m = lx_map_get(&memos, real);
+  if (m && (m->missing ? !have
+                       : have && st.st_size == m->size && st.st_mtim.tv_sec == m->mtime.tv_sec &&
+                             st.st_mtim.tv_nsec == m->mtime.tv_nsec))
+    return m;
+  if (m)
+    memo_free(m);
+  m = lx_xcalloc(1, sizeof(*m));
+  if (have) {
+    m->mtime = st.st_mtim;
+    m->size = st.st_size;
+  }
+  size_t len;
+  char *text = lx_read_file(real, &len);
+  if (!text) {
+    m->missing = 1;
+  } else {
+    m->hash = lx_hash64(text, len, 0);
+    parse_includes(m, text, len);
+    free(text);
+  }
+  lx_map_put(&memos, real, m);
+  return m;
 }
 
 static void scan(key_state *k, const char *path)
@@ -92,16 +142,23 @@ static void scan(key_state *k, const char *path)
   if (!realpath(path, real) || lx_map_get(&k->seen, real) || k->seen.n >= MAX_DEPS)
     return;
   lx_map_put(&k->seen, real, (void *)1);
-  size_t len;
-  char *text = lx_read_file(real, &len);
+  const file_memo *m = memo_of(real);
   mix(k, real, strlen(real) + 1);
-  if (!text) {
+  if (m->missing) {
     mix(k, "-", 1);
     return;
   }
-  mix(k, text, len);
-  scan_includes(k, real, text, len);
-  free(text);
+  mix(k, &m->hash, sizeof(m->hash));
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", real);
+  char *slash = strrchr(dir, '/');
+  if (slash)
+    *slash = '\0';
+  for (int i = 0; i < m->ninc; i++) {
+    char found[PATH_MAX];
+    if (resolve(k, dir, m->names[i], m->quoted[i], found))
+      scan(k, found);
+  }
 }
 
 /* Collects the -I and -iquote folders of cmd, absolute. */

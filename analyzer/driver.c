@@ -42,6 +42,7 @@ typedef struct {
   char started[32];
   lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;
                                          --pre-commit: those of the latest full run */
+  char facts_version[64];             /* leash's and the facts format's versions: cache keys */
 } run;
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -326,7 +327,7 @@ static int analyse(run *r)
   size_t *todo = lx_xcalloc(n ? n : 1, sizeof(size_t)), ntodo = 0;
   for (size_t i = 0; i < n && a.rc == 0; i++) {
     const lx_cmd *c = &r->jobs.v[i];
-    if (!r->db || lx_cache_key(c, LEASH_VERSION, a.keys[i], a.hashes[i]) != 0)
+    if (!r->db || lx_cache_key(c, r->facts_version, a.keys[i], a.hashes[i]) != 0)
       a.keys[i][0] = a.hashes[i][0] = '\0';
     lx_tu_facts *f = a.keys[i][0] ? cached_facts(r, a.keys[i]) : NULL;
     if (!f) {
@@ -802,6 +803,7 @@ int lx_check(const lx_check_opts *o)
   r.sources = lx_sources_new();
   if (!getcwd(r.root, sizeof(r.root)))
     r.root[0] = '\0';
+  snprintf(r.facts_version, sizeof(r.facts_version), "%s/facts-%d", LEASH_VERSION, LX_FACTS_VERSION);
   int rc = prepare(&r);
   if (!rc)
     rc = o->merge_inputs ? record_shards(&r) : analyse(&r);

@@ -42,6 +42,11 @@ typedef struct lx_path {
   const struct lx_path *base; /* FIELD: the object the field is read from, or NULL */
 } lx_path;
 
+/* An annotation in force at a call (see lx_annot): kind and 1-based argument. */
+typedef struct {
+  unsigned char kind, arg;
+} lx_annot_lite;
+
 /* One call expression inside a function body. */
 typedef struct {
   const char *callee;      /* USR of the function called, NULL when indirect */
@@ -53,6 +58,12 @@ typedef struct {
   int loop;      /* innermost enclosing loop (index in lx_func.loops), -1 if none */
   int seq;       /* evaluation order within the function */
   unsigned in_cond : 1; /* part of an if/loop/switch condition */
+  /* Filled by lx_program_build, not part of the facts (never cached or compared): the
+   * callee's program node, its catalogue entry and the annotations in force. */
+  struct lx_fnode *callee_node;
+  const struct lx_api *api;
+  unsigned char neffects;
+  lx_annot_lite effects[6];
 } lx_call;
 
 /* dst = src: assignment, initialisation, `return src` (dst RETURN), or a function
@@ -171,6 +182,10 @@ const char *lx_ann_name(lx_ann_kind k);
 int lx_ann_parse(const char *s, lx_annot *out);
 /* Writes a short human form of a path ("h", "param 2", "struct conn.curl", "5"). */
 const char *lx_path_str(const lx_path *p, char *buf, size_t n);
+
+/* The version of what extraction records; part of every facts cache key, so bump it
+ * whenever extract.c records something new or differently. */
+#define LX_FACTS_VERSION 7
 
 /* The facts as JSON (a jansson json_t *, new reference): `leash facts`, cache, shards. */
 struct json_t;

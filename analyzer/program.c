@@ -18,7 +18,8 @@ lx_fnode *lx_program_fn(const lx_program *p, const char *usr)
 
 lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c)
 {
-  return lx_program_fn(p, c->callee);
+  (void)p;
+  return c->callee_node; /* resolved once by resolve_calls */
 }
 
 static lx_fnode *fnode_get(lx_program *p, const lx_func *f)
@@ -66,34 +67,46 @@ static int when_holds(const lx_api *api, const lx_call *c)
 
 const lx_api *lx_call_api(const lx_program *p, const lx_call *c)
 {
-  const lx_fnode *callee = lx_program_callee(p, c);
-  if (callee)
-    return callee->api;
-  return c->callee ? lx_config_api(p->cfg, c->callee_name) : NULL;
+  (void)p;
+  return c->api;
+}
+
+/* Resolves every call once: its callee node, its catalogue entry, and the annotations
+ * in force (the callee's attributes, then the catalogue's when its `when` holds). */
+static void resolve_calls(lx_program *p, lx_func *f)
+{
+  for (size_t j = 0; j < f->calls.n; j++) {
+    lx_call *c = &f->calls.v[j];
+    c->callee_node = lx_program_fn(p, c->callee);
+    c->api = c->callee_node ? c->callee_node->api : c->callee ? lx_config_api(p->cfg, c->callee_name) : NULL;
+    int n = 0;
+    const int max = (int)(sizeof(c->effects) / sizeof(c->effects[0]));
+    for (size_t i = 0; c->callee_node && i < c->callee_node->annots.n && n < max; i++)
+      c->effects[n++] = (lx_annot_lite){(unsigned char)c->callee_node->annots.v[i].kind,
+                                        (unsigned char)c->callee_node->annots.v[i].arg};
+    if (c->api && when_holds(c->api, c))
+      for (int i = 0; i < c->api->nannots && n < max; i++)
+        c->effects[n++] = (lx_annot_lite){(unsigned char)c->api->annots[i].kind, (unsigned char)c->api->annots[i].arg};
+    c->neffects = (unsigned char)n;
+  }
 }
 
 int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max)
 {
+  (void)p;
   int n = 0;
-  const lx_fnode *callee = lx_program_callee(p, c);
-  if (callee)
-    for (size_t i = 0; i < callee->annots.n && n < max; i++)
-      out[n++] = callee->annots.v[i];
-  const lx_api *api = lx_call_api(p, c);
-  if (api && when_holds(api, c))
-    for (int i = 0; i < api->nannots && n < max; i++)
-      out[n++] = api->annots[i];
+  for (int i = 0; i < c->neffects && n < max; i++)
+    out[n++] = (lx_annot){(lx_ann_kind)c->effects[i].kind, c->effects[i].arg};
   return n;
 }
 
 int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg)
 {
-  lx_annot a[16];
-  int n = lx_call_annots(p, c, a, 16);
-  for (int i = 0; i < n; i++)
-    if (a[i].kind == k) {
+  (void)p;
+  for (int i = 0; i < c->neffects; i++)
+    if (c->effects[i].kind == k) {
       if (arg)
-        *arg = a[i].arg;
+        *arg = c->effects[i].arg;
       return 1;
     }
   return 0;
@@ -221,6 +234,21 @@ static void alias_build(lx_fnode *fn)
     lx_map_put(&al->key2class, ids.keys[i], (void *)(intptr_t)(dense[r] + 1));
   }
   al->nclasses = nclasses;
+  /* Members per class, so that walking a class costs its size, not the map's. */
+  al->class_start = lx_xcalloc((size_t)nclasses + 1, sizeof(int));
+  al->members = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
+  for (size_t i = 0; i < al->key2class.cap; i++)
+    if (al->key2class.keys[i])
+      al->class_start[(intptr_t)al->key2class.vals[i]]++; /* class id + 1 */
+  for (int c = 0; c < nclasses; c++)
+    al->class_start[c + 1] += al->class_start[c];
+  int *fill = lx_xcalloc((size_t)nclasses + 1, sizeof(int));
+  for (size_t i = 0; i < al->key2class.cap; i++)
+    if (al->key2class.keys[i]) {
+      int c = (int)(intptr_t)al->key2class.vals[i] - 1;
+      al->members[al->class_start[c] + fill[c]++] = al->key2class.keys[i];
+    }
+  free(fill);
   al->timed_seq = lx_xmalloc(sizeof(int) * (size_t)(nclasses ? nclasses : 1));
   al->timed_loop = lx_xmalloc(sizeof(int) * (size_t)(nclasses ? nclasses : 1));
   free(dense);
@@ -238,11 +266,14 @@ int lx_alias_class(const lx_fnode *fn, const lx_path *path)
 
 const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it)
 {
-  const lx_map *m = &fn->alias.key2class;
-  for (; *it < m->cap; (*it)++)
-    if (m->keys[*it] && (int)(intptr_t)m->vals[*it] - 1 == cls)
-      return m->keys[(*it)++];
-  return NULL;
+  const lx_alias *al = &fn->alias;
+  if (!fn->def || cls < 0 || cls >= al->nclasses)
+    return NULL;
+  size_t i = (size_t)al->class_start[cls] + *it;
+  if (i >= (size_t)al->class_start[cls + 1])
+    return NULL;
+  (*it)++;
+  return al->members[i];
 }
 
 int lx_alias_param(const lx_fnode *fn, int cls)
@@ -563,6 +594,10 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       }
     }
   }
+  for (size_t t = 0; t < ntus; t++)
+    for (size_t i = 0; i < tus[t]->funcs.n; i++)
+      if (tus[t]->funcs.v[i]->is_def)
+        resolve_calls(p, tus[t]->funcs.v[i]);
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
     if (!fn->def)
@@ -605,6 +640,8 @@ void lx_program_free(lx_program *p)
     free((void *)fn->why);
     if (fn->def) {
       lx_map_free(&fn->alias.key2class);
+      free(fn->alias.members);
+      free(fn->alias.class_start);
       free(fn->alias.timed_seq);
       free(fn->alias.timed_loop);
     }

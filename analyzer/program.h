@@ -21,6 +21,8 @@ typedef struct {
 typedef struct {
   lx_map key2class; /* path key -> class id + 1 */
   int nclasses;
+  const char **members; /* the keys, grouped by class: class c owns */
+  int *class_start;     /* members[class_start[c] .. class_start[c + 1]) */
   int *timed_seq;   /* per class: first seq at which a timeout is set, INT32_MAX if never */
   int *timed_loop;  /* per class: loop of that timeout, -1 */
 } lx_alias;
