@@ -109,6 +109,10 @@ has crash.txt "ok.c:6:9: warning"
 eq "$(sqlite3 crash.db "SELECT group_concat(status, ',') FROM (SELECT status FROM translation_units ORDER BY path)")" \
   "failed,ok" "TU statuses after a libclang crash"
 eq "$(sqlite3 crash.db "SELECT status || ':' || exit_code FROM runs")" "complete:3" "the run after a libclang crash"
+# In-process (LEASH_ISOLATE=0), libclang's own crash recovery returns CXError_Crashed.
+LEASH_ISOLATE=0 expect_rc 3 "$LEASH" check --no-db --no-color crash.c ok.c
+has err "crash.c: error: libclang could not parse this translation unit (libclang crashed)"
+has out "ok.c:6:9: warning"
 
 # --- syntax errors: exit 3, the errors, and what parsed is analysed ---------------------------
 { cat ok.c; printf 'int broken(void) { return undeclared_thing + ; }\nstruct s { int a; ;\n'; } >syntax.c
