@@ -1,26 +1,46 @@
-/* jobs.c - runs up to N isolated TU analyses at once (tu_isolate.c forks one child per
- * TU), reads their replies as they come, and stops any that outlive the time limit. */
+/* jobs.c - up to N long-lived worker processes analyse translation units, one at a
+ * time each; the parent hands out jobs, reads the replies as they come, and replaces
+ * a worker that crashes or outlives the per-TU time limit.
+ *
+ * Workers are forked once, not once per TU: forking a process that has libclang
+ * mapped costs tens of milliseconds, as much as parsing a small file.  A worker gets
+ * job numbers on a pipe and answers each with one length-prefixed reply
+ * (tu_isolate.c's encoding); a worker that dies mid-job fails that job only. */
 #include "jobs.h"
 
+#include <clang-c/Index.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tu_isolate.h"
 
 typedef struct {
-  size_t job;   /* index into the caller's job list */
-  pid_t pid;
-  int fd;
+  pid_t pid;     /* 0: no worker in this slot */
+  int to, from;  /* job numbers out, replies in */
+  int busy;
+  size_t job;    /* position in the caller's job list, while busy */
   char *buf;
   size_t len, cap;
   double started;
-} slot;
+} worker;
+
+typedef struct {
+  void *index;
+  const lx_cmd *cmds;
+  const size_t *jobs;
+  int timeout_s;
+  lx_jobs_done done;
+  void *arg;
+} ctx;
 
 static double now_s(void)
 {
@@ -29,123 +49,257 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void finish(const lx_cmd *cmds, const size_t *jobs, slot *s, int timed_out, int timeout_s,
-                   lx_jobs_done done, void *arg)
+static int read_full(int fd, void *p, size_t n)
 {
-  char *diag = NULL;
-  size_t dlen = 0;
-  FILE *mem = open_memstream(&diag, &dlen);
-  lx_tu_facts *f = NULL;
-  const lx_cmd *c = &cmds[jobs[s->job]];
-  lx_tu_status st = lx_tu_isolate_finish(c, s->pid, s->buf, s->len, timed_out, timeout_s, &f, mem);
-  if (mem)
-    fclose(mem);
-  close(s->fd);
-  free(s->buf);
-  done(arg, s->job, st, f, diag ? diag : "");
-  free(diag);
-  memset(s, 0, sizeof(*s));
-  s->fd = -1;
+  char *c = p;
+  while (n) {
+    ssize_t r = read(fd, c, n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return -1;
+    c += r;
+    n -= (size_t)r;
+  }
+  return 0;
 }
 
-/* In-process, one at a time: LEASH_ISOLATE=0, or when no child can be started. */
-static void run_here(void *index, const lx_cmd *cmds, const size_t *jobs, size_t job, lx_jobs_done done, void *arg)
+/* The worker's life: a job number in, a reply out, until its input closes. */
+static void worker_main(const ctx *x, int in, int out)
+{
+  clang_toggleCrashRecovery(0); /* a crash ends this worker; the parent reports it */
+  signal(SIGPIPE, SIG_DFL);
+  uint64_t job;
+  while (read_full(in, &job, sizeof(job)) == 0)
+    if (lx_tu_isolate_reply(x->index, &x->cmds[x->jobs[job]], out) < 0)
+      _exit(122);
+  _exit(0); /* no atexit handlers, no stdio flush: those are the parent's */
+}
+
+static int worker_start(const ctx *x, worker *w)
+{
+  int down[2], up[2];
+  if (pipe(down) < 0)
+    return -1;
+  if (pipe(up) < 0) {
+    close(down[0]);
+    close(down[1]);
+    return -1;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(down[0]);
+    close(down[1]);
+    close(up[0]);
+    close(up[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    /* Keep only this worker's two pipe ends: an inherited write end of another
+     * worker's pipe would keep that worker from ever seeing its input close. */
+    for (int fd = 3; fd < 4096; fd++)
+      if (fd != down[0] && fd != up[1])
+        close(fd);
+    worker_main(x, down[0], up[1]);
+  }
+  close(down[0]);
+  close(up[1]);
+  fcntl(down[1], F_SETFD, FD_CLOEXEC);
+  fcntl(up[0], F_SETFD, FD_CLOEXEC);
+  fcntl(up[0], F_SETFL, fcntl(up[0], F_GETFL) | O_NONBLOCK);
+  memset(w, 0, sizeof(*w));
+  w->pid = pid;
+  w->to = down[1];
+  w->from = up[0];
+  return 0;
+}
+
+/* Ends a worker: closes its pipes, kills it when asked, reaps it; returns its status. */
+static int worker_stop(worker *w, int kill_it)
+{
+  int status = 0;
+  close(w->to);
+  close(w->from);
+  if (kill_it)
+    kill(w->pid, SIGKILL);
+  while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  free(w->buf);
+  memset(w, 0, sizeof(*w));
+  return status;
+}
+
+/* Reports job k with a status but no reply (the worker died or was stopped). */
+static void fail_job(const ctx *x, size_t k, int status, int timed_out)
+{
+  char *diag = NULL;
+  size_t dlen = 0;
+  FILE *mem = open_memstream(&diag, &dlen);
+  const lx_cmd *c = &x->cmds[x->jobs[k]];
+  if (mem && timed_out)
+    fprintf(mem, "%s: error: analysing this translation unit took longer than %d s; it was stopped and "
+                 "not analysed (raise the limit with --timeout)\n", c->file, x->timeout_s);
+  else if (mem)
+    lx_tu_isolate_say_crash(c, status, mem);
+  if (mem)
+    fclose(mem);
+  x->done(x->arg, k, LX_TU_FAILED, NULL, diag ? diag : "");
+  free(diag);
+}
+
+/* A whole reply in w->buf: decode it and hand it over.  Returns 1 when it was whole. */
+static int take_reply(const ctx *x, worker *w)
+{
+  uint64_t total;
+  if (w->len < sizeof(total))
+    return 0;
+  memcpy(&total, w->buf, sizeof(total));
+  if (w->len < sizeof(total) + total)
+    return 0;
+  char *diag = NULL;
+  size_t dlen = 0;
+  FILE *mem = open_memstream(&diag, &dlen);
+  lx_tu_facts *f = NULL;
+  size_t k = w->job;
+  lx_tu_status st = lx_tu_isolate_decode(&x->cmds[x->jobs[k]], w->buf, sizeof(total) + total, &f, mem);
+  if (mem)
+    fclose(mem);
+  w->len = 0;
+  w->busy = 0;
+  x->done(x->arg, k, st, f, diag ? diag : "");
+  free(diag);
+  return 1;
+}
+
+/* In-process, one at a time: LEASH_ISOLATE=0, or when no worker can be started. */
+static void run_here(const ctx *x, size_t k)
 {
   char *diag = NULL;
   size_t dlen = 0;
   FILE *mem = open_memstream(&diag, &dlen);
   lx_tu_facts *f = NULL;
-  lx_tu_status st = lx_tu_analyse(index, &cmds[jobs[job]], &f, mem ? mem : stderr);
+  lx_tu_status st = lx_tu_analyse(x->index, &x->cmds[x->jobs[k]], &f, mem ? mem : stderr);
   if (mem)
     fclose(mem);
-  done(arg, job, st, f, diag ? diag : "");
+  x->done(x->arg, k, st, f, diag ? diag : "");
   free(diag);
+}
+
+/* Reads what w has sent; a reply completes its job, an end of file means it died. */
+static void drain(const ctx *x, worker *w)
+{
+  for (;;) {
+    if (w->cap - w->len < 65536) {
+      w->cap = w->cap ? w->cap * 2 : 1 << 17;
+      w->buf = lx_xrealloc(w->buf, w->cap);
+    }
+    ssize_t r = read(w->from, w->buf + w->len, w->cap - w->len);
+    if (r > 0) {
+      w->len += (size_t)r;
+      if (w->busy)
+        take_reply(x, w);
+      continue;
+    }
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0 && errno == EAGAIN)
+      return;
+    /* End of file: the worker died (a libclang crash, a stack overflow). */
+    int busy = w->busy;
+    size_t k = w->job;
+    int status = worker_stop(w, 0);
+    if (busy)
+      fail_job(x, k, status, 0);
+    return;
+  }
 }
 
 void lx_jobs_run(void *index, const lx_cmd *cmds, const size_t *jobs, size_t n, int workers, int timeout_s,
                  lx_jobs_done done, void *arg)
 {
+  ctx x = {index, cmds, jobs, timeout_s, done, arg};
   const char *env = getenv("LEASH_ISOLATE");
   if (env && !strcmp(env, "0")) {
     for (size_t i = 0; i < n; i++)
-      run_here(index, cmds, jobs, i, done, arg);
+      run_here(&x, i);
     return;
   }
   if (workers < 1)
     workers = 1;
-  slot *slots = lx_xcalloc((size_t)workers, sizeof(slot));
+  if ((size_t)workers > n)
+    workers = (int)(n ? n : 1);
+  void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe: EPIPE, not death */
+  worker *ws = lx_xcalloc((size_t)workers, sizeof(worker));
   struct pollfd *pfd = lx_xcalloc((size_t)workers, sizeof(struct pollfd));
-  for (int w = 0; w < workers; w++)
-    slots[w].fd = -1;
-  size_t next = 0, busy = 0;
-  while (next < n || busy) {
-    /* Fill idle slots. */
-    for (int w = 0; w < workers && next < n; w++) {
-      if (slots[w].fd >= 0)
+  size_t next = 0, finished = 0;
+  while (finished < n) {
+    /* Hand a job to every idle worker, starting workers as needed. */
+    for (int i = 0; i < workers && next < n; i++) {
+      worker *w = &ws[i];
+      if (w->busy)
         continue;
-      slot *s = &slots[w];
-      s->job = next;
-      s->pid = lx_tu_isolate_start(index, &cmds[jobs[next]], &s->fd);
-      if (s->pid < 0) {
-        s->fd = -1;
-        run_here(index, cmds, jobs, next++, done, arg);
+      if (!w->pid && worker_start(&x, w) < 0) {
+        run_here(&x, next++);
+        finished++;
         continue;
       }
-      fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) | O_NONBLOCK);
-      s->started = now_s();
-      next++;
-      busy++;
+      uint64_t job = next;
+      if (write(w->to, &job, sizeof(job)) != (ssize_t)sizeof(job)) {
+        fail_job(&x, next++, worker_stop(w, 1), 0);
+        finished++;
+        continue;
+      }
+      w->busy = 1;
+      w->job = next++;
+      w->started = now_s();
     }
-    if (!busy)
-      continue;
     /* Wait for replies, or for the earliest time limit. */
-    int wait_ms = -1;
+    int wait_ms = -1, nbusy = 0;
     double t = now_s();
-    for (int w = 0; w < workers; w++) {
-      pfd[w].fd = slots[w].fd;
-      pfd[w].events = POLLIN;
-      pfd[w].revents = 0;
-      if (slots[w].fd >= 0 && timeout_s > 0) {
-        double left = slots[w].started + timeout_s - t;
+    for (int i = 0; i < workers; i++) {
+      pfd[i].fd = ws[i].pid ? ws[i].from : -1;
+      pfd[i].events = POLLIN;
+      pfd[i].revents = 0;
+      if (!ws[i].busy)
+        continue;
+      nbusy++;
+      if (timeout_s > 0) {
+        double left = ws[i].started + timeout_s - t;
         int ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
         if (wait_ms < 0 || ms < wait_ms)
           wait_ms = ms;
       }
     }
-    int rc = poll(pfd, (nfds_t)workers, wait_ms);
-    if (rc < 0 && errno != EINTR)
+    if (!nbusy)
+      continue;
+    if (poll(pfd, (nfds_t)workers, wait_ms) < 0 && errno != EINTR)
       break;
     t = now_s();
-    for (int w = 0; w < workers; w++) {
-      slot *s = &slots[w];
-      if (s->fd < 0)
+    for (int i = 0; i < workers; i++) {
+      worker *w = &ws[i];
+      if (!w->pid)
         continue;
-      if (pfd[w].revents) {
-        for (;;) {
-          if (s->cap - s->len < 65536) {
-            s->cap = s->cap ? s->cap * 2 : 1 << 17;
-            s->buf = lx_xrealloc(s->buf, s->cap);
-          }
-          ssize_t r = read(s->fd, s->buf + s->len, s->cap - s->len);
-          if (r > 0) {
-            s->len += (size_t)r;
-            continue;
-          }
-          if (r < 0 && errno == EINTR)
-            continue;
-          if (r == 0) { /* the child is done: its reply is whole */
-            finish(cmds, jobs, s, 0, timeout_s, done, arg);
-            busy--;
-          }
-          break; /* EAGAIN: more later */
-        }
+      int was_busy = w->busy;
+      if (pfd[i].revents)
+        drain(&x, w);
+      if (was_busy && (!w->pid || !w->busy)) {
+        finished++;
+        continue;
       }
-      if (s->fd >= 0 && timeout_s > 0 && t - s->started >= timeout_s) {
-        finish(cmds, jobs, s, 1, timeout_s, done, arg);
-        busy--;
+      if (w->busy && timeout_s > 0 && t - w->started >= timeout_s) {
+        size_t k = w->job;
+        worker_stop(w, 1);
+        fail_job(&x, k, 0, 1);
+        finished++;
       }
     }
   }
+  for (int i = 0; i < workers; i++)
+    if (ws[i].pid)
+      worker_stop(&ws[i], 0); /* its input closes: it exits */
   free(pfd);
-  free(slots);
+  free(ws);
+  signal(SIGPIPE, old_pipe);
 }

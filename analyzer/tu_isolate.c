@@ -48,16 +48,13 @@ static int write_all(int fd, const void *p, size_t n)
   return 0;
 }
 
-/* In the child: analyses, writes the reply, never returns. */
-static void child(void *index, const lx_cmd *cmd, int fd)
+int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd)
 {
-  /* A crash ends this process: the parent reports it, with no libclang dump. */
-  clang_toggleCrashRecovery(0);
   char *diag = NULL, *json = NULL;
   size_t dlen = 0;
   FILE *mem = open_memstream(&diag, &dlen);
   if (!mem)
-    _exit(120);
+    return -1;
   lx_tu_facts *f = NULL;
   lx_tu_status st = lx_tu_analyse(index, cmd, &f, mem);
   fclose(mem);
@@ -65,15 +62,28 @@ static void child(void *index, const lx_cmd *cmd, int fd)
     json_t *j = lx_facts_to_json(f);
     json = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
-    if (!json)
-      _exit(121);
   }
-  reply_header h = {MAGIC, st, f ? f->parse_errors : 0, f != NULL, dlen, json ? strlen(json) : 0};
-  int rc = write_all(fd, &h, sizeof(h)) || write_all(fd, diag, dlen) ||
-           (json && write_all(fd, json, h.json_len));
+  int rc = -1;
+  if (!f || json) {
+    reply_header h = {MAGIC, st, f ? f->parse_errors : 0, f != NULL, dlen, json ? strlen(json) : 0};
+    uint64_t total = sizeof(h) + h.diag_len + h.json_len;
+    rc = write_all(fd, &total, sizeof(total)) || write_all(fd, &h, sizeof(h)) || write_all(fd, diag, dlen) ||
+                 (json && write_all(fd, json, h.json_len))
+             ? -1
+             : 0;
+  }
   free(diag);
   free(json);
   lx_facts_free(f);
+  return rc;
+}
+
+/* In the child: analyses, writes the reply, never returns. */
+static void child(void *index, const lx_cmd *cmd, int fd)
+{
+  /* A crash ends this process: the parent reports it, with no libclang dump. */
+  clang_toggleCrashRecovery(0);
+  int rc = lx_tu_isolate_reply(index, cmd, fd);
   close(fd);
   _exit(rc ? 122 : 0); /* no atexit handlers, no stdio flush: those are the parent's */
 }
@@ -96,7 +106,7 @@ static char *read_all(int fd, size_t *len)
   return buf;
 }
 
-static void say_crash(const lx_cmd *cmd, int status, FILE *diag)
+void lx_tu_isolate_say_crash(const lx_cmd *cmd, int status, FILE *diag)
 {
   if (!diag)
     return;
@@ -111,8 +121,18 @@ static void say_crash(const lx_cmd *cmd, int status, FILE *diag)
 }
 
 /* Decodes the child's reply; LX_TU_FAILED (with a message) when it is not whole. */
-static lx_tu_status decode(const lx_cmd *cmd, const char *buf, size_t len, lx_tu_facts **facts, FILE *diag)
+lx_tu_status lx_tu_isolate_decode(const lx_cmd *cmd, const char *buf, size_t len, lx_tu_facts **facts,
+                                  FILE *diag)
 {
+  *facts = NULL;
+  uint64_t total;
+  if (len < sizeof(total))
+    goto bad;
+  memcpy(&total, buf, sizeof(total));
+  buf += sizeof(total);
+  len -= sizeof(total);
+  if (total != len)
+    goto bad;
   reply_header h;
   if (len < sizeof(h))
     goto bad;
@@ -177,10 +197,10 @@ lx_tu_status lx_tu_isolate_finish(const lx_cmd *cmd, pid_t pid, const char *repl
     return LX_TU_FAILED;
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    say_crash(cmd, status, diag);
+    lx_tu_isolate_say_crash(cmd, status, diag);
     return LX_TU_FAILED;
   }
-  return decode(cmd, reply, len, facts, diag);
+  return lx_tu_isolate_decode(cmd, reply, len, facts, diag);
 }
 
 lx_tu_status lx_tu_analyse_isolated(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)
