@@ -88,13 +88,6 @@ static int is_event_call(const lx_program *p, const lx_call *c);
 /* Reads that are events only outside start-up: at start-up they read files. */
 static const char *const file_reads[] = {"read", "fgets", "getline", "getdelim", NULL};
 
-static int is_event_call_in(const lx_program *p, const lx_fnode *fn, const lx_call *c)
-{
-  if (c->callee && in_list(c->callee_name, file_reads) && fn->startup && !fn->request_path)
-    return 0;
-  return is_event_call(p, c);
-}
-
 static int is_event_call(const lx_program *p, const lx_call *c)
 {
   if (c->callee && in_list(c->callee_name, event_direct))
@@ -142,18 +135,42 @@ static int input_sized(const lx_fnode *fn, const lx_path *v, int depth)
   }
 }
 
-lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
+/* Per loop of fn, once (the loops' calls do not change): the event call in it, a file
+ * read in it, and whether its bound comes from input. */
+static void loop_memo(const lx_program *p, lx_fnode *fn)
 {
   const lx_func *f = fn->def;
-  const lx_call *best = NULL;
+  size_t n = f->loops.n ? f->loops.n : 1;
+  fn->loop_event = lx_xcalloc(n, sizeof(*fn->loop_event));
+  fn->loop_read = lx_xcalloc(n, sizeof(*fn->loop_read));
+  fn->loop_input = lx_xcalloc(n, 1);
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
-    if (c->loop < 0 || !lx_loop_contains(f, li, c->loop) || !is_event_call_in(p, fn, c))
+    if (c->loop < 0 || !is_event_call(p, c))
       continue;
-    /* Name the call that brings the event, not the poll that waits for it. */
-    if (!best || (is_poll(best) && !is_poll(c)))
-      best = c;
+    int file = c->callee && in_list(c->callee_name, file_reads);
+    for (int l = c->loop; l >= 0; l = f->loops.v[l].parent) {
+      const lx_call **slot = file ? &fn->loop_read[l] : &fn->loop_event[l];
+      /* Name the call that brings the event, not the poll that waits for it. */
+      if (!*slot || (is_poll(*slot) && !is_poll(c)))
+        *slot = c;
+    }
   }
+  for (size_t l = 0; l < f->loops.n; l++) {
+    const lx_loop *lp = &f->loops.v[l];
+    for (int i = 0; i < lp->nreads && !fn->loop_input[l]; i++)
+      fn->loop_input[l] = (signed char)input_sized(fn, &lp->cond_reads[i], 0);
+  }
+}
+
+lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
+{
+  if (!fn->loop_event)
+    loop_memo(p, (lx_fnode *)fn); /* a cache, filled on first use */
+  const lx_call *ev = fn->loop_event[li], *rd = fn->loop_read[li];
+  if (rd && fn->startup && !fn->request_path)
+    rd = NULL; /* at start-up, reads read files */
+  const lx_call *best = ev && (!is_poll(ev) || !rd) ? ev : rd ? rd : ev;
   if (best) {
     if (source)
       *source = best;
@@ -161,11 +178,7 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   }
   if (fn->startup && !fn->per_event)
     return LX_LOOP_FIXED;
-  const lx_loop *l = &f->loops.v[li];
-  for (int i = 0; i < l->nreads; i++)
-    if (input_sized(fn, &l->cond_reads[i], 0))
-      return LX_LOOP_INPUT;
-  return LX_LOOP_FIXED;
+  return fn->loop_input[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
 }
 
 int lx_unbounded_loop(const lx_program *p, const lx_fnode *fn, const lx_call *c, lx_loop_bound *kind,

@@ -638,6 +638,9 @@ void lx_program_free(lx_program *p)
     lx_vec_free(&fn->annots);
     lx_vec_free(&fn->callers);
     free((void *)fn->why);
+    free(fn->loop_event);
+    free(fn->loop_read);
+    free(fn->loop_input);
     if (fn->def) {
       lx_map_free(&fn->alias.key2class);
       free(fn->alias.members);

@@ -51,6 +51,9 @@ struct lx_fnode {
   unsigned bounds : 1;       /* calls something that bounds concurrency (sem_wait...) */
   uint64_t spawns_params;    /* bit i: starts a thread running the function in parameter i+1 */
   const lx_call *spawn_origin[LX_MAX_PARAMS];
+  const lx_call **loop_event; /* per loop: the call that makes it an event loop (not a file read) */
+  const lx_call **loop_read;  /* per loop: a read/fgets in it (an event outside start-up) */
+  signed char *loop_input;    /* per loop: its bound comes from input (1), or not (0) */
   lx_loc why_loc;            /* per_event: the loop, caller or registration that makes it so */
   const char *why;           /* ... in words: "called in the accept loop of serve()" */
 };
