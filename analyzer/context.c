@@ -28,16 +28,6 @@ static const char *const one_shot[] = {
     "pthread_cleanup_push", NULL};
 static const char *const process_spawns[] = {"fork", "vfork", "posix_spawn", "posix_spawnp", NULL};
 
-static int in_list(const char *name, const char *const *list)
-{
-  if (!name)
-    return 0;
-  for (int i = 0; list[i]; i++)
-    if (!strcmp(name, list[i]))
-      return 1;
-  return 0;
-}
-
 static int ci_contains(const char *hay, const char *needle)
 {
   size_t n = strlen(needle);
@@ -69,7 +59,7 @@ int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
     *entry_arg = arg;
     return 1;
   }
-  if (c->callee && in_list(c->callee_name, process_spawns)) {
+  if (c->callee && lx_name_in(c->callee_name, process_spawns)) {
     *entry_arg = 0;
     return 1;
   }
@@ -90,7 +80,7 @@ static const char *const file_reads[] = {"read", "fgets", "getline", "getdelim",
 
 static int is_event_call(const lx_program *p, const lx_call *c)
 {
-  if (c->callee && in_list(c->callee_name, event_direct))
+  if (c->callee && lx_name_in(c->callee_name, event_direct))
     return 1;
   if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL))
     return 1;
@@ -102,7 +92,7 @@ static int is_poll(const lx_call *c)
 {
   static const char *const polls[] = {"poll", "ppoll", "select", "pselect", "epoll_wait", "epoll_pwait",
                                       "kevent", NULL};
-  return in_list(c->callee_name, polls);
+  return lx_name_in(c->callee_name, polls);
 }
 
 /* A value read by a loop condition: does it come from the input? */
@@ -148,7 +138,7 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
     const lx_call *c = &f->calls.v[i];
     if (c->loop < 0 || !is_event_call(p, c))
       continue;
-    int file = c->callee && in_list(c->callee_name, file_reads);
+    int file = c->callee && lx_name_in(c->callee_name, file_reads);
     for (int l = c->loop; l >= 0; l = f->loops.v[l].parent) {
       const lx_call **slot = file ? &fn->loop_read[l] : &fn->loop_event[l];
       /* Name the call that brings the event, not the poll that waits for it. */
@@ -319,7 +309,7 @@ static void waits_summaries(lx_program *p)
       for (size_t j = 0; j < fn->def->calls.n && !fn->waits_event; j++) {
         const lx_call *c = &fn->def->calls.v[j];
         const lx_fnode *callee = lx_program_callee(p, c);
-        if ((c->callee && in_list(c->callee_name, event_transitive)) || (callee && callee != fn && callee->waits_event)) {
+        if ((c->callee && lx_name_in(c->callee_name, event_transitive)) || (callee && callee != fn && callee->waits_event)) {
           fn->waits_event = 1;
           changed = 1;
         }
@@ -400,13 +390,6 @@ static void element_record(const char *type, char *out, size_t n)
   snprintf(out, n, "%.*s", (int)len, type);
 }
 
-static void strip_star(char *k)
-{
-  size_t n = strlen(k);
-  if (n && k[n - 1] == '*')
-    k[n - 1] = '\0';
-}
-
 static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
 {
   char key[256], rec[128];
@@ -415,7 +398,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
       const lx_assign *a = &p->tus[t]->global_inits.v[j];
       if (!lx_path_key(&a->dst, key, sizeof(key)))
         continue;
-      strip_star(key);
+      lx_key_undo_deref(key);
       element_record(a->dst.type, rec, sizeof(rec));
       add_reg(rs, p, &a->src, key, rec, a->loc, NULL);
     }
@@ -426,7 +409,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
     for (size_t j = 0; j < fn->def->assigns.n; j++) {
       const lx_assign *a = &fn->def->assigns.v[j];
       if ((a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL) && lx_path_key(&a->dst, key, sizeof(key))) {
-        strip_star(key);
+        lx_key_undo_deref(key);
         add_reg(rs, p, &a->src, key, NULL, a->loc, NULL);
       }
     }
@@ -442,12 +425,12 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
             continue;
           dispatch d = {fn, c, ""};
           snprintf(d.key, sizeof(d.key), "%s", k);
-          strip_star(d.key);
+          lx_key_undo_deref(d.key);
           lx_vec_push(ds, d);
         }
         continue;
       }
-      if (in_list(c->callee_name, one_shot))
+      if (lx_name_in(c->callee_name, one_shot))
         continue;
       int entry = 0;
       int spawn = lx_is_spawn(p, c, &entry);
@@ -471,7 +454,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
           if (k[0] == 'F' || k[0] == 'G') {
             char kk[256];
             snprintf(kk, sizeof(kk), "%s", k);
-            strip_star(kk);
+            lx_key_undo_deref(kk);
             add_reg(rs, p, &c->args[a], kk, NULL, c->loc, NULL);
           }
         /* ... or calls it right there: a dispatch keyed by the callee's parameter. */

@@ -132,6 +132,21 @@ int lx_path_clears_flag(const lx_path *a, const char *flag)
   return 0;
 }
 
+int lx_name_in(const char *name, const char *const *list)
+{
+  for (int i = 0; name && list[i]; i++)
+    if (!strcmp(name, list[i]))
+      return 1;
+  return 0;
+}
+
+void lx_key_undo_deref(char *key)
+{
+  size_t n = strlen(key);
+  if (n && key[n - 1] == '*')
+    key[n - 1] = '\0';
+}
+
 /* ---- alias classes ------------------------------------------------------------- */
 
 const char *lx_path_key(const lx_path *p, char *buf, size_t n)

@@ -92,6 +92,12 @@ int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg);
 int lx_path_sets_flag(const lx_path *a, const char *flag);
 int lx_path_clears_flag(const lx_path *a, const char *flag);
 
+/* Whether name is one of list (NULL-terminated); a NULL name is in none. */
+int lx_name_in(const char *name, const char *const *list);
+/* Drops the trailing '*' of a path key ("L:usr*" -> "L:usr"): the object, not its
+ * element, for matching keys across functions. */
+void lx_key_undo_deref(char *key);
+
 /* Key of an access path for alias classes ("L:usr", "P:2", "F:struct conn.curl"...),
  * or NULL when the path is not a location (constants, strings, unknown). */
 const char *lx_path_key(const lx_path *p, char *buf, size_t n);

@@ -24,17 +24,9 @@ static const char *const atomic_writes[] = {"atomic_store", "atomic_store_explic
 static const char *const atomic_loads[] = {"atomic_load", "atomic_load_explicit", "__atomic_load_n",
                                            "g_atomic_int_get", "g_atomic_pointer_get", NULL};
 
-static int in_list(const char *name, const char *const *list)
-{
-  for (int i = 0; name && list[i]; i++)
-    if (!strcmp(name, list[i]))
-      return 1;
-  return 0;
-}
-
 static int is_receive(const lx_program *p, const lx_call *c)
 {
-  return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && in_list(c->callee_name, stream_reads));
+  return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && lx_name_in(c->callee_name, stream_reads));
 }
 
 static lx_cmp_op negate(lx_cmp_op op)
@@ -62,13 +54,6 @@ static int value_stops(lx_cmp_op op, long long v, const lx_path *rhs)
   }
 }
 
-static void strip(char *k)
-{
-  size_t n = strlen(k);
-  if (n && k[n - 1] == '*')
-    k[n - 1] = '\0';
-}
-
 /* Does some code anywhere write to flag key a value that makes exit_op hold?  *where
  * gets one such write. */
 static int flag_set_somewhere(const lx_program *p, const char *key, lx_cmp_op exit_op, const lx_path *rhs,
@@ -83,7 +68,7 @@ static int flag_set_somewhere(const lx_program *p, const char *key, lx_cmp_op ex
       const lx_assign *a = &fn->def->assigns.v[j];
       if (!lx_path_key(&a->dst, k, sizeof(k)))
         continue;
-      strip(k);
+      lx_key_undo_deref(k);
       if (strcmp(k, key))
         continue;
       if (a->src.kind != LX_PATH_CONST || value_stops(exit_op, a->src.value, rhs)) {
@@ -93,13 +78,13 @@ static int flag_set_somewhere(const lx_program *p, const char *key, lx_cmp_op ex
     }
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      if (!c->callee || !in_list(c->callee_name, atomic_writes) || c->nargs < 2)
+      if (!c->callee || !lx_name_in(c->callee_name, atomic_writes) || c->nargs < 2)
         continue;
       lx_path d = c->args[0];
       d.addr_of = 0;
       if (!lx_path_key(&d, k, sizeof(k)))
         continue;
-      strip(k);
+      lx_key_undo_deref(k);
       if (strcmp(k, key))
         continue;
       if (c->args[1].kind != LX_PATH_CONST || value_stops(exit_op, c->args[1].value, rhs)) {
@@ -141,7 +126,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
   lx_path loaded;
   if (v->kind == LX_PATH_CALL && v->index >= 0 && (size_t)v->index < ec->fn->def->calls.n) {
     const lx_call *ld = &ec->fn->def->calls.v[v->index];
-    if (ld->callee && in_list(ld->callee_name, atomic_loads) && ld->nargs >= 1) {
+    if (ld->callee && lx_name_in(ld->callee_name, atomic_loads) && ld->nargs >= 1) {
       loaded = ld->args[0];
       loaded.addr_of = 0;
       v = &loaded;
@@ -152,7 +137,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
   /* The flags this value stands for: itself, or what its alias class holds. */
   int nflags = 0, stoppable = 0;
   if ((v->kind == LX_PATH_FIELD || v->kind == LX_PATH_GLOBAL) && lx_path_key(v, key, sizeof(key))) {
-    strip(key);
+    lx_key_undo_deref(key);
     nflags++;
     lx_loc w;
     if (flag_set_somewhere(ec->p, key, exit_op, rhs, &w))
@@ -169,7 +154,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
       if (k[0] != 'F' && k[0] != 'G')
         continue;
       snprintf(key, sizeof(key), "%s", k);
-      strip(key);
+      lx_key_undo_deref(key);
       nflags++;
       lx_loc w;
       if (flag_set_somewhere(ec->p, key, exit_op, rhs, &w))
@@ -285,7 +270,7 @@ static int cancel_on_key(const lx_program *p, const char *key)
       if (!d->callee_name || strcmp(d->callee_name, "pthread_cancel") || d->nargs < 1 ||
           !lx_path_key(&d->args[0], dk, sizeof(dk)))
         continue;
-      strip(dk);
+      lx_key_undo_deref(dk);
       if (!strcmp(dk, key))
         return 1;
     }
@@ -309,7 +294,7 @@ static int cancelled(const lx_program *p, const lx_fnode *entry)
       h.addr_of = 0;
       char hk[512];
       if (lx_path_key(&h, hk, sizeof(hk))) {
-        strip(hk);
+        lx_key_undo_deref(hk);
         if ((hk[0] == 'F' || hk[0] == 'G') && cancel_on_key(p, hk))
           return 1;
       }
@@ -318,7 +303,7 @@ static int cancelled(const lx_program *p, const lx_fnode *entry)
       const char *k;
       while (cls >= 0 && (k = lx_alias_next_key(g, cls, &it))) {
         snprintf(hk, sizeof(hk), "%s", k);
-        strip(hk);
+        lx_key_undo_deref(hk);
         if ((hk[0] == 'F' || hk[0] == 'G') && cancel_on_key(p, hk))
           return 1;
       }
@@ -396,7 +381,7 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
         lx_loc rel;
         int stuck = loop_stuck(p, fn, li, r, msg, sizeof(msg), &rel);
         char object[256] = "";
-        if (!stuck && !in_list(r->callee_name, cond_waits) && lx_call_has(p, r, LX_ANN_RECEIVES, NULL) &&
+        if (!stuck && !lx_name_in(r->callee_name, cond_waits) && lx_call_has(p, r, LX_ANN_RECEIVES, NULL) &&
             !f->loops.v[li].infinite && !receive_closed_somewhere(p, fn, r, object, sizeof(object))) {
           snprintf(msg, sizeof(msg), "waits on '%s' until it is closed, and no code in the program closes it",
                    object);

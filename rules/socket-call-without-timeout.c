@@ -12,14 +12,6 @@
 
 static const char *const creators[] = {"socket", "accept", "accept4", NULL};
 
-static int in_list(const char *name, const char *const *list)
-{
-  for (int i = 0; name && list[i]; i++)
-    if (!strcmp(name, list[i]))
-      return 1;
-  return 0;
-}
-
 static int socket_api(const lx_api *api)
 {
   return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
@@ -32,13 +24,6 @@ typedef struct {
   lx_map key_fn;        /* same key -> the function of that call */
 } state;
 
-static void strip(char *k)
-{
-  size_t n = strlen(k);
-  if (n && k[n - 1] == '*')
-    k[n - 1] = '\0';
-}
-
 /* The call that makes class cls of fn a socket, or NULL. */
 static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls, const lx_fnode **ofn)
 {
@@ -48,14 +33,14 @@ static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls
     if (k[0] == 'C') {
       const lx_call *c = &fn->def->calls.v[atoi(k + 2)];
       const lx_fnode *callee = lx_program_callee(st->p, c);
-      if ((c->callee && in_list(c->callee_name, creators)) || (callee && st->returns_socket[callee->index])) {
+      if ((c->callee && lx_name_in(c->callee_name, creators)) || (callee && st->returns_socket[callee->index])) {
         *ofn = fn;
         return c;
       }
     } else if (k[0] == 'F' || k[0] == 'G') {
       char key[512];
       snprintf(key, sizeof(key), "%s", k);
-      strip(key);
+      lx_key_undo_deref(key);
       const lx_call *c = lx_map_get(&st->socket_keys, key);
       if (c) {
         *ofn = lx_map_get(&st->key_fn, key);
@@ -85,7 +70,7 @@ static void summaries(state *st)
         while ((k = lx_alias_next_key(fn, cls, &it))) {
           char key[512];
           snprintf(key, sizeof(key), "%s", k);
-          strip(key);
+          lx_key_undo_deref(key);
           if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->socket_keys, key)) {
             lx_map_put(&st->socket_keys, key, (void *)o);
             lx_map_put(&st->key_fn, key, (void *)ofn);

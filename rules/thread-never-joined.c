@@ -25,13 +25,7 @@ static const char *const enders[] = {"pthread_join", "pthread_tryjoin_np", "pthr
                                      "uv_thread_join", "g_thread_join", "g_thread_unref",
                                      "leash_thread_join", "leash_thread_detach", NULL};
 
-static int is_ender(const char *name)
-{
-  for (int i = 0; name && enders[i]; i++)
-    if (!strcmp(name, enders[i]))
-      return 1;
-  return 0;
-}
+static int is_ender(const char *name) { return lx_name_in(name, enders); }
 
 /* The handle object an argument designates: &t -> t, p -> *p. */
 static lx_path handle_of(const lx_path *arg)
@@ -79,9 +73,7 @@ static void summaries(state *st)
           const char *k;
           while (cls >= 0 && (k = lx_alias_next_key(fn, cls, &it))) {
             snprintf(key, sizeof(key), "%s", k);
-            size_t n = strlen(key);
-            if (n && key[n - 1] == '*')
-              key[n - 1] = '\0';
+            lx_key_undo_deref(key);
             if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->ended_keys, key)) {
               lx_map_put(&st->ended_keys, key, (void *)1);
               changed = 1;
@@ -153,9 +145,7 @@ static int ended_in(const state *st, const lx_fnode *fn, int cls, const lx_call 
   char key[512];
   while ((k = lx_alias_next_key(fn, cls, &it))) {
     snprintf(key, sizeof(key), "%s", k);
-    size_t n = strlen(key);
-    if (n && key[n - 1] == '*')
-      key[n - 1] = '\0';
+    lx_key_undo_deref(key);
     if ((key[0] == 'F' || key[0] == 'G') && lx_map_get(&st->ended_keys, key))
       return 1;
   }
@@ -239,9 +229,7 @@ static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const l
   char hkey[512];
   if (cls < 0 && handle_arg && lx_path_key(&h, hkey, sizeof(hkey))) {
     /* A handle no other code in the function mentions (t[i] never joined). */
-    size_t n = strlen(hkey);
-    if (n && hkey[n - 1] == '*')
-      hkey[n - 1] = '\0';
+    lx_key_undo_deref(hkey);
     if ((hkey[0] == 'F' || hkey[0] == 'G') && lx_map_get(&st->ended_keys, hkey))
       return;
     if (h.kind == LX_PATH_PARAM)
