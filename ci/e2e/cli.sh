@@ -6,18 +6,7 @@ LEASH=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-# expect_rc WANT CMD...: runs CMD (stdout -> $T/out, stderr -> $T/err), checks the exit status.
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  [ "$got" = "$want" ] || { fail "'$*' exited $got, want $want"; sed 's/^/  | /' "$T/err" | head -5; }
-}
-has() { grep -q -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -5; }; }
-hasnt() { ! grep -q -- "$2" "$1" || fail "$1 has '$2'"; }
+. "$ROOT/ci/e2e/lib.sh"
 
 cat >"$T/bad.c" <<'C'
 #include <curl/curl.h>
@@ -120,5 +109,4 @@ expect_rc 2 "$LEASH" rules explain nope
 expect_rc 0 "$LEASH" --version
 has out "^leash [0-9]"
 
-[ "$fails" = 0 ] && echo "cli: all passed" || echo "cli: $fails failure(s)"
-[ "$fails" = 0 ]
+finish cli

@@ -8,15 +8,7 @@ LEASH=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  [ "$got" = "$want" ] || { fail "'$*' exited $got, want $want"; sed 's/^/  | /' "$T/err" | head -5; }
-}
-has() { grep -q -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -5; }; }
+. "$ROOT/ci/e2e/lib.sh"
 count() { grep -c -- "$2" "$1"; }
 
 cd "$T" || exit 1
@@ -61,5 +53,4 @@ cmp -s cold.json warm.json || fail "a warm run differs from the cold run"
 [ "$(count warm.err '(cached)')" = "$(ls "$demo"/*.c | wc -l)" ] || fail "the warm run re-parsed something"
 cmp -s j1.json cold.json || fail "a run with the database differs from one without"
 
-[ "$fails" = 0 ] && echo "jobs: all passed" || echo "jobs: $fails failure(s)"
-[ "$fails" = 0 ]
+finish jobs
