@@ -56,6 +56,8 @@ int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
   if (lx_call_has(p, c, LX_ANN_BOUNDED, NULL))
     return 0;
   if (lx_call_has(p, c, LX_ANN_SPAWNS, &arg)) {
+    if (arg <= c->nargs && c->args[arg - 1].kind == LX_PATH_CONST && c->args[arg - 1].value == 0)
+      return 0; /* no function to run (a test of the error path): nothing starts */
     *entry_arg = arg;
     return 1;
   }
@@ -78,11 +80,16 @@ static int is_event_call(const lx_program *p, const lx_call *c);
 /* Reads that are events only outside start-up: at start-up they read files. */
 static const char *const file_reads[] = {"read", "fgets", "getline", "getdelim", NULL};
 
+/* Condition waits synchronise; they are not events from outside (a loop that waits for
+ * its own workers to start is not an event loop). */
+static const char *const cond_waits[] = {"pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
+                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait", NULL};
+
 static int is_event_call(const lx_program *p, const lx_call *c)
 {
   if (c->callee && lx_name_in(c->callee_name, event_direct))
     return 1;
-  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL))
+  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL) && !lx_name_in(c->callee_name, cond_waits))
     return 1;
   const lx_fnode *callee = lx_program_callee(p, c);
   return callee && callee->waits_event;

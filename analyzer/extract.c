@@ -497,6 +497,12 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
     if (ks.n != 1)
       return p;
     p = expr(x, ks.v[0]);
+    if (op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PostDec ||
+        op == CXUnaryOperator_PreDec) {
+      record_assign(x, p, p, c); /* n++: a write of a value we do not know */
+      p.kind = LX_PATH_UNKNOWN;
+      return p;
+    }
     if (op == CXUnaryOperator_AddrOf)
       p.addr_of = 1;
     else if (op == CXUnaryOperator_Deref)
@@ -539,10 +545,11 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
     }
     lx_path a = expr(x, ks.v[0]);
     lx_path b = expr(x, ks.v[1]);
-    if (op == CXBinaryOperator_OrAssign || op == CXBinaryOperator_AndAssign) {
-      /* flags |= O_NONBLOCK; flags &= ~O_NONBLOCK */
-      const char *f = flag_names(x, op == CXBinaryOperator_OrAssign, &(lx_path){0}, &b);
-      track_flags(x, &a, f, 1);
+    if (k == CXCursor_CompoundAssignOperator) {
+      /* n += 2, flags |= O_NONBLOCK: a write of a value we do not know (and the flags) */
+      record_assign(x, a, a, c);
+      if (op == CXBinaryOperator_OrAssign || op == CXBinaryOperator_AndAssign)
+        track_flags(x, &a, flag_names(x, op == CXBinaryOperator_OrAssign, &(lx_path){0}, &b), 1);
       return p;
     }
     if (op == CXBinaryOperator_Comma)
@@ -862,6 +869,21 @@ static void stmt(ex_ctx *x, CXCursor c)
   x->depth--;
 }
 
+/* A condition that is the constant 0 (while (0), the do-while(0) of macros). */
+static int const_false(CXCursor c)
+{
+  enum CXCursorKind k = clang_getCursorKind(c);
+  if (k != CXCursor_IntegerLiteral && k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr &&
+      k != CXCursor_CStyleCastExpr)
+    return 0;
+  CXEvalResult r = clang_Cursor_Evaluate(c);
+  if (!r)
+    return 0;
+  int zero = clang_EvalResult_getKind(r) == CXEval_Int && clang_EvalResult_getAsLongLong(r) == 0;
+  clang_EvalResult_dispose(r);
+  return zero;
+}
+
 static void stmt_at(ex_ctx *x, CXCursor c)
 {
   enum CXCursorKind k = clang_getCursorKind(c);
@@ -909,6 +931,15 @@ static void stmt_at(ex_ctx *x, CXCursor c)
     kids ks = children(c);
     if (ks.n != 2)
       return;
+    if (const_false(ks.v[1])) {
+      /* do { ... } while (0): a macro's block, run once; not a loop. */
+      int saved = x->break_target;
+      x->break_target = BREAK_SWITCH;
+      stmt(x, ks.v[0]);
+      x->break_target = saved;
+      expr(x, ks.v[1]);
+      return;
+    }
     int li = open_loop(x, c, LX_LOOP_DO);
     loop_body(x, li, ks.v[0]);
     int saved = x->loop;

@@ -88,6 +88,7 @@ static int worker_start(const ctx *x, worker *w)
   }
   fflush(stdout);
   fflush(stderr);
+  /* leash:ignore unbounded-spawn refills one of the -j worker slots: at most `workers` run */
   pid_t pid = fork();
   if (pid < 0) {
     close(down[0]);

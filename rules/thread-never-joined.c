@@ -205,6 +205,9 @@ static int escapes(const state *st, const lx_fnode *fn, int cls, const lx_call *
 static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const lx_call *c, int handle_arg,
                         int attr_arg)
 {
+  int entry;
+  if (lx_call_has(st->p, c, LX_ANN_SPAWNS, &entry) && !lx_is_spawn(st->p, c, &entry))
+    return; /* no function to run: nothing starts */
   lx_path h;
   if (handle_arg) {
     if (handle_arg > c->nargs)
