@@ -22,6 +22,7 @@
 #include "program.h"
 #include "suppress.h"
 #include "jobs.h"
+#include "partition.h"
 
 
 #define SUPPRESSION_RULE "suppression-without-reason"
@@ -608,9 +609,24 @@ static int keep_new(run *r)
 /* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
 static void evaluate(run *r)
 {
-  lx_program *prog = lx_program_build(r->facts.v, r->facts.n, r->cfg);
-  run_rules(r, prog);
-  lx_program_free(prog);
+  /* One program-wide analysis per program the database builds (partition.c). */
+  size_t n = r->facts.n;
+  int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
+  size_t nprog = lx_partition(r->facts.v, n, program_of);
+  lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
+  for (size_t k = 0; k < nprog; k++) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (program_of[i] == (int)k || program_of[i] < 0)
+        subset[m++] = r->facts.v[i];
+    if (r->o->verbose && nprog > 1)
+      fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, m);
+    lx_program *prog = lx_program_build(subset, m, r->cfg);
+    run_rules(r, prog);
+    lx_program_free(prog);
+  }
+  free(subset);
+  free(program_of);
   drop_excluded(r);
   apply_suppressions(r);
   lx_findings_sort(&r->findings);

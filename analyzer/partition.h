@@ -1,0 +1,14 @@
+/* partition.h - splitting a compilation database's TUs into the programs they build. */
+#ifndef LX_PARTITION_H
+#define LX_PARTITION_H
+
+#include <stddef.h>
+
+#include "facts.h"
+
+/* Assigns each TU a program number in program_of (0 .. result-1), or -1 for TUs to be
+ * analysed with every program.  Returns the number of programs: 1 (everything is one
+ * program, every entry 0) unless two or more groups of linked TUs define `main`. */
+size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of);
+
+#endif
