@@ -354,6 +354,24 @@ static int is_socket_api(const lx_api *api)
   return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
 }
 
+const lx_call *lx_blocking_origin(const lx_program *p, const lx_fnode *fn, const lx_call *c, int a,
+                                  const lx_fnode **origin_fn, int *origin_arg)
+{
+  int blk;
+  *origin_arg = a;
+  if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == a) {
+    *origin_fn = fn;
+    return c;
+  }
+  const lx_fnode *callee = lx_program_callee(p, c);
+  if (!callee || callee == fn || a > LX_MAX_PARAMS || !(callee->blocks_params & (1ULL << (a - 1))))
+    return NULL;
+  const lx_call *origin = callee->blocks_origin[a - 1];
+  *origin_fn = callee->blocks_origin_fn[a - 1];
+  lx_call_has(p, origin, LX_ANN_BLOCKS, origin_arg);
+  return origin;
+}
+
 int lx_call_dontwait(const lx_call *c)
 {
   for (int a = 0; a < c->nargs; a++)

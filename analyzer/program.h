@@ -141,6 +141,13 @@ int lx_loop_contains(const lx_func *f, int outer, int inner);
 /* Whether call c passes MSG_DONTWAIT: a send or receive that never waits. */
 int lx_call_dontwait(const lx_call *c);
 
+/* Whether call c (in fn) may block on its argument a (1-based): the blocking call
+ * itself (leash:blocks:a) or, through the callee's summary, the blocking call in a
+ * wrapper it reaches.  Returns that call, with its function in *origin_fn and the
+ * argument it blocks on in *origin_arg, or NULL. */
+const lx_call *lx_blocking_origin(const lx_program *p, const lx_fnode *fn, const lx_call *c, int a,
+                                  const lx_fnode **origin_fn, int *origin_arg);
+
 /* Whether a poll/select/epoll_wait with a finite timeout runs before call c in fn
  * (in the same pass of c's loop): it guards a socket call from blocking forever. */
 int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c);

@@ -278,6 +278,14 @@ static int cancel_on_key(const lx_program *p, const char *key)
   return 0;
 }
 
+/* Whether call c starts a thread running entry. */
+static int spawns_entry(const lx_program *p, const lx_call *c, const lx_fnode *entry)
+{
+  int e;
+  return lx_is_spawn(p, c, &e) && e >= 1 && e <= c->nargs && c->args[e - 1].kind == LX_PATH_FUNC &&
+         !strcmp(c->args[e - 1].key, entry->usr);
+}
+
 /* Started and later cancelled: pthread_cancel on the handle of a spawn of entry, in the
  * same function or through the field or global the handle is kept in. */
 static int cancelled(const lx_program *p, const lx_fnode *entry)
@@ -286,9 +294,7 @@ static int cancelled(const lx_program *p, const lx_fnode *entry)
     const lx_fnode *g = p->order.v[i];
     for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
       const lx_call *c = &g->def->calls.v[j];
-      int e;
-      if (!lx_is_spawn(p, c, &e) || e < 1 || e > c->nargs || c->args[e - 1].kind != LX_PATH_FUNC ||
-          strcmp(c->args[e - 1].key, entry->usr) || c->nargs < 1)
+      if (!spawns_entry(p, c, entry))
         continue;
       lx_path h = c->args[0];
       h.addr_of = 0;
@@ -325,9 +331,7 @@ static int started_per_event(const lx_program *p, const lx_fnode *entry)
     const lx_fnode *g = p->order.v[i];
     for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
       const lx_call *c = &g->def->calls.v[j];
-      int e;
-      if (!lx_is_spawn(p, c, &e) || e < 1 || e > c->nargs || c->args[e - 1].kind != LX_PATH_FUNC ||
-          strcmp(c->args[e - 1].key, entry->usr))
+      if (!spawns_entry(p, c, entry))
         continue;
       lx_loop_bound kind;
       const lx_call *src;

@@ -79,19 +79,10 @@ void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx)
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      const lx_fnode *callee = lx_program_callee(p, c);
       for (int a = 1; a <= c->nargs && a <= LX_MAX_PARAMS; a++) {
-        const lx_call *origin = NULL;
         const lx_fnode *origin_fn = NULL;
-        int origin_arg = a, blk;
-        if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == a) {
-          origin = c;
-          origin_fn = fn;
-        } else if (callee && callee != fn && (callee->blocks_params & (1ULL << (a - 1)))) {
-          origin = callee->blocks_origin[a - 1];
-          origin_fn = callee->blocks_origin_fn[a - 1];
-          lx_call_has(p, origin, LX_ANN_BLOCKS, &origin_arg);
-        }
+        int origin_arg;
+        const lx_call *origin = lx_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
         if (!origin || !is_http(p, origin, origin_arg))
           continue;
         int cls = lx_alias_class(fn, &c->args[a - 1]);

@@ -140,23 +140,15 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      const lx_fnode *callee = lx_program_callee(p, c);
       for (int a = 1; a <= c->nargs && a <= LX_MAX_PARAMS; a++) {
-        const lx_call *origin = NULL;
         const lx_fnode *origin_fn = NULL;
-        int blk;
-        if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == a) {
-          const lx_api *api = lx_call_api(p, c);
-          if (api ? !socket_api(api) : 0)
-            continue;
-          origin = c;
-          origin_fn = fn;
-        } else if (callee && callee != fn && (callee->blocks_params & (1ULL << (a - 1)))) {
-          origin = callee->blocks_origin[a - 1];
-          origin_fn = callee->blocks_origin_fn[a - 1];
-          if (!socket_api(lx_call_api(p, origin)))
-            continue;
-        }
+        int origin_arg;
+        const lx_call *origin = lx_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
+        /* A blocking call of the catalogue's sockets or OpenSSL, or one annotated by the
+         * user (no catalogue entry). */
+        if (origin && (origin == c ? lx_call_api(p, c) && !socket_api(lx_call_api(p, c))
+                                   : !socket_api(lx_call_api(p, origin))))
+          continue;
         if (!origin)
           continue;
         if (!strncmp(origin->callee_name, "accept", 6) && origin->loop >= 0)
