@@ -267,15 +267,21 @@ static lx_tu_facts *cached_facts(run *r, const char *key)
 
 /* Records the TU and, when freshly parsed without errors, its facts for the cache. */
 static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash, const char *status,
-                     const lx_tu_facts *f, int fresh)
+                     const lx_tu_facts *f, int fresh, const char *encoded, size_t encoded_len)
 {
   if (!r->db)
     return 0;
   char *json = NULL;
   if (fresh && f && key[0] && !strcmp(status, "ok")) {
-    json_t *j = lx_facts_to_json(f);
-    json = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
+    if (encoded) { /* the worker's own encoding: no need to encode again */
+      json = lx_xmalloc(encoded_len + 1);
+      memcpy(json, encoded, encoded_len);
+      json[encoded_len] = '\0';
+    } else {
+      json_t *j = lx_facts_to_json(f);
+      json = json_dumps(j, JSON_COMPACT);
+      json_decref(j);
+    }
   }
   char flags[17];
   lx_flags_hash(c, flags);
@@ -298,7 +304,8 @@ typedef struct {
 } analysis;
 
 /* A freshly analysed TU: its diagnostics, its failure if any, its record. */
-static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const char *diag)
+static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const char *diag, const char *json,
+                    size_t json_len)
 {
   analysis *a = arg;
   run *r = a->r;
@@ -313,7 +320,7 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
     note_failure(r, c->file, diag, f ? f->parse_errors : 1);
   const char *status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
   if (a->rc == 0)
-    a->rc = record_tu(r, c, a->keys[i], a->hashes[i], status, f, 1);
+    a->rc = record_tu(r, c, a->keys[i], a->hashes[i], status, f, 1, json, json_len);
   a->facts[i] = f;
 }
 
@@ -338,7 +345,7 @@ static int analyse(run *r)
     a.done++;
     if (r->o->verbose)
       fprintf(stderr, "leash: [%zu/%zu] %s (cached)\n", a.done, n, c->file);
-    a.rc = record_tu(r, c, a.keys[i], a.hashes[i], "cached", f, 0);
+    a.rc = record_tu(r, c, a.keys[i], a.hashes[i], "cached", f, 0, NULL, 0);
     a.facts[i] = f;
   }
   if (ntodo && a.rc == 0) {

@@ -146,7 +146,7 @@ static void fail_job(const ctx *x, size_t k, int status, int timed_out)
     lx_tu_isolate_say_crash(c, status, mem);
   if (mem)
     fclose(mem);
-  x->done(x->arg, k, LX_TU_FAILED, NULL, diag ? diag : "");
+  x->done(x->arg, k, LX_TU_FAILED, NULL, diag ? diag : "", NULL, 0);
   free(diag);
 }
 
@@ -164,12 +164,15 @@ static int take_reply(const ctx *x, worker *w)
   FILE *mem = open_memstream(&diag, &dlen);
   lx_tu_facts *f = NULL;
   size_t k = w->job;
-  lx_tu_status st = lx_tu_isolate_decode(&x->cmds[x->jobs[k]], w->buf, sizeof(total) + total, &f, mem);
+  const char *json = NULL;
+  size_t json_len = 0;
+  lx_tu_status st = lx_tu_isolate_decode(&x->cmds[x->jobs[k]], w->buf, sizeof(total) + total, &f, mem, &json,
+                                         &json_len);
   if (mem)
     fclose(mem);
   w->len = 0;
   w->busy = 0;
-  x->done(x->arg, k, st, f, diag ? diag : "");
+  x->done(x->arg, k, st, f, diag ? diag : "", json, json_len);
   free(diag);
   return 1;
 }
@@ -184,7 +187,7 @@ static void run_here(const ctx *x, size_t k)
   lx_tu_status st = lx_tu_analyse(x->index, &x->cmds[x->jobs[k]], &f, mem ? mem : stderr);
   if (mem)
     fclose(mem);
-  x->done(x->arg, k, st, f, diag ? diag : "");
+  x->done(x->arg, k, st, f, diag ? diag : "", NULL, 0);
   free(diag);
 }
 

@@ -122,9 +122,11 @@ void lx_tu_isolate_say_crash(const lx_cmd *cmd, int status, FILE *diag)
 
 /* Decodes the child's reply; LX_TU_FAILED (with a message) when it is not whole. */
 lx_tu_status lx_tu_isolate_decode(const lx_cmd *cmd, const char *buf, size_t len, lx_tu_facts **facts,
-                                  FILE *diag)
+                                  FILE *diag, const char **json, size_t *json_len)
 {
   *facts = NULL;
+  if (json)
+    *json = NULL;
   uint64_t total;
   if (len < sizeof(total))
     goto bad;
@@ -144,6 +146,10 @@ lx_tu_status lx_tu_isolate_decode(const lx_cmd *cmd, const char *buf, size_t len
   if (h.has_facts) {
     json_error_t je;
     json_t *j = json_loadb(buf + sizeof(h) + h.diag_len, h.json_len, 0, &je);
+    if (json) {
+      *json = buf + sizeof(h) + h.diag_len; /* the facts as the cache stores them */
+      *json_len = h.json_len;
+    }
     const char *err = NULL;
     *facts = j ? lx_facts_from_json(j, &err) : NULL;
     json_decref(j);
@@ -200,7 +206,7 @@ lx_tu_status lx_tu_isolate_finish(const lx_cmd *cmd, pid_t pid, const char *repl
     lx_tu_isolate_say_crash(cmd, status, diag);
     return LX_TU_FAILED;
   }
-  return lx_tu_isolate_decode(cmd, reply, len, facts, diag);
+  return lx_tu_isolate_decode(cmd, reply, len, facts, diag, NULL, NULL);
 }
 
 lx_tu_status lx_tu_analyse_isolated(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)

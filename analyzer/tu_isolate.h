@@ -26,10 +26,11 @@ lx_tu_status lx_tu_isolate_finish(const lx_cmd *cmd, pid_t pid, const char *repl
 
 /* For long-lived worker processes (jobs.c): reply analyses cmd and writes its reply
  * to fd (0, or -1 on a write error); decode reads a whole reply; say_crash describes a
- * worker that died (exit status from waitpid) on diag. */
+ * worker that died (exit status from waitpid) on diag.  decode points *json (when json is
+ * not NULL) at the facts' JSON inside buf, NULL when there are none. */
 int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd);
 lx_tu_status lx_tu_isolate_decode(const lx_cmd *cmd, const char *buf, size_t len, lx_tu_facts **facts,
-                                  FILE *diag);
+                                  FILE *diag, const char **json, size_t *json_len);
 void lx_tu_isolate_say_crash(const lx_cmd *cmd, int status, FILE *diag);
 
 #endif
