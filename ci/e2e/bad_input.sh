@@ -196,23 +196,12 @@ eq "$(sqlite3 state.db 'PRAGMA integrity_check')" ok "integrity after a lock"
 
 # --- kill -9 mid-run: the previous -o report is intact (the database side is in db.sh) ----------
 mkdir many
-i=0
-while [ $i -lt 150 ]; do
-  printf '#include <curl/curl.h>\n#include <stdio.h>\nint g%d(void) { CURL *h = curl_easy_init(); return curl_easy_perform(h); }\n' $i \
-    >many/k$i.c
-  i=$((i + 1))
-done
+many_tus many 150
 expect_rc 1 "$LEASH" check --no-db --format json -o kill.json many/k0.c
 before=$(md5sum <kill.json)
 "$LEASH" check -q --db kill.db --format json -o kill.json many/*.c >/dev/null 2>&1 &
 pk=$!
-n=0 tries=0
-while [ "$n" -lt 5 ] && [ $tries -lt 600 ]; do
-  sleep 0.05
-  n=$(sqlite3 kill.db "SELECT count(*) FROM translation_units" 2>/dev/null || echo 0)
-  tries=$((tries + 1))
-done
-kill -9 $pk
+kill_after_tus kill.db 5 $pk >/dev/null
 wait $pk 2>/dev/null
 eq "$(md5sum <kill.json)" "$before" "kill -9: the previous report changed"
 [ "$(sqlite3 :memory: "select json_valid(readfile('kill.json'))")" = 1 ] || fail "kill -9: kill.json is not JSON"

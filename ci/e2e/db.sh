@@ -199,21 +199,10 @@ eq "$(q par.db "SELECT group_concat(n) FROM (SELECT count(*) AS n FROM occurrenc
   "findings of each concurrent run"
 eq "$(q par.db "SELECT count(*) FROM runs WHERE status = 'complete'")" 2 "complete concurrent runs"
 
-i=0
-while [ $i -lt 200 ]; do
-  printf '#include <curl/curl.h>\n#include <stdio.h>\n#include <stdlib.h>\nint g%d(void) { CURL *h = curl_easy_init(); return curl_easy_perform(h); }\n' \
-    $i >many/k$i.c
-  i=$((i + 1))
-done
+many_tus many 200
 "$LEASH" check -q --db kill.db many/k*.c >/dev/null 2>&1 &
 pk=$!
-n=0 tries=0
-while [ "$n" -lt 10 ] && [ $tries -lt 600 ]; do
-  sleep 0.05
-  n=$(sqlite3 kill.db "SELECT count(*) FROM translation_units" 2>/dev/null || echo 0)
-  tries=$((tries + 1))
-done
-kill -9 $pk
+n=$(kill_after_tus kill.db 10 $pk)
 wait $pk 2>/dev/null
 after=$(q kill.db "SELECT count(*) FROM translation_units")
 [ "$n" -ge 10 ] && [ "$after" -ge "$n" ] && [ "$after" -lt 200 ] ||
