@@ -1,14 +1,13 @@
-/* tu_isolate.c - parses a translation unit in a child process, so that a crash of
- * libclang costs that translation unit only.
+/* tu_isolate.c - what a worker process sends back for one translation unit (its
+ * status, diagnostics and facts), so that a crash of libclang costs that TU only.
  *
  * libclang's own crash recovery (CXError_Crashed) catches a crash signal by jumping out
  * of the faulting code, but it cannot catch a stack overflow: its handler has no
  * alternate stack to run on, so the whole process dies.  Deeply nested code does that
  * with the default flags (10,000 nested `if`s or unary minuses, a 100,000-term `a + a +
- * ...`).  The child parses, extracts and sends back its diagnostics and its facts (as
- * the JSON the facts cache stores); when it dies instead, the TU is reported as failed
- * and the run goes on.  LEASH_ISOLATE=0 in the environment parses in-process (for
- * debuggers). */
+ * ...`).  A worker (jobs.c) parses, extracts and sends back its diagnostics and its
+ * facts (as the JSON the facts cache stores); when it dies instead, the TU is reported
+ * as failed and the run goes on. */
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -18,7 +17,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <clang-c/Index.h>
 
 #include "tu_isolate.h"
 
@@ -78,34 +76,6 @@ int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd)
   return rc;
 }
 
-/* In the child: analyses, writes the reply, never returns. */
-static void child(void *index, const lx_cmd *cmd, int fd)
-{
-  /* A crash ends this process: the parent reports it, with no libclang dump. */
-  clang_toggleCrashRecovery(0);
-  int rc = lx_tu_isolate_reply(index, cmd, fd);
-  close(fd);
-  _exit(rc ? 122 : 0); /* no atexit handlers, no stdio flush: those are the parent's */
-}
-
-static char *read_all(int fd, size_t *len)
-{
-  size_t cap = 1 << 16, n = 0;
-  char *buf = lx_xmalloc(cap);
-  for (;;) {
-    if (n == cap)
-      buf = lx_xrealloc(buf, cap *= 2);
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      break;
-    n += (size_t)r;
-  }
-  *len = n;
-  return buf;
-}
-
 void lx_tu_isolate_say_crash(const lx_cmd *cmd, int status, FILE *diag)
 {
   if (!diag)
@@ -163,68 +133,4 @@ bad:
     fprintf(diag, "%s: error: the process analysing this translation unit sent back an incomplete reply; "
                   "it was not analysed\n", cmd->file);
   return LX_TU_FAILED;
-}
-
-pid_t lx_tu_isolate_start(void *index, const lx_cmd *cmd, int *fd)
-{
-  int fds[2];
-  if (pipe(fds) < 0)
-    return -1;
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return -1;
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    child(index, cmd, fds[1]);
-  }
-  close(fds[1]);
-  *fd = fds[0];
-  return pid;
-}
-
-lx_tu_status lx_tu_isolate_finish(const lx_cmd *cmd, pid_t pid, const char *reply, size_t len, int timed_out,
-                                  int timeout_s, lx_tu_facts **facts, FILE *diag)
-{
-  *facts = NULL;
-  int status = 0;
-  if (timed_out)
-    kill(pid, SIGKILL);
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  if (timed_out) {
-    if (diag)
-      fprintf(diag, "%s: error: analysing this translation unit took longer than %d s; it was stopped and "
-                    "not analysed (raise the limit with --timeout)\n", cmd->file, timeout_s);
-    return LX_TU_FAILED;
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    lx_tu_isolate_say_crash(cmd, status, diag);
-    return LX_TU_FAILED;
-  }
-  return lx_tu_isolate_decode(cmd, reply, len, facts, diag, NULL, NULL);
-}
-
-lx_tu_status lx_tu_analyse_isolated(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)
-{
-  *facts = NULL;
-  const char *env = getenv("LEASH_ISOLATE");
-  if (env && !strcmp(env, "0"))
-    return lx_tu_analyse(index, cmd, facts, diag);
-  if (diag)
-    fflush(diag);
-  int fd;
-  pid_t pid = lx_tu_isolate_start(index, cmd, &fd);
-  if (pid < 0)
-    return lx_tu_analyse(index, cmd, facts, diag);
-  size_t len;
-  char *buf = read_all(fd, &len);
-  close(fd);
-  lx_tu_status st = lx_tu_isolate_finish(cmd, pid, buf, len, 0, 0, facts, diag);
-  free(buf);
-  return st;
 }
