@@ -17,7 +17,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 #include "tu_isolate.h"
 
 #define MAGIC 0x6c656173u /* "leas" */

@@ -10,20 +10,8 @@
 #include <clang-c/Index.h>
 
 #include "extract.h"
+#include "snippet.h"
 
-static lx_tu_facts *parse(const char *code)
-{
-  CXIndex idx = clang_createIndex(0, 0);
-  struct CXUnsavedFile uf = {"snippet.c", code, (unsigned long)strlen(code)};
-  const char *args[] = {"-std=gnu11"};
-  CXTranslationUnit tu = NULL;
-  assert_int_equal(clang_parseTranslationUnit2(idx, "snippet.c", args, 1, &uf, 1, 0, &tu), CXError_Success);
-  lx_tu_facts *f = lx_extract(tu);
-  clang_disposeTranslationUnit(tu);
-  clang_disposeIndex(idx);
-  assert_non_null(f);
-  return f;
-}
 
 static const lx_func *fn(const lx_tu_facts *f, const char *name)
 {
@@ -45,7 +33,7 @@ static const lx_call *call(const lx_func *f, const char *name, int nth)
 
 static void test_access_paths(void **state)
 {
-  lx_tu_facts *f = parse("struct conn { void *curl; int fd; };\n"
+  lx_tu_facts *f = parse_snippet("struct conn { void *curl; int fd; };\n"
                          "enum { OPT_A = 7 };\n"
                          "#define TEN 10\n"
                          "void *g;\n"
@@ -93,7 +81,7 @@ static void test_access_paths(void **state)
 
 static void test_loops(void **state)
 {
-  lx_tu_facts *f = parse("int stop; int next(void); void work(int);\n"
+  lx_tu_facts *f = parse_snippet("int stop; int next(void); void work(int);\n"
                          "void f(int n) {\n"
                          "  for (;;) { if (next()) break; }\n"
                          "  while (1) { work(1); }\n"
@@ -123,7 +111,7 @@ static void test_loops(void **state)
 
 static void test_annotations_and_spawn(void **state)
 {
-  lx_tu_facts *f = parse("typedef void *(*entry)(void *);\n"
+  lx_tu_facts *f = parse_snippet("typedef void *(*entry)(void *);\n"
                          "int spawn(entry e, void *arg) __attribute__((annotate(\"leash:spawns:1\")));\n"
                          "int plain(int);\n"
                          "void *worker(void *a) { return a; }\n"
@@ -147,7 +135,7 @@ static void test_annotations_and_spawn(void **state)
 
 static void test_calls_results_and_returns(void **state)
 {
-  lx_tu_facts *f = parse("void *make(void); void set(void *, int); void (*hook)(void *);\n"
+  lx_tu_facts *f = parse_snippet("void *make(void); void set(void *, int); void (*hook)(void *);\n"
                          "struct s { void *h; };\n"
                          "void *g(struct s *o) {\n"
                          "  void *h = make();\n"
@@ -173,7 +161,7 @@ static void test_calls_results_and_returns(void **state)
 
 static void test_syntax_errors_still_yield_facts(void **state)
 {
-  lx_tu_facts *f = parse("void ok(void) { int x = 1; (void)x; }\n"
+  lx_tu_facts *f = parse_snippet("void ok(void) { int x = 1; (void)x; }\n"
                          "void broken(void) { int y = ; }\n"
                          "void after(void) { ok(); }\n");
   fn(f, "ok");

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "extract.h"
+#include "snippet.h"
 
 static const char snippet[] =
     "struct conn { void *curl; int fd; struct conn *next; };\n"
@@ -36,19 +37,6 @@ static const char snippet[] =
     "  return spawn(worker, c) ? arg : 0;\n"
     "}\n";
 
-static lx_tu_facts *parse(void)
-{
-  CXIndex idx = clang_createIndex(0, 0);
-  struct CXUnsavedFile uf = {"snippet.c", snippet, (unsigned long)strlen(snippet)};
-  const char *args[] = {"-std=gnu11"};
-  CXTranslationUnit tu = NULL;
-  assert_int_equal(clang_parseTranslationUnit2(idx, "snippet.c", args, 1, &uf, 1, 0, &tu), CXError_Success);
-  lx_tu_facts *f = lx_extract(tu);
-  clang_disposeTranslationUnit(tu);
-  clang_disposeIndex(idx);
-  assert_non_null(f);
-  return f;
-}
 
 static char *dump(const lx_tu_facts *f)
 {
@@ -60,7 +48,7 @@ static char *dump(const lx_tu_facts *f)
 
 static void test_round_trip(void **state)
 {
-  lx_tu_facts *f = parse();
+  lx_tu_facts *f = parse_snippet(snippet);
   f->parse_errors = 2;
   assert_true(f->funcs.n >= 3);
   char *first = dump(f);
