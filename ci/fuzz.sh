@@ -24,7 +24,7 @@ cmake -S . -B build-fuzz -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=RelWithDebI
   -DLEASH_BUILD_TESTS=OFF -DLEASH_BUILD_DEMO=OFF >/dev/null
 cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
-targets=${*:-"fuzz_config fuzz_suppress fuzz_lsp_frames fuzz_extract"}
+targets=${*:-"fuzz_config fuzz_suppress fuzz_lsp_frames fuzz_extract fuzz_facts_bin"}
 mkdir -p build-fuzz/artifacts build-fuzz/corpus
 # libclang's allocations live as long as the process; they are not ours to report.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
