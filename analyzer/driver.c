@@ -18,6 +18,8 @@
 #include "../rules/rules.h"
 #include "cache.h"
 #include "compdb.h"
+#include "evaluation.h"
+#include "facts_bin.h"
 #include "merge.h"
 #include "program.h"
 #include "suppress.h"
@@ -44,6 +46,13 @@ typedef struct {
   lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;
                                          --pre-commit: those of the latest full run */
   char facts_version[64];             /* leash's and the facts format's versions: cache keys */
+  char config_digest[17];             /* the .leash.yaml's text, for evaluation keys */
+  /* Per job, from analyse(): its facts (NULL when it failed, or when cached and not
+   * loaded yet), whether the cache has them, their cache key and digest. */
+  lx_tu_facts **tu_facts;
+  unsigned char *tu_cached;
+  char (*tu_keys)[33];
+  char (*tu_digests)[17];
 } run;
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -72,6 +81,12 @@ static int load_config(run *r)
     return LX_EXIT_USAGE;
   }
   int rc = lx_config_load(r->cfg, path, 1, err, sizeof(err));
+  size_t ylen;
+  char *ytext = rc == 0 ? lx_read_file(path, &ylen) : NULL;
+  if (ytext)
+    snprintf(r->config_digest, sizeof(r->config_digest), "%016llx",
+             (unsigned long long)lx_hash64(ytext, ylen, 0));
+  free(ytext);
   if (rc == 0) {
     char real[PATH_MAX];
     if (realpath(path, real)) {
@@ -251,44 +266,26 @@ static void note_failure(run *r, const char *file, const char *diag, int errors)
   r->tu_failed++;
 }
 
-/* Facts of c from the cache, or NULL. */
-static lx_tu_facts *cached_facts(run *r, const char *key)
+/* The digest of encoded facts: what makes two TUs' facts the same. */
+static void digest_of(const unsigned char *bytes, size_t n, char out[17])
 {
-  char *text = r->db ? lx_db_facts_get(r->db, key) : NULL;
-  if (!text)
-    return NULL;
-  json_t *j = json_loads(text, 0, NULL);
-  const char *err = NULL;
-  lx_tu_facts *f = j ? lx_facts_from_json(j, &err) : NULL;
-  json_decref(j);
-  free(text);
-  return f;
+  snprintf(out, 17, "%016llx", (unsigned long long)lx_hash64(bytes, n, 0x6661637473ULL));
 }
 
-/* Records the TU and, when freshly parsed without errors, its facts for the cache. */
+/* Records the TU and, when freshly parsed without errors, its encoded facts for the
+ * cache (bytes, with their digest). */
 static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash, const char *status,
-                     const lx_tu_facts *f, int fresh, const char *encoded, size_t encoded_len)
+                     const lx_tu_facts *f, int fresh, const unsigned char *bytes, size_t nbytes, const char *digest)
 {
   if (!r->db)
     return 0;
-  char *json = NULL;
-  if (fresh && f && key[0] && !strcmp(status, "ok")) {
-    if (encoded) { /* the worker's own encoding: no need to encode again */
-      json = lx_xmalloc(encoded_len + 1);
-      memcpy(json, encoded, encoded_len);
-      json[encoded_len] = '\0';
-    } else {
-      json_t *j = lx_facts_to_json(f);
-      json = json_dumps(j, JSON_COMPACT);
-      json_decref(j);
-    }
-  }
+  int store = fresh && f && bytes && key[0] && !strcmp(status, "ok");
   char flags[17];
   lx_flags_hash(c, flags);
   lx_db_tu tu = {c->file, hash[0] ? hash : NULL, status, f ? f->parse_errors : 0,
-                 key[0] && (json || !fresh) ? key : NULL, json, flags};
+                 key[0] && (store || !fresh) ? key : NULL, store ? bytes : NULL, store ? nbytes : 0, flags,
+                 digest};
   int rc = lx_db_tu_record(r->db, r->run_id, &tu);
-  free(json);
   return rc < 0 ? db_error(r) : 0;
 }
 
@@ -296,16 +293,14 @@ static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash,
 typedef struct {
   run *r;
   const size_t *job_of;  /* todo position -> job index */
-  lx_tu_facts **facts;   /* per job */
-  char (*keys)[33];
   char (*hashes)[17];
   size_t done;
   int rc;
 } analysis;
 
 /* A freshly analysed TU: its diagnostics, its failure if any, its record. */
-static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const char *diag, const char *json,
-                    size_t json_len)
+static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const char *diag,
+                    const unsigned char *bytes, size_t nbytes)
 {
   analysis *a = arg;
   run *r = a->r;
@@ -319,51 +314,95 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
   if (st != LX_TU_OK)
     note_failure(r, c->file, diag, f ? f->parse_errors : 1);
   const char *status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
+  unsigned char *mine = NULL;
+  if (f && !bytes) /* analysed in this process */
+    bytes = mine = lx_facts_encode(f, &nbytes);
+  r->tu_digests[i][0] = '\0';
+  if (f)
+    digest_of(bytes, nbytes, r->tu_digests[i]);
   if (a->rc == 0)
-    a->rc = record_tu(r, c, a->keys[i], a->hashes[i], status, f, 1, json, json_len);
-  a->facts[i] = f;
+    a->rc = record_tu(r, c, r->tu_keys[i], a->hashes[i], status, f, 1, bytes, nbytes, r->tu_digests[i]);
+  free(mine);
+  r->tu_facts[i] = f;
+  r->tu_cached[i] = 0;
 }
 
-/* Analyses every job: cached facts first, then the rest in parallel child processes
- * (-j, --timeout), each TU recorded in its own transaction as it finishes.  Facts are
- * kept in job order, so the program does not depend on which child finished first. */
+/* Analyses the TUs at todo[0..ntodo) in parallel child processes (-j, --timeout),
+ * each recorded in its own transaction as it finishes. */
+static int analyse_jobs(run *r, analysis *a, size_t *todo, size_t ntodo)
+{
+  if (!ntodo || a->rc)
+    return a->rc;
+  a->job_of = todo;
+  void *index = lx_tu_index_new();
+  lx_jobs_run(index, r->jobs.v, todo, ntodo, r->o->jobs, r->o->timeout_s, tu_done, a);
+  lx_tu_index_free(index);
+  return a->rc;
+}
+
+/* Analyses every job whose facts are not cached.  Cached facts are only looked up
+ * here (their digest); load_facts() reads them when the program must be built. */
 static int analyse(run *r)
 {
   size_t n = r->jobs.n;
-  analysis a = {r, NULL, lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *)), lx_xcalloc(n ? n : 1, 33),
-                lx_xcalloc(n ? n : 1, 17), 0, 0};
+  r->tu_facts = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
+  r->tu_cached = lx_xcalloc(n ? n : 1, 1);
+  r->tu_keys = lx_xcalloc(n ? n : 1, 33);
+  r->tu_digests = lx_xcalloc(n ? n : 1, 17);
+  analysis a = {r, NULL, lx_xcalloc(n ? n : 1, 17), 0, 0};
   size_t *todo = lx_xcalloc(n ? n : 1, sizeof(size_t)), ntodo = 0;
   for (size_t i = 0; i < n && a.rc == 0; i++) {
     const lx_cmd *c = &r->jobs.v[i];
-    if (!r->db || lx_cache_key(c, r->facts_version, a.keys[i], a.hashes[i]) != 0)
-      a.keys[i][0] = a.hashes[i][0] = '\0';
-    lx_tu_facts *f = a.keys[i][0] ? cached_facts(r, a.keys[i]) : NULL;
-    if (!f) {
+    if (!r->db || lx_cache_key(c, r->facts_version, r->tu_keys[i], a.hashes[i]) != 0)
+      r->tu_keys[i][0] = a.hashes[i][0] = '\0';
+    if (!r->tu_keys[i][0] || !lx_db_facts_digest(r->db, r->tu_keys[i], r->tu_digests[i])) {
       todo[ntodo++] = i;
       continue;
     }
     a.done++;
     if (r->o->verbose)
       fprintf(stderr, "leash: [%zu/%zu] %s (cached)\n", a.done, n, c->file);
-    a.rc = record_tu(r, c, a.keys[i], a.hashes[i], "cached", f, 0, NULL, 0);
-    a.facts[i] = f;
+    a.rc = record_tu(r, c, r->tu_keys[i], a.hashes[i], "cached", NULL, 0, NULL, 0, NULL);
+    r->tu_cached[i] = 1;
   }
-  if (ntodo && a.rc == 0) {
-    a.job_of = todo;
-    void *index = lx_tu_index_new();
-    lx_jobs_run(index, r->jobs.v, todo, ntodo, r->o->jobs, r->o->timeout_s, tu_done, &a);
-    lx_tu_index_free(index);
-  }
-  for (size_t i = 0; i < n; i++)
-    if (a.facts[i]) {
-      if (a.rc == 0)
-        lx_vec_push(&r->facts, a.facts[i]);
-      else
-        lx_facts_free(a.facts[i]);
-    }
+  analyse_jobs(r, &a, todo, ntodo);
   free(todo);
-  free(a.facts);
-  free(a.keys);
+  free(a.hashes);
+  return a.rc;
+}
+
+/* Reads the cached facts analyse() left in the database, analysing again any that
+ * cannot be decoded, and hands every job's facts to the program, in job order (so
+ * that it does not depend on which worker finished first). */
+static int load_facts(run *r)
+{
+  size_t n = r->jobs.n, nbad = 0;
+  size_t *bad = lx_xcalloc(n ? n : 1, sizeof(size_t));
+  for (size_t i = 0; i < n; i++) {
+    if (!r->tu_cached || !r->tu_cached[i])
+      continue;
+    size_t len = 0;
+    void *bytes = lx_db_facts_get(r->db, r->tu_keys[i], &len);
+    const char *err = NULL;
+    r->tu_facts[i] = bytes ? lx_facts_decode(bytes, len, &err) : NULL;
+    free(bytes);
+    r->tu_cached[i] = 0;
+    if (!r->tu_facts[i])
+      bad[nbad++] = i;
+  }
+  analysis a = {r, NULL, lx_xcalloc(n ? n : 1, 17), n - nbad, 0};
+  for (size_t k = 0; k < nbad; k++) {
+    size_t i = bad[k];
+    lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], a.hashes[i]);
+    r->tu_keys[i][0] = '\0'; /* not cached again under the key that failed */
+  }
+  analyse_jobs(r, &a, bad, nbad);
+  for (size_t i = 0; i < n; i++)
+    if (r->tu_facts && r->tu_facts[i]) {
+      lx_vec_push(&r->facts, r->tu_facts[i]);
+      r->tu_facts[i] = NULL;
+    }
+  free(bad);
   free(a.hashes);
   return a.rc;
 }
@@ -385,7 +424,8 @@ static int record_shards(run *r)
     lx_shard_tu *t = &r->shards.v[i];
     if (!t->facts || strcmp(t->status, "ok") != 0)
       note_failure(r, t->path, NULL, t->parse_errors);
-    lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->facts_json, t->flags_hash};
+    lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->bytes, t->nbytes,
+                   t->flags_hash, t->digest};
     if (r->db && lx_db_tu_record(r->db, r->run_id, &tu) < 0)
       rc = db_error(r);
     if (t->facts) {
@@ -494,6 +534,12 @@ static void run_free(run *r)
   for (size_t i = 0; i < r->facts.n; i++)
     lx_facts_free(r->facts.v[i]);
   lx_vec_free(&r->facts);
+  for (size_t i = 0; r->tu_facts && i < r->jobs.n; i++)
+    lx_facts_free(r->tu_facts[i]);
+  free(r->tu_facts);
+  free(r->tu_cached);
+  free(r->tu_keys);
+  free(r->tu_digests);
   lx_cmds_free(&r->jobs);
   lx_findings_free(&r->findings);
   lx_sources_free(r->sources);
@@ -614,30 +660,79 @@ static int keep_new(run *r)
 /* ---- the pipeline ------------------------------------------------------------------ */
 
 /* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
-static void evaluate(run *r)
+/* The key of this run's program-wide evaluation (see evaluation.h): every job's facts
+ * digest, the rules selected, the catalogue and the configuration.  Returns -1 when
+ * the run does not cache evaluations (no database; merge and --pre-commit runs, whose
+ * facts come from elsewhere). */
+static int evaluation_key(const run *r, char out[33])
 {
-  /* One program-wide analysis per program the database builds (partition.c). */
-  size_t n = r->facts.n;
-  int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
-  size_t nprog = lx_partition(r->facts.v, n, program_of);
-  lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
-  for (size_t k = 0; k < nprog; k++) {
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-      if (program_of[i] == (int)k || program_of[i] < 0)
-        subset[m++] = r->facts.v[i];
-    if (r->o->verbose && nprog > 1)
-      fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, m);
-    lx_program *prog = lx_program_build(subset, m, r->cfg);
-    run_rules(r, prog);
-    lx_program_free(prog);
+  if (!r->db || !r->tu_digests || r->o->merge_inputs || r->o->pre_commit)
+    return -1;
+  lx_eval_key k;
+  lx_eval_key_init(&k);
+  size_t len;
+  const char *catalog = lx_catalog_text(&len);
+  char h[17];
+  snprintf(h, sizeof(h), "%016llx", (unsigned long long)lx_hash64(catalog, len, 0));
+  lx_eval_key_add(&k, r->facts_version);
+  lx_eval_key_add(&k, h);
+  lx_eval_key_add(&k, r->config_digest);
+  lx_eval_key_add(&k, r->o->rules);
+  for (size_t i = 0; i < r->jobs.n; i++) {
+    lx_eval_key_add(&k, r->jobs.v[i].file);
+    lx_eval_key_add(&k, r->tu_digests[i][0] ? r->tu_digests[i] : NULL);
   }
-  free(subset);
-  free(program_of);
+  lx_eval_key_final(&k, out);
+  return 0;
+}
+
+/* The rules over the whole program: reused from an earlier run with the same inputs,
+ * or computed (and cached); then exclusions, suppressions, order and fingerprints. */
+static int evaluate(run *r)
+{
+  char key[33];
+  int cacheable = evaluation_key(r, key) == 0;
+  char *text = cacheable ? lx_db_evaluation_get(r->db, key) : NULL;
+  int reused = text && lx_evaluation_decode(text, &r->findings) == 0;
+  free(text);
+  if (r->o->verbose && cacheable)
+    fprintf(stderr, "leash: program-wide evaluation %s\n",
+            reused ? "reused (no translation unit's facts changed)" : "computed");
+  if (!reused) {
+    int rc = load_facts(r);
+    if (rc)
+      return rc;
+    /* One program-wide analysis per program the database builds (partition.c). */
+    size_t n = r->facts.n;
+    int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
+    size_t nprog = lx_partition(r->facts.v, n, program_of);
+    lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
+    for (size_t k = 0; k < nprog; k++) {
+      size_t m = 0;
+      for (size_t i = 0; i < n; i++)
+        if (program_of[i] == (int)k || program_of[i] < 0)
+          subset[m++] = r->facts.v[i];
+      if (r->o->verbose && nprog > 1)
+        fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, m);
+      lx_program *prog = lx_program_build(subset, m, r->cfg);
+      run_rules(r, prog);
+      lx_program_free(prog);
+    }
+    free(subset);
+    free(program_of);
+    if (cacheable) {
+      char *enc = lx_evaluation_encode(&r->findings);
+      rc = lx_db_evaluation_put(r->db, key, enc, r->run_id);
+      free(enc);
+      if (rc < 0)
+        return db_error(r);
+    }
+  }
   drop_excluded(r);
   apply_suppressions(r);
   lx_findings_sort(&r->findings);
   lx_findings_fingerprint(&r->findings, r->sources, r->root);
+  return 0;
 }
 
 static int verify(run *r)
@@ -830,12 +925,13 @@ int lx_check(const lx_check_opts *o)
   int rc = prepare(&r);
   if (!rc)
     rc = o->merge_inputs ? record_shards(&r) : analyse(&r);
-  if (!rc && o->pre_commit)
+  if (!rc && o->pre_commit) {
+    rc = load_facts(&r);
     add_context(&r);
+  }
   if (!rc && o->shard_n) {
     rc = finish_shard(&r);
-  } else if (!rc) {
-    evaluate(&r);
+  } else if (!rc && !(rc = evaluate(&r))) {
     if (o->pre_commit)
       keep_given(&r);
     rc = o->verify ? verify(&r) : conclude(&r);
@@ -857,7 +953,8 @@ int lx_facts_dump(const lx_check_opts *o)
   if (!rc)
     rc = plan(&r);
   if (!rc) {
-    analyse(&r);
+    if (analyse(&r) == 0)
+      load_facts(&r);
     json_t *arr = json_array();
     for (size_t i = 0; i < r.facts.n; i++)
       json_array_append_new(arr, lx_facts_to_json(r.facts.v[i]));

@@ -164,15 +164,15 @@ static int take_reply(const ctx *x, worker *w)
   FILE *mem = open_memstream(&diag, &dlen);
   lx_tu_facts *f = NULL;
   size_t k = w->job;
-  const char *json = NULL;
-  size_t json_len = 0;
-  lx_tu_status st = lx_tu_isolate_decode(&x->cmds[x->jobs[k]], w->buf, sizeof(total) + total, &f, mem, &json,
-                                         &json_len);
+  const unsigned char *bytes = NULL;
+  size_t nbytes = 0;
+  lx_tu_status st = lx_tu_isolate_decode(&x->cmds[x->jobs[k]], w->buf, sizeof(total) + total, &f, mem, &bytes,
+                                         &nbytes);
   if (mem)
     fclose(mem);
   w->len = 0;
   w->busy = 0;
-  x->done(x->arg, k, st, f, diag ? diag : "", json, json_len);
+  x->done(x->arg, k, st, f, diag ? diag : "", bytes, nbytes);
   free(diag);
   return 1;
 }

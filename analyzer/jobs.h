@@ -10,10 +10,10 @@
 
 /* Called in the parent as each TU finishes (in completion order): its status, its
  * facts (the callee takes them; NULL when it failed), its diagnostics text ("" when
- * none) and the facts as JSON, as the worker encoded them (NULL when analysed in this
- * process); the strings are valid during the call. */
+ * none) and the facts as the worker encoded them (facts_bin.c; NULL when analysed in
+ * this process); the strings and bytes are valid during the call. */
 typedef void (*lx_jobs_done)(void *arg, size_t job, lx_tu_status st, lx_tu_facts *facts, const char *diag,
-                             const char *json, size_t json_len);
+                             const unsigned char *bytes, size_t nbytes);
 
 /* Analyses cmds[jobs[0]] .. cmds[jobs[n-1]] with at most `workers` child processes at
  * once (1 or more), each stopped after timeout_s seconds (0: no limit).  index is the

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "../reports/db.h"
+#include "facts_bin.h"
 #include "../rules/rules.h"
 #include "lsp_diag.h"
 #include "lsp_flags.h"
@@ -416,12 +417,10 @@ static void db_facts_clear(db_facts *f)
 static int take_db_tu(const lx_db_tu *tu, void *arg)
 {
   db_facts *f = arg;
-  if (!tu->facts_json)
+  if (!tu->facts)
     return 0;
-  json_t *j = json_loads(tu->facts_json, 0, NULL);
   const char *why = NULL;
-  lx_tu_facts *facts = j ? lx_facts_from_json(j, &why) : NULL;
-  json_decref(j);
+  lx_tu_facts *facts = lx_facts_decode(tu->facts, tu->facts_len, &why);
   if (facts)
     lx_vec_push(&f->tus, facts);
   return 0;

@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "../reports/db.h"
 #include "cache.h"
+#include "facts_bin.h"
 
 typedef struct {
   lx_shard_tus *out;
@@ -32,12 +31,9 @@ static int take_tu(const lx_db_tu *tu, void *arg)
   lx_map_put(c->seen, id, (void *)1);
   lx_shard_tu t;
   memset(&t, 0, sizeof(t));
-  if (tu->facts_json) {
-    json_error_t jerr;
-    json_t *j = json_loads(tu->facts_json, 0, &jerr);
-    const char *why = j ? NULL : jerr.text;
-    t.facts = j ? lx_facts_from_json(j, &why) : NULL;
-    json_decref(j);
+  if (tu->facts) {
+    const char *why = NULL;
+    t.facts = lx_facts_decode(tu->facts, tu->facts_len, &why);
     if (!t.facts) {
       snprintf(c->err, c->errlen, "%s: cached facts of %s are unreadable: %s", c->db, tu->path, why);
       return -1;
@@ -52,7 +48,12 @@ static int take_tu(const lx_db_tu *tu, void *arg)
   t.facts_key = dup_or_null(tu->facts_key);
   t.flags_hash = dup_or_null(tu->flags_hash);
   t.parse_errors = tu->parse_errors;
-  t.facts_json = dup_or_null(tu->facts_json);
+  t.digest = dup_or_null(tu->digest);
+  if (tu->facts) {
+    t.bytes = lx_xmalloc(tu->facts_len ? tu->facts_len : 1);
+    memcpy(t.bytes, tu->facts, tu->facts_len);
+    t.nbytes = tu->facts_len;
+  }
   lx_vec_push(c->out, t);
   return 0;
 }
@@ -137,7 +138,8 @@ void lx_shard_tus_free(lx_shard_tus *t)
     free(s->status);
     free(s->facts_key);
     free(s->flags_hash);
-    free(s->facts_json);
+    free(s->bytes);
+    free(s->digest);
     lx_facts_free(s->facts);
   }
   lx_vec_free(t);

@@ -7,10 +7,11 @@
 
 /* One translation unit of a shard. */
 typedef struct {
-  char *path, *content_hash, *status, *facts_key, *flags_hash;
+  char *path, *content_hash, *status, *facts_key, *flags_hash, *digest;
   int parse_errors;
-  char *facts_json;   /* NULL when the TU could not be analysed */
-  lx_tu_facts *facts; /* facts_json parsed, or NULL */
+  unsigned char *bytes; /* the encoded facts (facts_bin.c), NULL when the TU could not be analysed */
+  size_t nbytes;
+  lx_tu_facts *facts;   /* bytes decoded, or NULL */
 } lx_shard_tu;
 
 typedef LX_VEC(lx_shard_tu) lx_shard_tus;

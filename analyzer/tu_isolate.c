@@ -6,10 +6,9 @@
  * alternate stack to run on, so the whole process dies.  Deeply nested code does that
  * with the default flags (10,000 nested `if`s or unary minuses, a 100,000-term `a + a +
  * ...`).  A worker (jobs.c) parses, extracts and sends back its diagnostics and its
- * facts (as the JSON the facts cache stores); when it dies instead, the TU is reported
+ * facts (encoded as the facts cache stores them); when it dies instead, the TU is reported
  * as failed and the run goes on. */
 #include <errno.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "facts_bin.h"
 #include "tu_isolate.h"
 
 #define MAGIC 0x6c656173u /* "leas" */
@@ -27,7 +27,7 @@ typedef struct {
   int32_t parse_errors;
   uint32_t has_facts;
   uint64_t diag_len;
-  uint64_t json_len;
+  uint64_t facts_len;
 } reply_header;
 
 static int write_all(int fd, const void *p, size_t n)
@@ -47,30 +47,25 @@ static int write_all(int fd, const void *p, size_t n)
 
 int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd)
 {
-  char *diag = NULL, *json = NULL;
-  size_t dlen = 0;
+  char *diag = NULL;
+  unsigned char *bytes = NULL;
+  size_t dlen = 0, nbytes = 0;
   FILE *mem = open_memstream(&diag, &dlen);
   if (!mem)
     return -1;
   lx_tu_facts *f = NULL;
   lx_tu_status st = lx_tu_analyse(index, cmd, &f, mem);
   fclose(mem);
-  if (f) {
-    json_t *j = lx_facts_to_json(f);
-    json = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-  }
-  int rc = -1;
-  if (!f || json) {
-    reply_header h = {MAGIC, st, f ? f->parse_errors : 0, f != NULL, dlen, json ? strlen(json) : 0};
-    uint64_t total = sizeof(h) + h.diag_len + h.json_len;
-    rc = write_all(fd, &total, sizeof(total)) || write_all(fd, &h, sizeof(h)) || write_all(fd, diag, dlen) ||
-                 (json && write_all(fd, json, h.json_len))
-             ? -1
-             : 0;
-  }
+  if (f)
+    bytes = lx_facts_encode(f, &nbytes);
+  reply_header h = {MAGIC, st, f ? f->parse_errors : 0, f != NULL, dlen, nbytes};
+  uint64_t total = sizeof(h) + h.diag_len + h.facts_len;
+  int rc = write_all(fd, &total, sizeof(total)) || write_all(fd, &h, sizeof(h)) || write_all(fd, diag, dlen) ||
+                   (bytes && write_all(fd, bytes, nbytes))
+               ? -1
+               : 0;
   free(diag);
-  free(json);
+  free(bytes);
   lx_facts_free(f);
   return rc;
 }
@@ -91,11 +86,11 @@ void lx_tu_isolate_say_crash(const lx_cmd *cmd, int status, FILE *diag)
 
 /* Decodes the child's reply; LX_TU_FAILED (with a message) when it is not whole. */
 lx_tu_status lx_tu_isolate_decode(const lx_cmd *cmd, const char *buf, size_t len, lx_tu_facts **facts,
-                                  FILE *diag, const char **json, size_t *json_len)
+                                  FILE *diag, const unsigned char **bytes, size_t *nbytes)
 {
   *facts = NULL;
-  if (json)
-    *json = NULL;
+  if (bytes)
+    *bytes = NULL;
   uint64_t total;
   if (len < sizeof(total))
     goto bad;
@@ -108,20 +103,18 @@ lx_tu_status lx_tu_isolate_decode(const lx_cmd *cmd, const char *buf, size_t len
   if (len < sizeof(h))
     goto bad;
   memcpy(&h, buf, sizeof(h));
-  if (h.magic != MAGIC || h.diag_len > len - sizeof(h) || h.json_len != len - sizeof(h) - h.diag_len)
+  if (h.magic != MAGIC || h.diag_len > len - sizeof(h) || h.facts_len != len - sizeof(h) - h.diag_len)
     goto bad;
   if (diag && h.diag_len)
     fwrite(buf + sizeof(h), 1, h.diag_len, diag);
   if (h.has_facts) {
-    json_error_t je;
-    json_t *j = json_loadb(buf + sizeof(h) + h.diag_len, h.json_len, 0, &je);
-    if (json) {
-      *json = buf + sizeof(h) + h.diag_len; /* the facts as the cache stores them */
-      *json_len = h.json_len;
+    const unsigned char *b = (const unsigned char *)buf + sizeof(h) + h.diag_len;
+    if (bytes) {
+      *bytes = b; /* the facts as the cache stores them */
+      *nbytes = h.facts_len;
     }
     const char *err = NULL;
-    *facts = j ? lx_facts_from_json(j, &err) : NULL;
-    json_decref(j);
+    *facts = lx_facts_decode(b, h.facts_len, &err);
     if (!*facts)
       goto bad;
     (*facts)->parse_errors = h.parse_errors;

@@ -7,11 +7,11 @@
 
 /* For long-lived worker processes (jobs.c): reply analyses cmd and writes its reply
  * to fd (0, or -1 on a write error); decode reads a whole reply; say_crash describes a
- * worker that died (exit status from waitpid) on diag.  decode points *json (when json is
- * not NULL) at the facts' JSON inside buf, NULL when there are none. */
+ * worker that died (exit status from waitpid) on diag.  decode points *bytes (when bytes
+ * is not NULL) at the encoded facts inside buf (facts_bin.c), NULL when there are none. */
 int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd);
 lx_tu_status lx_tu_isolate_decode(const lx_cmd *cmd, const char *buf, size_t len, lx_tu_facts **facts,
-                                  FILE *diag, const char **json, size_t *json_len);
+                                  FILE *diag, const unsigned char **bytes, size_t *nbytes);
 void lx_tu_isolate_say_crash(const lx_cmd *cmd, int status, FILE *diag);
 
 #endif

@@ -118,6 +118,23 @@ static const char *const migrations[LX_DB_VERSION] = {
     "         sum(NOT o.suppressed) AS findings, sum(o.suppressed) AS suppressed\n"
     "  FROM occurrences o JOIN findings f ON f.id = o.finding_id JOIN runs r ON r.id = o.run_id\n"
     "  GROUP BY r.id, f.file;\n",
+    /* 2 -> 3: facts in a binary encoding with their digest (the JSON ones are dropped:
+     * a cache), and the program-wide evaluations they gave. */
+    "DROP TABLE facts_cache;\n"
+    "CREATE TABLE facts_cache (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  path TEXT NOT NULL,\n"
+    "  flags_hash TEXT NOT NULL DEFAULT '',\n"
+    "  facts BLOB NOT NULL,\n"
+    "  digest TEXT NOT NULL,\n"
+    "  run_id INTEGER\n"
+    ");\n"
+    "CREATE INDEX facts_cache_path ON facts_cache(path, flags_hash);\n"
+    "CREATE TABLE evaluations (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  findings TEXT NOT NULL,\n"
+    "  run_id INTEGER\n"
+    ");\n",
 };
 
 static int fail(lx_db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -374,7 +391,7 @@ int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu)
   if (begin(db) < 0)
     return -1;
   sqlite3_stmt *st;
-  if (tu->facts_json && tu->facts_key) {
+  if (tu->facts && tu->facts_key) {
     st = prepare(db, "DELETE FROM facts_cache WHERE path = ? AND flags_hash = ? AND key <> ?");
     if (st) {
       bind_text(st, 1, tu->path);
@@ -383,13 +400,15 @@ int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu)
     }
     if (step_done(db, st, "pruning the facts cache") < 0)
       goto fail;
-    st = prepare(db, "INSERT OR REPLACE INTO facts_cache (key, path, flags_hash, facts, run_id) VALUES (?, ?, ?, ?, ?)");
+    st = prepare(db, "INSERT OR REPLACE INTO facts_cache (key, path, flags_hash, facts, digest, run_id) "
+                     "VALUES (?, ?, ?, ?, ?, ?)");
     if (st) {
       bind_text(st, 1, tu->facts_key);
       bind_text(st, 2, tu->path);
       bind_text(st, 3, tu->flags_hash ? tu->flags_hash : "");
-      bind_text(st, 4, tu->facts_json);
-      sqlite3_bind_int64(st, 5, run);
+      sqlite3_bind_blob64(st, 4, tu->facts, tu->facts_len, SQLITE_STATIC);
+      bind_text(st, 5, tu->digest ? tu->digest : "");
+      sqlite3_bind_int64(st, 6, run);
     }
     if (step_done(db, st, "caching facts") < 0)
       goto fail;
@@ -413,17 +432,73 @@ fail:
   return -1;
 }
 
-char *lx_db_facts_get(lx_db *db, const char *key)
+void *lx_db_facts_get(lx_db *db, const char *key, size_t *len)
 {
   sqlite3_stmt *st = prepare(db, "SELECT facts FROM facts_cache WHERE key = ?");
   if (!st)
     return NULL;
   bind_text(st, 1, key);
-  char *json = NULL;
-  if (sqlite3_step(st) == SQLITE_ROW)
-    json = lx_xstrdup((const char *)sqlite3_column_text(st, 0));
+  void *out = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const void *b = sqlite3_column_blob(st, 0);
+    *len = (size_t)sqlite3_column_bytes(st, 0);
+    out = lx_xmalloc(*len ? *len : 1);
+    if (*len)
+      memcpy(out, b, *len);
+  }
   sqlite3_finalize(st);
-  return json;
+  return out;
+}
+
+int lx_db_facts_digest(lx_db *db, const char *key, char digest[17])
+{
+  sqlite3_stmt *st = prepare(db, "SELECT digest FROM facts_cache WHERE key = ?");
+  if (!st)
+    return 0;
+  bind_text(st, 1, key);
+  int found = sqlite3_step(st) == SQLITE_ROW;
+  if (found)
+    snprintf(digest, 17, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return found && digest[0];
+}
+
+char *lx_db_evaluation_get(lx_db *db, const char *key)
+{
+  sqlite3_stmt *st = prepare(db, "SELECT findings FROM evaluations WHERE key = ?");
+  if (!st)
+    return NULL;
+  bind_text(st, 1, key);
+  char *out = sqlite3_step(st) == SQLITE_ROW ? lx_xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+  sqlite3_finalize(st);
+  return out;
+}
+
+/* How many evaluations are kept: enough for a few branches or configurations. */
+#define EVALUATIONS_KEPT 8
+
+int lx_db_evaluation_put(lx_db *db, const char *key, const char *findings, int64_t run)
+{
+  if (begin(db) < 0)
+    return -1;
+  sqlite3_stmt *st = prepare(db, "INSERT OR REPLACE INTO evaluations (key, findings, run_id) VALUES (?, ?, ?)");
+  if (st) {
+    bind_text(st, 1, key);
+    bind_text(st, 2, findings);
+    sqlite3_bind_int64(st, 3, run);
+  }
+  if (step_done(db, st, "caching the evaluation") < 0)
+    goto fail;
+  st = prepare(db, "DELETE FROM evaluations WHERE rowid NOT IN "
+                   "(SELECT rowid FROM evaluations ORDER BY run_id DESC, rowid DESC LIMIT ?)");
+  if (st)
+    sqlite3_bind_int(st, 1, EVALUATIONS_KEPT);
+  if (step_done(db, st, "pruning cached evaluations") < 0)
+    goto fail;
+  return commit(db);
+fail:
+  rollback(db);
+  return -1;
 }
 
 static char *related_json(const lx_finding *fd, const char *root)
@@ -635,7 +710,7 @@ int64_t lx_db_latest_run(lx_db *db, const char *command)
 int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *arg), void *arg)
 {
   sqlite3_stmt *st = prepare(db, "SELECT t.path, t.content_hash, t.status, t.parse_errors, t.facts_key, c.facts, "
-                                 "t.flags_hash FROM translation_units t LEFT JOIN facts_cache c ON c.key = t.facts_key "
+                                 "t.flags_hash, c.digest FROM translation_units t LEFT JOIN facts_cache c ON c.key = t.facts_key "
                                  "WHERE t.run_id = ? ORDER BY t.id");
   if (!st)
     return -1;
@@ -644,8 +719,9 @@ int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *ar
   while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     lx_db_tu tu = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
                    (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
-                   (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
-                   (const char *)sqlite3_column_text(st, 6)};
+                   (const char *)sqlite3_column_text(st, 4), sqlite3_column_blob(st, 5),
+                   (size_t)sqlite3_column_bytes(st, 5), (const char *)sqlite3_column_text(st, 6),
+                   (const char *)sqlite3_column_text(st, 7)};
     stop = fn(&tu, arg);
   }
   sqlite3_finalize(st);

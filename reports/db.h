@@ -9,7 +9,7 @@
 #include "findings.h"
 
 /* The schema version this leash writes. */
-#define LX_DB_VERSION 2
+#define LX_DB_VERSION 3
 
 typedef struct lx_db lx_db;
 
@@ -43,22 +43,34 @@ int lx_db_run_begin(lx_db *db, const lx_db_run *run, int64_t *id);
 /* Marks the run complete (or failed when !complete) with its exit code and end time. */
 int lx_db_run_end(lx_db *db, int64_t run, int exit_code, int complete);
 
-/* One translation unit of a run; facts_json (may be NULL) is stored in the facts
- * cache under facts_key, replacing older entries for the same path. */
+/* One translation unit of a run; facts (may be NULL: facts_bin.c's encoding, with
+ * digest its hash) are stored in the facts cache under facts_key, replacing older
+ * entries for the same path. */
 typedef struct {
   const char *path;
   const char *content_hash;
   const char *status; /* ok, errors, failed, cached */
   int parse_errors;
   const char *facts_key;  /* or NULL */
-  const char *facts_json; /* or NULL: the cache already has facts_key */
+  const void *facts;      /* or NULL: the cache already has facts_key */
+  size_t facts_len;
   const char *flags_hash; /* the arguments' hash: a file compiled twice is two TUs */
+  const char *digest;     /* the facts' hash, with facts */
 } lx_db_tu;
 
 /* Records one TU in one transaction.  0 or -1. */
 int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu);
-/* The cached facts JSON for key (malloc'd), or NULL when not cached. */
-char *lx_db_facts_get(lx_db *db, const char *key);
+/* The cached facts for key (malloc'd, *len set), or NULL when not cached. */
+void *lx_db_facts_get(lx_db *db, const char *key, size_t *len);
+/* Whether facts are cached under key: 1 with their digest copied to digest, else 0. */
+int lx_db_facts_digest(lx_db *db, const char *key, char digest[17]);
+
+/* The raw findings a program-wide evaluation gave, cached under a key that hashes
+ * everything they depend on (every TU's facts digest, the rules, the configuration):
+ * a run whose facts did not change reuses them.  Text (malloc'd) or NULL. */
+char *lx_db_evaluation_get(lx_db *db, const char *key);
+/* Stores one, keeping the few most recent.  0 or -1. */
+int lx_db_evaluation_put(lx_db *db, const char *key, const char *findings, int64_t run);
 
 /* Records the run's findings (fingerprints, first/last run seen, occurrences) in one
  * transaction.  root makes file names repository-relative.  0 or -1. */
@@ -74,7 +86,7 @@ int lx_db_baselined(lx_db *db, const char *fp);
 /* Number of fingerprints in the baseline, or -1. */
 int64_t lx_db_baseline_size(lx_db *db);
 
-/* Calls fn for each translation unit of run, in the order they were recorded, with facts_json set to
+/* Calls fn for each translation unit of run, in the order they were recorded, with facts set to
  * its cached facts (NULL when none).  Stops at fn's first non-zero return, which it
  * returns; -1 on a database error. */
 int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *arg), void *arg);

@@ -61,7 +61,7 @@ static int collect(const lx_db_tu *tu, void *arg)
 {
   char *out = arg;
   strcat(out, tu->path);
-  strcat(out, tu->facts_json ? "+" : "-");
+  strcat(out, tu->facts ? "+" : "-");
   strcat(out, ";");
   return 0;
 }
@@ -76,21 +76,43 @@ static void test_runs_findings_cache(void **state)
   int64_t r1 = begin_run(db), r2 = begin_run(db);
   assert_true(r2 > r1);
   /* Facts: one entry per (path, flags); a new key for the same TU replaces the old. */
-  lx_db_tu a = {"/repo/src/a.c", "h1", "ok", 0, "k1", "{\"file\":\"a\"}", "f1"};
-  lx_db_tu a2 = {"/repo/src/a.c", "h1", "ok", 0, "k2", "{\"file\":\"a2\"}", "f2"};
-  lx_db_tu b = {"/repo/src/b.c", "h2", "failed", 3, NULL, NULL, "f1"};
+  lx_db_tu a = {"/repo/src/a.c", "h1", "ok", 0, "k1", "\1a\0", 3, "f1", "d1"};
+  lx_db_tu a2 = {"/repo/src/a.c", "h1", "ok", 0, "k2", "\1a2", 3, "f2", "d2"};
+  lx_db_tu b = {"/repo/src/b.c", "h2", "failed", 3, NULL, NULL, 0, "f1", NULL};
   assert_int_equal(lx_db_tu_record(db, r1, &a), 0);
   assert_int_equal(lx_db_tu_record(db, r1, &a2), 0);
   assert_int_equal(lx_db_tu_record(db, r1, &b), 0);
   assert_int_equal(count(db, "SELECT count(*) FROM facts_cache"), 2);
   a.facts_key = "k3";
-  a.facts_json = "{\"file\":\"a3\"}";
+  a.facts = "\1a3\0\2";
+  a.facts_len = 5;
+  a.digest = "d3";
   assert_int_equal(lx_db_tu_record(db, r2, &a), 0);
   assert_int_equal(count(db, "SELECT count(*) FROM facts_cache"), 2);
-  char *json = lx_db_facts_get(db, "k3");
-  assert_string_equal(json, "{\"file\":\"a3\"}");
-  free(json);
-  assert_null(lx_db_facts_get(db, "k1"));
+  size_t len = 0;
+  char *bytes = lx_db_facts_get(db, "k3", &len);
+  assert_int_equal(len, 5);
+  assert_memory_equal(bytes, "\1a3\0\2", 5); /* binary, NUL bytes included */
+  free(bytes);
+  assert_null(lx_db_facts_get(db, "k1", &len));
+  char digest[17];
+  assert_int_equal(lx_db_facts_digest(db, "k3", digest), 1);
+  assert_string_equal(digest, "d3");
+  assert_int_equal(lx_db_facts_digest(db, "k1", digest), 0);
+
+  /* Evaluations: found by key, the few most recent kept. */
+  assert_null(lx_db_evaluation_get(db, "e0"));
+  for (int i = 0; i < 12; i++) {
+    char key[8], text[16];
+    snprintf(key, sizeof(key), "e%d", i);
+    snprintf(text, sizeof(text), "[%d]", i);
+    assert_int_equal(lx_db_evaluation_put(db, key, text, r1 + i), 0);
+  }
+  char *ev = lx_db_evaluation_get(db, "e11");
+  assert_string_equal(ev, "[11]");
+  free(ev);
+  assert_null(lx_db_evaluation_get(db, "e0"));
+  assert_int_equal(count(db, "SELECT count(*) FROM evaluations"), 8);
   char seen[256] = "";
   assert_int_equal(lx_db_run_tus(db, r1, collect, seen), 0);
   assert_string_equal(seen, "/repo/src/a.c-;/repo/src/a.c+;/repo/src/b.c-;"); /* k1 was replaced by k3 */

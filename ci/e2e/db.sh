@@ -37,21 +37,48 @@ expect_rc 1 "$LEASH" check --no-color src/client.c src/net.c
 [ -f .leash/findings.db ] || fail "no .leash/findings.db"
 DB=.leash/findings.db
 eq "$(q $DB 'PRAGMA journal_mode')" wal "journal mode"
-eq "$(q $DB 'PRAGMA user_version')" 2 "schema version"
+eq "$(q $DB 'PRAGMA user_version')" 3 "schema version"
 eq "$(q $DB "SELECT count(*) FROM runs WHERE status = 'complete' AND exit_code = 1")" 1 "complete runs"
 eq "$(q $DB "SELECT group_concat(status) FROM translation_units")" "ok,ok" "TU statuses"
 eq "$(q $DB "SELECT count(*) FROM facts_cache")" 2 "cached facts"
 eq "$(q $DB "SELECT rule || ':' || file || ':' || line FROM open_findings")" "http-call-without-timeout:src/client.c:7" \
   "open finding"
+eq "$(q $DB "SELECT count(*) FROM evaluations")" 1 "evaluation cached"
 expect_rc 1 "$LEASH" check -v --no-color src/client.c src/net.c
 has err "client.c (cached)"
+has err "program-wide evaluation reused"
 has out "client.c:7:9: warning"
 eq "$(q $DB "SELECT group_concat(status) FROM translation_units WHERE run_id = 2")" "cached,cached" "cached TUs"
-# A change to an included header invalidates the TUs that include it.
+# A change to an included header invalidates the TUs that include it; a comment leaves
+# their facts as they were, so the evaluation is still reused (early cutoff).
 echo '/* more */' >>src/net.h
 expect_rc 1 "$LEASH" check -v --no-color src/client.c src/net.c
 hasnt err "(cached)"
+has err "program-wide evaluation reused"
 eq "$(q $DB "SELECT count(*) FROM facts_cache")" 2 "facts cache keeps one entry per TU"
+# In a database of its own (the run numbers below stay as they are): a change that
+# moves code changes the facts, so the program is evaluated again; --rules and the
+# configuration are part of the evaluation's key too.
+EV="--db ev.db"
+expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
+has err "program-wide evaluation computed"
+cp src/client.c client.c.saved
+{ echo '/* a line */'; cat client.c.saved; } >src/client.c
+expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
+has err "program-wide evaluation computed"
+has out "client.c:8:9: warning"
+expect_rc 0 "$LEASH" check $EV -v --no-color --rules thread-never-joined src/client.c src/net.c
+has err "program-wide evaluation computed"
+hasnt out "client.c:8:9: warning"
+cp client.c.saved src/client.c
+expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
+has err "program-wide evaluation reused"
+has out "client.c:7:9: warning"
+printf 'rules:\n  http-call-without-timeout:\n    severity: error\n' >.leash.yaml
+expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
+has err "program-wide evaluation computed"
+has out "client.c:7:9: error"
+rm .leash.yaml
 expect_rc 0 "$LEASH" check --no-db --no-color --rules suppression-without-reason src/client.c
 eq "$(q $DB "SELECT count(*) FROM runs")" 3 "--no-db records nothing"
 mkdir nodb && (cd nodb && "$LEASH" check --no-db ../src/net.c >/dev/null 2>&1; [ ! -e .leash ]) || fail "--no-db created .leash"
@@ -137,7 +164,7 @@ sqlite3 old.db <"$ROOT/analyzer/tests/db_schema_v1.sql" >/dev/null
 eq "$(q old.db 'PRAGMA user_version')" 1 "old database version"
 expect_rc 0 "$LEASH" db --db old.db runs
 has out "^1 .*check .*complete"
-eq "$(q old.db 'PRAGMA user_version')" 2 "migrated version"
+eq "$(q old.db 'PRAGMA user_version')" 3 "migrated version"
 eq "$(q old.db "SELECT fingerprint || ':' || baselined FROM open_findings")" "00000000000000a1:0" "old finding kept"
 eq "$(q old.db "SELECT count(*) FROM translation_units")" 2 "old TUs kept"
 expect_rc 0 "$LEASH" db --db old.db show 1
