@@ -1008,6 +1008,28 @@ static void annotations(ex_ctx *x, CXCursor c, lx_func *fn)
   clang_visitChildren(c, annot_kid, a);
 }
 
+/* Notes where body, a compound statement, lies when it is written out in the main
+ * file: both braces there, neither made by a macro. */
+static void body_span(lx_func *fn, CXCursor body)
+{
+  CXSourceRange r = clang_getCursorExtent(body);
+  CXSourceLocation a = clang_getRangeStart(r), b = clang_getRangeEnd(r);
+  if (!clang_Location_isFromMainFile(a) || !clang_Location_isFromMainFile(b))
+    return;
+  CXFile fa, fb, sa, sb;
+  unsigned oa, ob, soa, sob;
+  clang_getExpansionLocation(a, &fa, NULL, NULL, &oa);
+  clang_getExpansionLocation(b, &fb, NULL, NULL, &ob);
+  clang_getSpellingLocation(a, &sa, NULL, NULL, &soa);
+  clang_getSpellingLocation(b, &sb, NULL, NULL, &sob);
+  if (!clang_File_isEqual(fa, fb) || !clang_File_isEqual(fa, sa) || !clang_File_isEqual(fb, sb) || oa != soa ||
+      ob != sob || ob <= oa + 1)
+    return;
+  fn->has_body_span = 1;
+  fn->body_open = oa;
+  fn->body_close = ob - 1;
+}
+
 static void function_decl(ex_ctx *x, CXCursor c)
 {
   int is_def = clang_isCursorDefinition(c);
@@ -1049,9 +1071,10 @@ static void function_decl(ex_ctx *x, CXCursor c)
   x->seq = 0;
   x->in_cond = 0;
   kids ks = children(c);
-  if (ks.n > 0 && ks.n <= 8 && clang_getCursorKind(ks.v[ks.n - 1]) == CXCursor_CompoundStmt)
+  if (ks.n > 0 && ks.n <= 8 && clang_getCursorKind(ks.v[ks.n - 1]) == CXCursor_CompoundStmt) {
+    body_span(fn, ks.v[ks.n - 1]);
     stmt(x, ks.v[ks.n - 1]);
-  else
+  } else
     clang_visitChildren(c, stmt_kid, x); /* more than 8 children: walk them all */
   x->fn = NULL;
 }
@@ -1076,7 +1099,8 @@ static enum CXChildVisitResult top_kid(CXCursor c, CXCursor parent, CXClientData
   return CXChildVisit_Continue;
 }
 
-lx_tu_facts *lx_extract(CXTranslationUnit tu)
+/* Extracts the whole TU, or (only non-NULL) just that function definition. */
+static lx_tu_facts *extract(CXTranslationUnit tu, const CXCursor *only)
 {
   CXString name = clang_getTranslationUnitSpelling(tu);
   lx_tu_facts *facts = lx_facts_new(clang_getCString(name));
@@ -1089,9 +1113,16 @@ lx_tu_facts *lx_extract(CXTranslationUnit tu)
   x.break_target = NO_LOOP;
   lx_map_init(&x.files);
   lx_map_init(&x.local_flags);
-  clang_visitChildren(clang_getTranslationUnitCursor(tu), top_kid, &x);
+  if (only)
+    function_decl(&x, *only);
+  else
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), top_kid, &x);
   lx_map_free(&x.files);
   lx_map_free(&x.local_flags);
   free(x.memo);
   return facts;
 }
+
+lx_tu_facts *lx_extract(CXTranslationUnit tu) { return extract(tu, NULL); }
+
+lx_tu_facts *lx_extract_function(CXTranslationUnit tu, CXCursor fn) { return extract(tu, &fn); }

@@ -11,4 +11,9 @@
  * with lx_facts_free and may dispose tu right after. */
 lx_tu_facts *lx_extract(CXTranslationUnit tu);
 
+/* The facts of one top-level function definition fn of tu alone, exactly as
+ * lx_extract records that function (`leash lsp` re-extracts only the function an edit
+ * changed). */
+lx_tu_facts *lx_extract_function(CXTranslationUnit tu, CXCursor fn);
+
 #endif

@@ -19,18 +19,21 @@ lx_tu_facts *lx_facts_new(const char *main_file)
   return f;
 }
 
+void lx_func_clear(lx_func *fn)
+{
+  lx_vec_free(&fn->annots);
+  lx_vec_free(&fn->calls);
+  lx_vec_free(&fn->assigns);
+  lx_vec_free(&fn->loops);
+  lx_vec_free(&fn->branches);
+}
+
 void lx_facts_free(lx_tu_facts *f)
 {
   if (!f)
     return;
-  for (size_t i = 0; i < f->funcs.n; i++) {
-    lx_func *fn = f->funcs.v[i];
-    lx_vec_free(&fn->annots);
-    lx_vec_free(&fn->calls);
-    lx_vec_free(&fn->assigns);
-    lx_vec_free(&fn->loops);
-    lx_vec_free(&fn->branches);
-  }
+  for (size_t i = 0; i < f->funcs.n; i++)
+    lx_func_clear(f->funcs.v[i]);
   lx_vec_free(&f->funcs);
   lx_vec_free(&f->global_inits);
   lx_arena_free(&f->arena);

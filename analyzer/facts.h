@@ -163,6 +163,11 @@ typedef struct {
   LX_VEC(lx_assign) assigns;
   LX_VEC(lx_loop) loops;
   LX_VEC(lx_branch) branches;
+  /* Filled by extraction for a definition whose body is written out in the main file
+   * (not made by a macro), not part of the facts (never cached or compared): the byte
+   * offsets of the body's `{` and `}` (`leash lsp` re-extracts one edited body). */
+  unsigned has_body_span : 1;
+  unsigned body_open, body_close;
 } lx_func;
 
 /* Everything learnt from one translation unit. */
@@ -176,6 +181,8 @@ typedef struct {
 
 lx_tu_facts *lx_facts_new(const char *main_file);
 void lx_facts_free(lx_tu_facts *f);
+/* Frees what fn holds outside the arena (its vectors), leaving them empty. */
+void lx_func_clear(lx_func *fn);
 
 const char *lx_ann_name(lx_ann_kind k);
 /* Parses "leash:blocks:2" into *out; returns 0, or -1 when s is not a leash annotation. */

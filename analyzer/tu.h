@@ -21,7 +21,9 @@ void lx_tu_index_free(void *index);
 
 /* A translation unit kept open for an editor buffer (`leash lsp`): parsed once with a
  * precompiled preamble (built by lx_tu_doc_prepare or the first reparse), then
- * reparsed after each edit, so that only the main file's own text is parsed again. */
+ * reparsed after each edit, so that only the main file's own text is parsed again.
+ * An edit inside one function body is cheaper still: the other bodies are blanked out
+ * for the reparse and only that function is extracted again (tu.c). */
 typedef struct lx_tu_doc lx_tu_doc;
 
 /* Analyses the unsaved contents text (len bytes) of cmd->file with cmd's arguments.
@@ -38,6 +40,10 @@ lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, 
  * text (len bytes) whose result is not extracted.  Returns 0, or -1 when libclang
  * failed (the next lx_tu_doc_analyse then parses afresh). */
 int lx_tu_doc_prepare(lx_tu_doc *doc, const lx_cmd *cmd, const char *text, size_t len);
+
+/* Whether doc's last analysis was of an edit inside one function body, so that only
+ * that function was extracted again (the rest of the facts were the previous ones). */
+int lx_tu_doc_reused(const lx_tu_doc *doc);
 
 /* Disposes of doc's translation unit (NULL is allowed). */
 void lx_tu_doc_free(lx_tu_doc *doc);

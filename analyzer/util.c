@@ -91,6 +91,18 @@ char *lx_arena_printf(lx_arena *a, const char *fmt, ...)
   return s;
 }
 
+void lx_arena_adopt(lx_arena *into, lx_arena *from)
+{
+  lx_arena_block *b = from->head;
+  if (!b)
+    return;
+  while (b->next)
+    b = b->next;
+  b->next = into->head; /* the head stays the block with room: from's newest */
+  into->head = from->head;
+  from->head = NULL;
+}
+
 void lx_arena_free(lx_arena *a)
 {
   lx_arena_block *b = a->head;

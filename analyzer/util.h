@@ -17,6 +17,8 @@ void *lx_arena_alloc(lx_arena *a, size_t n);
 char *lx_arena_strdup(lx_arena *a, const char *s);
 char *lx_arena_printf(lx_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lx_arena_free(lx_arena *a);
+/* Moves every allocation of from into into (from is left empty). */
+void lx_arena_adopt(lx_arena *into, lx_arena *from);
 
 /* Allocation helpers that abort with a message on out of memory. */
 void *lx_xmalloc(size_t n);
