@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 typedef struct {
   lx_map seen;               /* absolute path -> (void *)1 */
   LX_VEC(const char *) dirs; /* -iquote and -I folders, in order */
+  size_t dirs_no;            /* the folders' number in dir_lists: part of a resolution's identity */
   uint64_t h1, h2;
 } key_state;
 
@@ -36,7 +38,30 @@ static int try_path(const char *dir, const char *name, char *out)
   return n > 0 && n < PATH_MAX && is_file(out);
 }
 
-static int resolve(const key_state *k, const char *from_dir, const char *name, int quoted, char *out)
+/* Within a snapshot (lx_cache_snapshot) files are taken to stay as they are: each is
+ * stat'ed, read and hashed once, each include resolved and each path made real once,
+ * however many TUs include it.  Without one, everything is checked on every use. */
+static unsigned snapshot;
+static lx_map resolved; /* "dirs\nfrom\nname\nquoted" -> found path, or "" */
+static lx_map dir_lists; /* include folders joined -> a small number for `resolved` keys */
+static lx_map reals;    /* path -> real path, or "" */
+
+void lx_cache_snapshot(void)
+{
+  snapshot++;
+  for (size_t i = 0; i < resolved.cap; i++)
+    free(resolved.keys && resolved.keys[i] ? resolved.vals[i] : NULL);
+  for (size_t i = 0; i < reals.cap; i++)
+    free(reals.keys && reals.keys[i] ? reals.vals[i] : NULL);
+  lx_map_free(&resolved);
+  lx_map_free(&reals);
+  lx_map_free(&dir_lists);
+  lx_map_init(&resolved);
+  lx_map_init(&reals);
+  lx_map_init(&dir_lists);
+}
+
+static int resolve_uncached(const key_state *k, const char *from_dir, const char *name, int quoted, char *out)
 {
   if (name[0] == '/')
     return try_path(NULL, name, out);
@@ -48,9 +73,42 @@ static int resolve(const key_state *k, const char *from_dir, const char *name, i
   return 0;
 }
 
+static int resolve(const key_state *k, const char *from_dir, const char *name, int quoted, char *out)
+{
+  if (!snapshot)
+    return resolve_uncached(k, from_dir, name, quoted, out);
+  char *id = lx_xmalloc(strlen(from_dir) + strlen(name) + 32);
+  sprintf(id, "%zu\n%s\n%s\n%d", k->dirs_no, from_dir, name, quoted);
+  const char *have = lx_map_get(&resolved, id);
+  if (!have) {
+    int found = resolve_uncached(k, from_dir, name, quoted, out);
+    have = lx_xstrdup(found ? out : "");
+    lx_map_put(&resolved, id, (void *)have);
+  }
+  free(id);
+  snprintf(out, PATH_MAX, "%s", have);
+  return have[0] != '\0';
+}
+
+/* realpath(), once per path in a snapshot. */
+static int real_path(const char *path, char *out)
+{
+  const char *have = snapshot ? lx_map_get(&reals, path) : NULL;
+  if (!have) {
+    int ok = realpath(path, out) != NULL;
+    if (!snapshot)
+      return ok;
+    have = lx_xstrdup(ok ? out : "");
+    lx_map_put(&reals, path, (void *)have);
+  }
+  snprintf(out, PATH_MAX, "%s", have);
+  return have[0] != '\0';
+}
+
 /* What a file contributes to every key it is part of, read and hashed once per
  * process (a project header is included by many translation units). */
 typedef struct {
+  unsigned snapshot; /* checked in this snapshot: no need to stat it again */
   int missing;
   struct timespec mtime; /* the file as it was read: a long-lived process re-reads it */
   off_t size;            /* when it changes */
@@ -109,16 +167,21 @@ static void memo_free(file_memo *m)
 
 static const file_memo *memo_of(const char *real)
 {
+  file_memo *m = lx_map_get(&memos, real);
+  if (m && snapshot && m->snapshot == snapshot)
+    return m;
   struct stat st;
   int have = stat(real, &st) == 0;
-  file_memo *m = lx_map_get(&memos, real);
   if (m && (m->missing ? !have
                        : have && st.st_size == m->size && st.st_mtim.tv_sec == m->mtime.tv_sec &&
-                             st.st_mtim.tv_nsec == m->mtime.tv_nsec))
+                             st.st_mtim.tv_nsec == m->mtime.tv_nsec)) {
+    m->snapshot = snapshot;
     return m;
+  }
   if (m)
     memo_free(m);
   m = lx_xcalloc(1, sizeof(*m));
+  m->snapshot = snapshot;
   if (have) {
     m->mtime = st.st_mtim;
     m->size = st.st_size;
@@ -128,7 +191,7 @@ static const file_memo *memo_of(const char *real)
   if (!text) {
     m->missing = 1;
   } else {
-    m->hash = lx_hash64(text, len, 0);
+    m->hash = lx_hash64_fast(text, len, 0);
     parse_includes(m, text, len);
     free(text);
   }
@@ -139,7 +202,7 @@ static const file_memo *memo_of(const char *real)
 static void scan(key_state *k, const char *path)
 {
   char real[PATH_MAX];
-  if (!realpath(path, real) || lx_map_get(&k->seen, real) || k->seen.n >= MAX_DEPS)
+  if (!real_path(path, real) || lx_map_get(&k->seen, real) || k->seen.n >= MAX_DEPS)
     return;
   lx_map_put(&k->seen, real, (void *)1);
   const file_memo *m = memo_of(real);
@@ -180,12 +243,11 @@ static void include_dirs(key_state *k, const lx_cmd *cmd, lx_arena *a)
 
 int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17])
 {
-  size_t len;
-  char *text = lx_read_file(cmd->file, &len);
-  if (!text)
+  char real[PATH_MAX];
+  const file_memo *main = real_path(cmd->file, real) ? memo_of(real) : NULL;
+  if (!main || main->missing)
     return -1;
-  snprintf(content_hash, 17, "%016llx", (unsigned long long)lx_hash64(text, len, 0));
-  free(text);
+  snprintf(content_hash, 17, "%016llx", (unsigned long long)main->hash);
 
   key_state k;
   memset(&k, 0, sizeof(k));
@@ -196,6 +258,21 @@ int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char cont
   for (int i = 0; i < cmd->argc; i++)
     mix(&k, cmd->argv[i], strlen(cmd->argv[i]) + 1);
   include_dirs(&k, cmd, &a);
+  size_t idlen = 1;
+  for (size_t i = 0; i < k.dirs.n; i++)
+    idlen += strlen(k.dirs.v[i]) + 1;
+  char *id = lx_arena_alloc(&a, idlen);
+  for (size_t i = 0; i < k.dirs.n; i++) {
+    strcat(id, k.dirs.v[i]);
+    strcat(id, "\t");
+  }
+  if (snapshot) {
+    k.dirs_no = (size_t)(uintptr_t)lx_map_get(&dir_lists, id);
+    if (!k.dirs_no) {
+      k.dirs_no = dir_lists.n + 1;
+      lx_map_put(&dir_lists, id, (void *)(uintptr_t)k.dirs_no);
+    }
+  }
   scan(&k, cmd->file);
   snprintf(key, 33, "%016llx%016llx", (unsigned long long)k.h1, (unsigned long long)k.h2);
   lx_vec_free(&k.dirs);

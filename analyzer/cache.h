@@ -11,6 +11,12 @@
  * hash of the main file alone.  Returns 0, or -1 when the main file cannot be read. */
 int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17]);
 
+/* Starts a snapshot: until the next call, files are taken not to change, so that each
+ * is stat'ed, read and hashed once, and each include resolved once, for all the keys
+ * of a run.  Without a snapshot every key checks every file again (for long-lived
+ * processes). */
+void lx_cache_snapshot(void);
+
 /* The hash of cmd's arguments (16 hex digits): with the path, a TU's identity. */
 void lx_flags_hash(const lx_cmd *cmd, char out[17]);
 

@@ -208,7 +208,7 @@ int lx_compdb_load(const char *dir, lx_cmds *out, char *err, size_t errlen)
 
 static int has_db(const char *dir)
 {
-  char path[PATH_MAX];
+  char path[PATH_MAX + 32];
   snprintf(path, sizeof(path), "%s/compile_commands.json", dir);
   return access(path, R_OK) == 0;
 }

@@ -269,7 +269,7 @@ static void note_failure(run *r, const char *file, const char *diag, int errors)
 /* The digest of encoded facts: what makes two TUs' facts the same. */
 static void digest_of(const unsigned char *bytes, size_t n, char out[17])
 {
-  snprintf(out, 17, "%016llx", (unsigned long long)lx_hash64(bytes, n, 0x6661637473ULL));
+  snprintf(out, 17, "%016llx", (unsigned long long)lx_hash64_fast(bytes, n, 0x6661637473ULL));
 }
 
 /* Records the TU and, when freshly parsed without errors, its encoded facts for the
@@ -351,6 +351,9 @@ static int analyse(run *r)
   r->tu_digests = lx_xcalloc(n ? n : 1, 17);
   analysis a = {r, NULL, lx_xcalloc(n ? n : 1, 17), 0, 0};
   size_t *todo = lx_xcalloc(n ? n : 1, sizeof(size_t)), ntodo = 0;
+  lx_cache_snapshot(); /* the sources as they are now, read once for every key */
+  if (r->db && lx_db_batch_begin(r->db) < 0) /* the cached TUs' records, all at once */
+    a.rc = db_error(r);
   for (size_t i = 0; i < n && a.rc == 0; i++) {
     const lx_cmd *c = &r->jobs.v[i];
     if (!r->db || lx_cache_key(c, r->facts_version, r->tu_keys[i], a.hashes[i]) != 0)
@@ -365,6 +368,8 @@ static int analyse(run *r)
     a.rc = record_tu(r, c, r->tu_keys[i], a.hashes[i], "cached", NULL, 0, NULL, 0, NULL);
     r->tu_cached[i] = 1;
   }
+  if (r->db && lx_db_batch_end(r->db) < 0 && a.rc == 0)
+    a.rc = db_error(r);
   analyse_jobs(r, &a, todo, ntodo);
   free(todo);
   free(a.hashes);
@@ -573,12 +578,98 @@ static int open_db(run *r)
   return 0;
 }
 
-/* The commit being analysed: $GITHUB_SHA, else `git rev-parse HEAD`, else NULL. */
+/* The first line of dir/name, without its newline, or "" (out has n bytes). */
+static char *first_line(const char *dir, const char *name, char *out, size_t n)
+{
+  char path[8 * PATH_MAX];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  out[0] = '\0';
+  FILE *fp = fopen(path, "r");
+  if (fp) {
+    if (!fgets(out, (int)n, fp))
+      out[0] = '\0';
+    fclose(fp);
+  }
+  out[strcspn(out, "\r\n")] = '\0';
+  return out;
+}
+
+static int is_sha(const char *s) { return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40; }
+
+/* The commit HEAD names in the repository around root, read from its files (starting
+ * git costs more than a warm run): 1 with sha set, 0 when root is in no repository,
+ * -1 when the layout is not one this understands (then ask git). */
+static int git_head(const char *root, char sha[41])
+{
+  char dir[PATH_MAX], git[2 * PATH_MAX + 16], line[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", root);
+  struct stat st;
+  for (;;) {
+    snprintf(git, sizeof(git), "%s/.git", dir);
+    if (stat(git, &st) == 0)
+      break;
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+      return 0;
+    *slash = '\0';
+  }
+  if (S_ISREG(st.st_mode)) { /* a worktree or submodule: "gitdir: PATH" */
+    first_line(dir, ".git", line, sizeof(line));
+    if (strncmp(line, "gitdir: ", 8) != 0)
+      return -1;
+    if (line[8] == '/')
+      snprintf(git, sizeof(git), "%s", line + 8);
+    else
+      snprintf(git, sizeof(git), "%s/%s", dir, line + 8);
+  }
+  char common[4 * PATH_MAX];
+  first_line(git, "commondir", line, sizeof(line));
+  if (!line[0])
+    snprintf(common, sizeof(common), "%s", git);
+  else if (line[0] == '/')
+    snprintf(common, sizeof(common), "%s", line);
+  else
+    snprintf(common, sizeof(common), "%s/%s", git, line);
+  first_line(git, "HEAD", line, sizeof(line));
+  if (is_sha(line)) {
+    memcpy(sha, line, 41);
+    return 1;
+  }
+  if (strncmp(line, "ref: ", 5) != 0 || strstr(line, ".."))
+    return -1;
+  char ref[PATH_MAX], val[128];
+  snprintf(ref, sizeof(ref), "%s", line + 5);
+  if (is_sha(first_line(common, ref, val, sizeof(val)))) {
+    memcpy(sha, val, 41);
+    return 1;
+  }
+  char path[4 * PATH_MAX + 16];
+  snprintf(path, sizeof(path), "%s/packed-refs", common);
+  FILE *fp = fopen(path, "r");
+  int found = 0;
+  while (fp && !found && fgets(line, sizeof(line), fp)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strlen(line) > 41 && line[40] == ' ' && !strcmp(line + 41, ref)) {
+      line[40] = '\0';
+      if ((found = is_sha(line)))
+        memcpy(sha, line, 41);
+    }
+  }
+  if (fp)
+    fclose(fp);
+  return found ? 1 : -1; /* a branch without commits, or a layout to ask git about */
+}
+
+/* The commit being analysed: $GITHUB_SHA, else HEAD of the repository, else NULL. */
 static char *vcs_commit(const char *root)
 {
   const char *env = getenv("GITHUB_SHA");
   if (env && *env)
     return lx_xstrdup(env);
+  char sha[41];
+  int got = git_head(root, sha);
+  if (got >= 0)
+    return got ? lx_xstrdup(sha) : NULL;
   char cmd[PATH_MAX + 64], line[64] = "";
   snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD 2>/dev/null", root);
   if (strchr(root, '\''))

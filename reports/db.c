@@ -19,8 +19,16 @@
 #define APP_ID 0x6c656173 /* "leas" */
 #define BUSY_TIMEOUT_MS 60000
 
+#define KEPT_STATEMENTS 8
+
 struct lx_db {
   sqlite3 *db;
+  int batch; /* inside lx_db_batch_begin: writes join its transaction */
+  /* Statements run once per TU, prepared once (by their SQL text's address). */
+  struct {
+    const char *sql;
+    sqlite3_stmt *st;
+  } kept[KEPT_STATEMENTS];
   char *path;
   char err[1024];
 };
@@ -185,11 +193,17 @@ static int pragma_int(lx_db *db, const char *sql, int *out)
   return rc == SQLITE_OK ? 0 : -1;
 }
 
-static int begin(lx_db *db) { return exec(db, "BEGIN IMMEDIATE"); }
-static void rollback(lx_db *db) { sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL); }
+static int begin(lx_db *db) { return db->batch ? 0 : exec(db, "BEGIN IMMEDIATE"); }
+static void rollback(lx_db *db)
+{
+  if (!db->batch)
+    sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+}
 
 static int commit(lx_db *db)
 {
+  if (db->batch)
+    return 0;
   if (exec(db, "COMMIT") < 0) {
     rollback(db);
     return -1;
@@ -253,6 +267,11 @@ static int connect(lx_db *db, int flags)
 
 static void disconnect(lx_db *db)
 {
+  for (int i = 0; i < KEPT_STATEMENTS; i++) {
+    sqlite3_finalize(db->kept[i].st);
+    db->kept[i].sql = NULL;
+    db->kept[i].st = NULL;
+  }
   sqlite3_close_v2(db->db);
   db->db = NULL;
 }
@@ -331,6 +350,27 @@ static sqlite3_stmt *prepare(lx_db *db, const char *sql)
   return st;
 }
 
+/* A statement run once per TU: prepared on first use and kept; finish it with
+ * step_kept or sqlite3_reset, never sqlite3_finalize.  sql must be a literal. */
+static sqlite3_stmt *prepare_kept(lx_db *db, const char *sql)
+{
+  int i = 0;
+  while (i < KEPT_STATEMENTS && db->kept[i].sql && db->kept[i].sql != sql)
+    i++;
+  if (i < KEPT_STATEMENTS && db->kept[i].sql == sql) {
+    sqlite3_clear_bindings(db->kept[i].st);
+    return db->kept[i].st;
+  }
+  sqlite3_stmt *st = NULL;
+  if (i == KEPT_STATEMENTS || sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    sql_fail(db, "prepare");
+    return NULL;
+  }
+  db->kept[i].sql = sql;
+  db->kept[i].st = st;
+  return st;
+}
+
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
   if (s)
@@ -348,6 +388,18 @@ static int step_done(lx_db *db, sqlite3_stmt *st, const char *what)
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     ;
   sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : sql_fail(db, what);
+}
+
+/* step_done for a kept statement. */
+static int step_kept(lx_db *db, sqlite3_stmt *st, const char *what)
+{
+  if (!st)
+    return -1;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    ;
+  sqlite3_reset(st);
   return rc == SQLITE_DONE ? 0 : sql_fail(db, what);
 }
 
@@ -392,15 +444,15 @@ int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu)
     return -1;
   sqlite3_stmt *st;
   if (tu->facts && tu->facts_key) {
-    st = prepare(db, "DELETE FROM facts_cache WHERE path = ? AND flags_hash = ? AND key <> ?");
+    st = prepare_kept(db, "DELETE FROM facts_cache WHERE path = ? AND flags_hash = ? AND key <> ?");
     if (st) {
       bind_text(st, 1, tu->path);
       bind_text(st, 2, tu->flags_hash ? tu->flags_hash : "");
       bind_text(st, 3, tu->facts_key);
     }
-    if (step_done(db, st, "pruning the facts cache") < 0)
+    if (step_kept(db, st, "pruning the facts cache") < 0)
       goto fail;
-    st = prepare(db, "INSERT OR REPLACE INTO facts_cache (key, path, flags_hash, facts, digest, run_id) "
+    st = prepare_kept(db, "INSERT OR REPLACE INTO facts_cache (key, path, flags_hash, facts, digest, run_id) "
                      "VALUES (?, ?, ?, ?, ?, ?)");
     if (st) {
       bind_text(st, 1, tu->facts_key);
@@ -410,10 +462,10 @@ int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu)
       bind_text(st, 5, tu->digest ? tu->digest : "");
       sqlite3_bind_int64(st, 6, run);
     }
-    if (step_done(db, st, "caching facts") < 0)
+    if (step_kept(db, st, "caching facts") < 0)
       goto fail;
   }
-  st = prepare(db, "INSERT OR REPLACE INTO translation_units (run_id, path, flags_hash, content_hash, status, "
+  st = prepare_kept(db, "INSERT OR REPLACE INTO translation_units (run_id, path, flags_hash, content_hash, status, "
                    "parse_errors, facts_key) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (st) {
     sqlite3_bind_int64(st, 1, run);
@@ -424,7 +476,7 @@ int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu)
     sqlite3_bind_int(st, 6, tu->parse_errors);
     bind_text(st, 7, tu->facts_key);
   }
-  if (step_done(db, st, "recording a translation unit") < 0)
+  if (step_kept(db, st, "recording a translation unit") < 0)
     goto fail;
   return commit(db);
 fail:
@@ -432,9 +484,29 @@ fail:
   return -1;
 }
 
+int lx_db_batch_begin(lx_db *db)
+{
+  if (db->batch || exec(db, "BEGIN IMMEDIATE") < 0)
+    return -1;
+  db->batch = 1;
+  return 0;
+}
+
+int lx_db_batch_end(lx_db *db)
+{
+  if (!db->batch)
+    return 0;
+  db->batch = 0;
+  if (exec(db, "COMMIT") < 0) {
+    sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+  }
+  return 0;
+}
+
 void *lx_db_facts_get(lx_db *db, const char *key, size_t *len)
 {
-  sqlite3_stmt *st = prepare(db, "SELECT facts FROM facts_cache WHERE key = ?");
+  sqlite3_stmt *st = prepare_kept(db, "SELECT facts FROM facts_cache WHERE key = ?");
   if (!st)
     return NULL;
   bind_text(st, 1, key);
@@ -446,20 +518,20 @@ void *lx_db_facts_get(lx_db *db, const char *key, size_t *len)
     if (*len)
       memcpy(out, b, *len);
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   return out;
 }
 
 int lx_db_facts_digest(lx_db *db, const char *key, char digest[17])
 {
-  sqlite3_stmt *st = prepare(db, "SELECT digest FROM facts_cache WHERE key = ?");
+  sqlite3_stmt *st = prepare_kept(db, "SELECT digest FROM facts_cache WHERE key = ?");
   if (!st)
     return 0;
   bind_text(st, 1, key);
   int found = sqlite3_step(st) == SQLITE_ROW;
   if (found)
     snprintf(digest, 17, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   return found && digest[0];
 }
 

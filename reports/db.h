@@ -60,6 +60,10 @@ typedef struct {
 
 /* Records one TU in one transaction.  0 or -1. */
 int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu);
+/* Records made between these two join one transaction (many cached TUs at once)
+ * instead of one each.  0 or -1. */
+int lx_db_batch_begin(lx_db *db);
+int lx_db_batch_end(lx_db *db);
 /* The cached facts for key (malloc'd, *len set), or NULL when not cached. */
 void *lx_db_facts_get(lx_db *db, const char *key, size_t *len);
 /* Whether facts are cached under key: 1 with their digest copied to digest, else 0. */

@@ -87,6 +87,28 @@ static void test_key_follows_inputs(void **state)
   assert_int_equal(lx_cache_key(&missing, "1.0", k1, h1), -1);
 }
 
+/* Within a snapshot files are read once: a change is seen from the next snapshot on. */
+static void test_snapshot(void **state)
+{
+  char k1[33], k2[33], h1[17], h2[17];
+  write_file("main.c", "#include \"local.h\"\nint main(void) { return 0; }\n");
+  lx_cache_snapshot();
+  key_of("include", k1, h1);
+  write_file("nested.h", "#define N 3 /* changed during the run */\n");
+  key_of("include", k2, h2);
+  assert_string_equal(k1, k2);
+  lx_cache_snapshot();
+  key_of("include", k2, h2);
+  assert_string_not_equal(k1, k2);
+  write_file("local.h", "#include \"nested.h\"\n#include \"new.h\"\n");
+  lx_cache_snapshot();
+  key_of("include", k1, h1); /* new.h does not exist yet */
+  write_file("new.h", "int x;\n");
+  lx_cache_snapshot();
+  key_of("include", k2, h2); /* now it does: resolved again */
+  assert_string_not_equal(k1, k2);
+}
+
 static void test_shards(void **state)
 {
   int k, n;
@@ -121,6 +143,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_key_follows_inputs),
+      cmocka_unit_test(test_snapshot),
       cmocka_unit_test(test_shards),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -64,8 +64,8 @@ static void test_sarif(void **state)
 {
   static const lx_rule_meta rules[] = {
       {"a-rule", "first rule", "concurrency,timeout", "# a-rule\n\n## What it finds\n\nA thing\nover two lines.\n\n## Why\n",
-       LX_SEV_WARNING},
-      {"b-rule", "second rule", "", NULL, LX_SEV_NOTE},
+       LX_SEV_WARNING, "high"},
+      {"b-rule", "second rule", "", NULL, LX_SEV_NOTE, "medium"},
   };
   lx_findings f;
   lx_findings_init(&f);
