@@ -173,6 +173,25 @@ has out "src/client.c:38:12: note: handle 'h' is created here"
 expect_rc 1 "$LEASH" check --db old.db src/upload.c
 eq "$(q old.db "SELECT count(*) FROM runs WHERE status = 'complete'")" 2 "a run added to the migrated database"
 
+# --- the commit a run analysed, read from .git: a branch, packed refs, a worktree ------------
+if command -v git >/dev/null; then
+  mkdir repo && (cd repo && git init -q && git config user.email ci@example.invalid && git config user.name ci &&
+    git config commit.gpgsign false && cp ../src/net.c . && git add net.c && git commit -q -m one) ||
+    fail "git repository"
+  commit_of() { q "$1" "SELECT vcs_commit FROM runs ORDER BY id DESC LIMIT 1"; }
+  (cd repo && "$LEASH" check --db ../vcs.db net.c >/dev/null 2>&1)
+  eq "$(commit_of vcs.db)" "$(git -C repo rev-parse HEAD)" "commit of a branch"
+  (cd repo && git pack-refs --all && echo '/* two */' >>net.c && git commit -qam two && git pack-refs --all)
+  (cd repo && "$LEASH" check --db ../vcs.db net.c >/dev/null 2>&1)
+  eq "$(commit_of vcs.db)" "$(git -C repo rev-parse HEAD)" "commit from packed refs"
+  (cd repo && git worktree add -q ../tree HEAD~1 2>/dev/null) || fail "git worktree"
+  (cd tree && "$LEASH" check --db ../vcs.db net.c >/dev/null 2>&1)
+  eq "$(commit_of vcs.db)" "$(git -C tree rev-parse HEAD)" "commit of a worktree"
+  mkdir -p plain && cp src/net.c plain/ && (cd plain && GIT_CEILING_DIRECTORIES=$(pwd)/.. \
+    "$LEASH" check --db ../vcs.db net.c >/dev/null 2>&1)
+  eq "$(commit_of vcs.db)" "" "no repository, no commit"
+fi
+
 # --- bad databases: exit 2, one line naming the file, nothing written ----------------------
 check_refused() { # FILE WHAT
   before=$(md5sum <"$1")
