@@ -340,6 +340,31 @@ static int analyse_jobs(run *r, analysis *a, size_t *todo, size_t ntodo)
   return a->rc;
 }
 
+/* Orders the TUs to analyse largest main file first, so that -j workers do not end
+ * with one of them parsing a big file alone while the others wait (the biggest TU
+ * of memcached takes a fifth of the whole).  Facts stay in job order. */
+static off_t *sizing;
+
+static int by_size_desc(const void *a, const void *b)
+{
+  size_t i = *(const size_t *)a, k = *(const size_t *)b;
+  return sizing[i] != sizing[k] ? (sizing[i] < sizing[k] ? 1 : -1) : (i > k) - (i < k);
+}
+
+static void largest_first(const run *r, size_t *todo, size_t n)
+{
+  if (n < 2 || r->o->jobs < 2)
+    return;
+  sizing = lx_xcalloc(r->jobs.n, sizeof(off_t));
+  for (size_t k = 0; k < n; k++) {
+    struct stat st;
+    sizing[todo[k]] = stat(r->jobs.v[todo[k]].file, &st) == 0 ? st.st_size : 0;
+  }
+  qsort(todo, n, sizeof(*todo), by_size_desc);
+  free(sizing);
+  sizing = NULL;
+}
+
 /* Analyses every job whose facts are not cached.  Cached facts are only looked up
  * here (their digest); load_facts() reads them when the program must be built. */
 static int analyse(run *r)
@@ -370,6 +395,7 @@ static int analyse(run *r)
   }
   if (r->db && lx_db_batch_end(r->db) < 0 && a.rc == 0)
     a.rc = db_error(r);
+  largest_first(r, todo, ntodo);
   analyse_jobs(r, &a, todo, ntodo);
   free(todo);
   free(a.hashes);
