@@ -112,13 +112,18 @@ typedef struct {
   int missing;
   struct timespec mtime; /* the file as it was read: a long-lived process re-reads it */
   off_t size;            /* when it changes */
+  struct timespec ctime;
+  ino_t ino;
+  int fresh;             /* read in this process, not taken from a stamp; */
+  int racy;              /* changed too recently for its stamp to be trusted later */
   uint64_t hash;
   int ninc;
   char **names;    /* the `#include "x"` / `#include <x>` names, in order */
   char *quoted;    /* per name: 1 for "x" */
 } file_memo;
 
-static lx_map memos; /* absolute path -> file_memo *; lives as long as the process */
+static lx_map memos;  /* absolute path -> file_memo *; lives as long as the process */
+static lx_map stamps; /* absolute path -> lx_file_stamp * (lx_cache_use_stamps) */
 
 /* Collects each `#include "x"` / `#include <x>` line of text. */
 static void parse_includes(file_memo *m, const char *text, size_t len)
@@ -165,6 +170,38 @@ static void memo_free(file_memo *m)
   free(m);
 }
 
+static long long ns_of(struct timespec t) { return (long long)t.tv_sec * 1000000000LL + t.tv_nsec; }
+
+/* The stamp of real from an earlier run, when the file is still as it was then: same
+ * size, modification and change times (the change time moves with every write, even
+ * one that restores the modification time) and inode. */
+static const lx_file_stamp *stamp_of(const char *real, const struct stat *st)
+{
+  const lx_file_stamp *s = stamps.n ? lx_map_get(&stamps, real) : NULL;
+  return s && s->size == (long long)st->st_size && s->mtime_ns == ns_of(st->st_mtim) &&
+                 s->ctime_ns == ns_of(st->st_ctim) && s->inode == (long long)st->st_ino
+             ? s
+             : NULL;
+}
+
+/* The include lines a stamp recorded: '"' or '<', the name, a newline, each. */
+static void includes_of_stamp(file_memo *m, const char *inc)
+{
+  while (inc && *inc) {
+    const char *nl = strchr(inc, '\n');
+    size_t n = nl ? (size_t)(nl - inc) : strlen(inc);
+    if (n > 1) {
+      m->names = lx_xrealloc(m->names, sizeof(char *) * (size_t)(m->ninc + 1));
+      m->quoted = lx_xrealloc(m->quoted, (size_t)(m->ninc + 1));
+      m->names[m->ninc] = lx_xmalloc(n);
+      memcpy(m->names[m->ninc], inc + 1, n - 1);
+      m->names[m->ninc][n - 1] = '\0';
+      m->quoted[m->ninc++] = inc[0] == '"';
+    }
+    inc += n + (nl != NULL);
+  }
+}
+
 static const file_memo *memo_of(const char *real)
 {
   file_memo *m = lx_map_get(&memos, real);
@@ -173,8 +210,8 @@ static const file_memo *memo_of(const char *real)
   struct stat st;
   int have = stat(real, &st) == 0;
   if (m && (m->missing ? !have
-                       : have && st.st_size == m->size && st.st_mtim.tv_sec == m->mtime.tv_sec &&
-                             st.st_mtim.tv_nsec == m->mtime.tv_nsec)) {
+                       : have && st.st_size == m->size && ns_of(st.st_mtim) == ns_of(m->mtime) &&
+                             ns_of(st.st_ctim) == ns_of(m->ctime) && st.st_ino == m->ino)) {
     m->snapshot = snapshot;
     return m;
   }
@@ -184,19 +221,67 @@ static const file_memo *memo_of(const char *real)
   m->snapshot = snapshot;
   if (have) {
     m->mtime = st.st_mtim;
+    m->ctime = st.st_ctim;
     m->size = st.st_size;
+    m->ino = st.st_ino;
   }
+  const lx_file_stamp *stamp = have ? stamp_of(real, &st) : NULL;
   size_t len;
-  char *text = lx_read_file(real, &len);
-  if (!text) {
+  char *text = stamp ? NULL : lx_read_file(real, &len);
+  if (stamp) {
+    m->hash = stamp->hash;
+    includes_of_stamp(m, stamp->includes);
+  } else if (!text) {
     m->missing = 1;
   } else {
     m->hash = lx_hash64_fast(text, len, 0);
     parse_includes(m, text, len);
     free(text);
+    m->fresh = have;
+    /* Written within the last two seconds: a write in the same clock tick could
+     * leave every time as it is (git's "racily clean" files); hashed again next time. */
+    m->racy = st.st_ctim.tv_sec >= time(NULL) - 2 || st.st_mtim.tv_sec >= time(NULL) - 2;
   }
   lx_map_put(&memos, real, m);
   return m;
+}
+
+void lx_cache_use_stamps(const lx_file_stamp *s, size_t n)
+{
+  for (size_t i = 0; i < stamps.cap; i++)
+    if (stamps.keys && stamps.keys[i]) {
+      lx_file_stamp *old = stamps.vals[i];
+      free((char *)old->includes);
+      free(old);
+    }
+  lx_map_free(&stamps);
+  lx_map_init(&stamps);
+  for (size_t i = 0; i < n; i++) {
+    lx_file_stamp *copy = lx_xmalloc(sizeof(*copy));
+    *copy = s[i];
+    copy->includes = lx_xstrdup(s[i].includes ? s[i].includes : "");
+    copy->path = lx_map_put(&stamps, s[i].path, copy);
+  }
+}
+
+void lx_cache_new_stamps(void (*fn)(const lx_file_stamp *s, void *arg), void *arg)
+{
+  for (size_t i = 0; i < memos.cap; i++) {
+    const file_memo *m = memos.keys && memos.keys[i] ? memos.vals[i] : NULL;
+    if (!m || !m->fresh || m->racy || m->missing)
+      continue;
+    size_t n = 1;
+    for (int k = 0; k < m->ninc; k++)
+      n += strlen(m->names[k]) + 2;
+    char *inc = lx_xmalloc(n), *p = inc;
+    for (int k = 0; k < m->ninc; k++)
+      p += sprintf(p, "%c%s\n", m->quoted[k] ? '"' : '<', m->names[k]);
+    *p = '\0';
+    lx_file_stamp s = {memos.keys[i], (long long)m->size, ns_of(m->mtime), ns_of(m->ctime), (long long)m->ino,
+                       m->hash, inc};
+    fn(&s, arg);
+    free(inc);
+  }
 }
 
 static void scan(key_state *k, const char *path)

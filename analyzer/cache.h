@@ -2,6 +2,8 @@
 #ifndef LX_CACHE_H
 #define LX_CACHE_H
 
+#include <stdint.h>
+
 #include "compdb.h"
 
 /* Computes the facts cache key of cmd (32 hex digits): a hash of leash's version, the
@@ -16,6 +18,21 @@ int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char cont
  * of a run.  Without a snapshot every key checks every file again (for long-lived
  * processes). */
 void lx_cache_snapshot(void);
+
+/* What an earlier run learnt of a file, so that a later one need not read it again
+ * while it stays as it was (its size, modification and change times, inode). */
+typedef struct {
+  const char *path;
+  long long size, mtime_ns, ctime_ns, inode;
+  uint64_t hash;        /* of the contents */
+  const char *includes; /* its include lines: '"' or '<', the name, a newline, each */
+} lx_file_stamp;
+
+/* Files whose stamp matches are not read again (copied; replaces earlier stamps). */
+void lx_cache_use_stamps(const lx_file_stamp *s, size_t n);
+/* Calls fn with the stamp of each file read in this process, except those written in
+ * the last two seconds (a write in the same clock tick could go unseen). */
+void lx_cache_new_stamps(void (*fn)(const lx_file_stamp *s, void *arg), void *arg);
 
 /* The hash of cmd's arguments (16 hex digits): with the path, a TU's identity. */
 void lx_flags_hash(const lx_cmd *cmd, char out[17]);

@@ -47,6 +47,7 @@ typedef struct {
                                          --pre-commit: those of the latest full run */
   char facts_version[64];             /* leash's and the facts format's versions: cache keys */
   char config_digest[17];             /* the .leash.yaml's text, for evaluation keys */
+  int stamp_failed;                   /* recording a file stamp failed (the error is the db's) */
   /* Per job, from analyse(): its facts (NULL when it failed, or when cached and not
    * loaded yet), whether the cache has them, their cache key and digest. */
   lx_tu_facts **tu_facts;
@@ -340,6 +341,44 @@ static int analyse_jobs(run *r, analysis *a, size_t *todo, size_t ntodo)
   return a->rc;
 }
 
+/* The stamps of the files an earlier run read: those unchanged are not read again. */
+typedef LX_VEC(lx_file_stamp) stamp_vec;
+
+static int take_stamp(const lx_db_stamp *s, void *arg)
+{
+  stamp_vec *v = arg;
+  char *end;
+  uint64_t hash = strtoull(s->hash ? s->hash : "", &end, 16);
+  if (!s->path || !s->hash || *end || strlen(s->hash) != 16)
+    return 0; /* not one this leash wrote: the file is read */
+  lx_file_stamp st = {lx_xstrdup(s->path), s->size, s->mtime_ns, s->ctime_ns, s->inode, hash,
+                      lx_xstrdup(s->includes ? s->includes : "")};
+  lx_vec_push(v, st);
+  return 0;
+}
+
+static void use_stamps(run *r)
+{
+  stamp_vec v = {0};
+  if (lx_db_stamps_load(r->db, take_stamp, &v) == 0)
+    lx_cache_use_stamps(v.v, v.n);
+  for (size_t i = 0; i < v.n; i++) {
+    free((char *)v.v[i].path);
+    free((char *)v.v[i].includes);
+  }
+  lx_vec_free(&v);
+}
+
+static void put_stamp(const lx_file_stamp *s, void *arg)
+{
+  run *r = arg;
+  char hash[17];
+  snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)s->hash);
+  lx_db_stamp d = {s->path, s->size, s->mtime_ns, s->ctime_ns, s->inode, hash, s->includes};
+  if (!r->stamp_failed && lx_db_stamp_put(r->db, &d) < 0)
+    r->stamp_failed = 1;
+}
+
 /* Orders the TUs to analyse largest main file first, so that -j workers do not end
  * with one of them parsing a big file alone while the others wait (the biggest TU
  * of memcached takes a fifth of the whole).  Facts stay in job order. */
@@ -377,6 +416,8 @@ static int analyse(run *r)
   analysis a = {r, NULL, lx_xcalloc(n ? n : 1, 17), 0, 0};
   size_t *todo = lx_xcalloc(n ? n : 1, sizeof(size_t)), ntodo = 0;
   lx_cache_snapshot(); /* the sources as they are now, read once for every key */
+  if (r->db)
+    use_stamps(r);
   if (r->db && lx_db_batch_begin(r->db) < 0) /* the cached TUs' records, all at once */
     a.rc = db_error(r);
   for (size_t i = 0; i < n && a.rc == 0; i++) {
@@ -392,6 +433,11 @@ static int analyse(run *r)
       fprintf(stderr, "leash: [%zu/%zu] %s (cached)\n", a.done, n, c->file);
     a.rc = record_tu(r, c, r->tu_keys[i], a.hashes[i], "cached", NULL, 0, NULL, 0, NULL);
     r->tu_cached[i] = 1;
+  }
+  if (r->db && a.rc == 0) {
+    lx_cache_new_stamps(put_stamp, r);
+    if (r->stamp_failed)
+      a.rc = db_error(r);
   }
   if (r->db && lx_db_batch_end(r->db) < 0 && a.rc == 0)
     a.rc = db_error(r);

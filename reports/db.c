@@ -142,6 +142,15 @@ static const char *const migrations[LX_DB_VERSION] = {
     "  key TEXT PRIMARY KEY,\n"
     "  findings TEXT NOT NULL,\n"
     "  run_id INTEGER\n"
+    ");\n"
+    "CREATE TABLE file_stamps (\n"
+    "  path TEXT PRIMARY KEY,\n"
+    "  size INTEGER NOT NULL,\n"
+    "  mtime_ns INTEGER NOT NULL,\n"
+    "  ctime_ns INTEGER NOT NULL,\n"
+    "  inode INTEGER NOT NULL,\n"
+    "  hash TEXT NOT NULL,\n"
+    "  includes TEXT NOT NULL\n"
     ");\n",
 };
 
@@ -533,6 +542,40 @@ int lx_db_facts_digest(lx_db *db, const char *key, char digest[17])
     snprintf(digest, 17, "%s", (const char *)sqlite3_column_text(st, 0));
   sqlite3_reset(st);
   return found && digest[0];
+}
+
+int lx_db_stamps_load(lx_db *db, int (*fn)(const lx_db_stamp *s, void *arg), void *arg)
+{
+  sqlite3_stmt *st = prepare(db, "SELECT path, size, mtime_ns, ctime_ns, inode, hash, includes FROM file_stamps");
+  if (!st)
+    return -1;
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    lx_db_stamp s = {(const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                     sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+                     (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6)};
+    stop = fn(&s, arg);
+  }
+  sqlite3_finalize(st);
+  if (stop)
+    return stop;
+  return rc == SQLITE_DONE ? 0 : sql_fail(db, "reading file stamps");
+}
+
+int lx_db_stamp_put(lx_db *db, const lx_db_stamp *s)
+{
+  sqlite3_stmt *st = prepare_kept(db, "INSERT OR REPLACE INTO file_stamps (path, size, mtime_ns, ctime_ns, inode, "
+                                      "hash, includes) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (st) {
+    bind_text(st, 1, s->path);
+    sqlite3_bind_int64(st, 2, s->size);
+    sqlite3_bind_int64(st, 3, s->mtime_ns);
+    sqlite3_bind_int64(st, 4, s->ctime_ns);
+    sqlite3_bind_int64(st, 5, s->inode);
+    bind_text(st, 6, s->hash);
+    bind_text(st, 7, s->includes);
+  }
+  return step_kept(db, st, "recording a file stamp");
 }
 
 char *lx_db_evaluation_get(lx_db *db, const char *key)

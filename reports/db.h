@@ -69,6 +69,20 @@ void *lx_db_facts_get(lx_db *db, const char *key, size_t *len);
 /* Whether facts are cached under key: 1 with their digest copied to digest, else 0. */
 int lx_db_facts_digest(lx_db *db, const char *key, char digest[17]);
 
+/* A source file as a run read it (see lx_file_stamp in analyzer/cache.h). */
+typedef struct {
+  const char *path;
+  long long size, mtime_ns, ctime_ns, inode;
+  const char *hash;     /* 16 hex digits */
+  const char *includes;
+} lx_db_stamp;
+
+/* Calls fn for each file stamp; stops at its first non-zero return, which it returns;
+ * -1 on a database error. */
+int lx_db_stamps_load(lx_db *db, int (*fn)(const lx_db_stamp *s, void *arg), void *arg);
+/* Records (or replaces) one file's stamp.  0 or -1. */
+int lx_db_stamp_put(lx_db *db, const lx_db_stamp *s);
+
 /* The raw findings a program-wide evaluation gave, cached under a key that hashes
  * everything they depend on (every TU's facts digest, the rules, the configuration):
  * a run whose facts did not change reuses them.  Text (malloc'd) or NULL. */

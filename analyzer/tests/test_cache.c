@@ -109,6 +109,58 @@ static void test_snapshot(void **state)
   assert_string_not_equal(k1, k2);
 }
 
+static void count_stamp(const lx_file_stamp *s, void *arg)
+{
+  (void)s;
+  ++*(int *)arg;
+}
+
+static lx_file_stamp stamp_now(const char *name, const char *includes)
+{
+  static char paths[2][400];
+  static int which;
+  char *path = paths[which++ % 2];
+  snprintf(path, 400, "%s/%s", dir, name);
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  lx_file_stamp s = {path, (long long)st.st_size, (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+                     (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec, (long long)st.st_ino,
+                     0x1234, includes};
+  return s;
+}
+
+/* A file whose stamp matches is not read again: its recorded hash and includes are
+ * used.  A stamp that differs in any way (here the change time) is ignored. */
+static void test_stamps(void **state)
+{
+  char k1[33], k2[33], h1[17], h2[17];
+  write_file("main.c", "#include \"local.h\"\nint main(void) { return 0; }\n");
+  write_file("local.h", "#include \"stamped.h\"\n#include \"changed.h\"\n");
+  write_file("stamped.h", "int s;\n");
+  write_file("changed.h", "int c;\n");
+  write_file("other.h", "int o;\n");
+  write_file("other2.h", "int o2;\n");
+  lx_file_stamp st[2] = {stamp_now("stamped.h", "\"other.h\n"), stamp_now("changed.h", "\"other2.h\n")};
+  st[1].ctime_ns++; /* changed.h was written since its stamp */
+  lx_cache_use_stamps(st, 2);
+  lx_cache_snapshot();
+  key_of("include", k1, h1);
+  int fresh = 0;
+  lx_cache_new_stamps(count_stamp, &fresh);
+  assert_int_equal(fresh, 0); /* all written just now: too recent to be trusted later */
+
+  write_file("other.h", "int o, p;\n"); /* followed through stamped.h's stamp alone */
+  lx_cache_snapshot();
+  key_of("include", k2, h2);
+  assert_string_not_equal(k1, k2);
+
+  write_file("other2.h", "int o2, p2;\n"); /* changed.h's stamp was not used */
+  lx_cache_snapshot();
+  key_of("include", k1, h1);
+  assert_string_equal(k1, k2);
+  lx_cache_use_stamps(NULL, 0);
+}
+
 static void test_shards(void **state)
 {
   int k, n;
@@ -144,6 +196,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_key_follows_inputs),
       cmocka_unit_test(test_snapshot),
+      cmocka_unit_test(test_stamps),
       cmocka_unit_test(test_shards),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -79,6 +79,19 @@ expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
 has err "program-wide evaluation computed"
 has out "client.c:7:9: error"
 rm .leash.yaml
+# Files read by one run and older than two seconds are stamped: the next run does not
+# read them again while their size, times and inode stay.  A write that keeps the size
+# and puts the modification time back still changes the change time: read again.
+sleep 3
+expect_rc 1 "$LEASH" check $EV --no-color src/client.c src/net.c
+[ "$(q ev.db "SELECT count(*) FROM file_stamps WHERE path LIKE '%/src/net.h'")" = 1 ] || fail "net.h stamped"
+expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
+has err "client.c (cached)"
+cp -p src/net.h net.h.saved
+sed 's/more/MORE/' net.h.saved >src/net.h
+touch -r net.h.saved src/net.h
+expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
+hasnt err "client.c (cached)"
 expect_rc 0 "$LEASH" check --no-db --no-color --rules suppression-without-reason src/client.c
 eq "$(q $DB "SELECT count(*) FROM runs")" 3 "--no-db records nothing"
 mkdir nodb && (cd nodb && "$LEASH" check --no-db ../src/net.c >/dev/null 2>&1; [ ! -e .leash ]) || fail "--no-db created .leash"
