@@ -246,6 +246,17 @@ static const file_memo *memo_of(const char *real)
   return m;
 }
 
+int lx_cache_stamped(const char *path, off_t *size)
+{
+  char real[PATH_MAX];
+  struct stat st;
+  *size = 0;
+  if (!real_path(path, real) || stat(real, &st) != 0)
+    return 0;
+  *size = st.st_size;
+  return stamp_of(real, &st) != NULL;
+}
+
 void lx_cache_use_stamps(const lx_file_stamp *s, size_t n)
 {
   for (size_t i = 0; i < stamps.cap; i++)

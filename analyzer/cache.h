@@ -3,6 +3,7 @@
 #define LX_CACHE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "compdb.h"
 
@@ -30,6 +31,9 @@ typedef struct {
 
 /* Files whose stamp matches are not read again (copied; replaces earlier stamps). */
 void lx_cache_use_stamps(const lx_file_stamp *s, size_t n);
+/* Whether path is as its stamp recorded it (*size gets its size, 0 when missing):
+ * a run looks at the files that changed first. */
+int lx_cache_stamped(const char *path, off_t *size);
 /* Calls fn with the stamp of each file read in this process, except those written in
  * the last two seconds (a write in the same clock tick could go unseen). */
 void lx_cache_new_stamps(void (*fn)(const lx_file_stamp *s, void *arg), void *arg);

@@ -293,10 +293,11 @@ static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash,
 /* State of one analyse(): what each job gave, and the cache keys of the fresh ones. */
 typedef struct {
   run *r;
-  const size_t *job_of;  /* todo position -> job index */
   char (*hashes)[17];
   size_t done;
   int rc;
+  void *index;   /* the libclang index and the workers, once a TU needs parsing */
+  lx_jobs *jobs;
 } analysis;
 
 /* A freshly analysed TU: its diagnostics, its failure if any, its record. */
@@ -305,7 +306,7 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
 {
   analysis *a = arg;
   run *r = a->r;
-  size_t i = a->job_of[k];
+  size_t i = k;
   const lx_cmd *c = &r->jobs.v[i];
   a->done++;
   if (r->o->verbose)
@@ -328,16 +329,26 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
   r->tu_cached[i] = 0;
 }
 
-/* Analyses the TUs at todo[0..ntodo) in parallel child processes (-j, --timeout),
- * each recorded in its own transaction as it finishes. */
-static int analyse_jobs(run *r, analysis *a, size_t *todo, size_t ntodo)
+/* Starts analysing job i in a worker (-j, --timeout); it is recorded in its own
+ * transaction when it finishes (tu_done). */
+static void analyse_job(analysis *a, size_t i)
 {
-  if (!ntodo || a->rc)
-    return a->rc;
-  a->job_of = todo;
-  void *index = lx_tu_index_new();
-  lx_jobs_run(index, r->jobs.v, todo, ntodo, r->o->jobs, r->o->timeout_s, tu_done, a);
-  lx_tu_index_free(index);
+  if (!a->jobs) {
+    a->index = lx_tu_index_new();
+    a->jobs = lx_jobs_begin(a->index, a->r->jobs.v, a->r->o->jobs, a->r->o->timeout_s, tu_done, a);
+  }
+  lx_jobs_add(a->jobs, i);
+}
+
+/* Waits for the jobs analyse_job started. */
+static int analysed(analysis *a)
+{
+  if (a->jobs) {
+    lx_jobs_end(a->jobs);
+    lx_tu_index_free(a->index);
+    a->jobs = NULL;
+    a->index = NULL;
+  }
   return a->rc;
 }
 
@@ -379,33 +390,45 @@ static void put_stamp(const lx_file_stamp *s, void *arg)
     r->stamp_failed = 1;
 }
 
-/* Orders the TUs to analyse largest main file first, so that -j workers do not end
- * with one of them parsing a big file alone while the others wait (the biggest TU
- * of memcached takes a fifth of the whole).  Facts stay in job order. */
+/* The jobs in the order to look at them: those whose main file changed since the
+ * last run first (most likely to need parsing: it starts at once), then largest
+ * first, so that -j workers do not end with one of them parsing a big file alone
+ * while the others wait (the biggest TU of memcached takes a fifth of the whole).
+ * Facts stay in job order. */
 static off_t *sizing;
+static unsigned char *stamped;
 
-static int by_size_desc(const void *a, const void *b)
+static int by_likely_work(const void *a, const void *b)
 {
   size_t i = *(const size_t *)a, k = *(const size_t *)b;
+  if (stamped[i] != stamped[k])
+    return stamped[i] - stamped[k];
   return sizing[i] != sizing[k] ? (sizing[i] < sizing[k] ? 1 : -1) : (i > k) - (i < k);
 }
 
-static void largest_first(const run *r, size_t *todo, size_t n)
+static size_t *work_order(const run *r)
 {
-  if (n < 2 || r->o->jobs < 2)
-    return;
-  sizing = lx_xcalloc(r->jobs.n, sizeof(off_t));
-  for (size_t k = 0; k < n; k++) {
-    struct stat st;
-    sizing[todo[k]] = stat(r->jobs.v[todo[k]].file, &st) == 0 ? st.st_size : 0;
-  }
-  qsort(todo, n, sizeof(*todo), by_size_desc);
+  size_t n = r->jobs.n, *order = lx_xcalloc(n ? n : 1, sizeof(size_t));
+  for (size_t i = 0; i < n; i++)
+    order[i] = i;
+  if (n < 2)
+    return order;
+  sizing = lx_xcalloc(n, sizeof(off_t));
+  stamped = lx_xcalloc(n, 1);
+  for (size_t i = 0; i < n; i++)
+    stamped[i] = (unsigned char)lx_cache_stamped(r->jobs.v[i].file, &sizing[i]);
+  qsort(order, n, sizeof(*order), by_likely_work);
   free(sizing);
+  free(stamped);
   sizing = NULL;
+  stamped = NULL;
+  return order;
 }
 
-/* Analyses every job whose facts are not cached.  Cached facts are only looked up
- * here (their digest); load_facts() reads them when the program must be built. */
+/* Analyses every job whose facts are not cached, each started as soon as its key is
+ * known not to be cached (parsing overlaps the keys still to compute).  Cached facts
+ * are only looked up here (their digest); load_facts() reads them when the program
+ * must be built. */
 static int analyse(run *r)
 {
   size_t n = r->jobs.n;
@@ -413,19 +436,20 @@ static int analyse(run *r)
   r->tu_cached = lx_xcalloc(n ? n : 1, 1);
   r->tu_keys = lx_xcalloc(n ? n : 1, 33);
   r->tu_digests = lx_xcalloc(n ? n : 1, 17);
-  analysis a = {r, NULL, lx_xcalloc(n ? n : 1, 17), 0, 0};
-  size_t *todo = lx_xcalloc(n ? n : 1, sizeof(size_t)), ntodo = 0;
+  analysis a = {r, lx_xcalloc(n ? n : 1, 17), 0, 0, NULL, NULL};
   lx_cache_snapshot(); /* the sources as they are now, read once for every key */
   if (r->db)
     use_stamps(r);
   if (r->db && lx_db_batch_begin(r->db) < 0) /* the cached TUs' records, all at once */
     a.rc = db_error(r);
-  for (size_t i = 0; i < n && a.rc == 0; i++) {
+  size_t *order = work_order(r);
+  for (size_t k = 0; k < n && a.rc == 0; k++) {
+    size_t i = order[k];
     const lx_cmd *c = &r->jobs.v[i];
     if (!r->db || lx_cache_key(c, r->facts_version, r->tu_keys[i], a.hashes[i]) != 0)
       r->tu_keys[i][0] = a.hashes[i][0] = '\0';
     if (!r->tu_keys[i][0] || !lx_db_facts_digest(r->db, r->tu_keys[i], r->tu_digests[i])) {
-      todo[ntodo++] = i;
+      analyse_job(&a, i);
       continue;
     }
     a.done++;
@@ -441,9 +465,8 @@ static int analyse(run *r)
   }
   if (r->db && lx_db_batch_end(r->db) < 0 && a.rc == 0)
     a.rc = db_error(r);
-  largest_first(r, todo, ntodo);
-  analyse_jobs(r, &a, todo, ntodo);
-  free(todo);
+  analysed(&a);
+  free(order);
   free(a.hashes);
   return a.rc;
 }
@@ -467,13 +490,14 @@ static int load_facts(run *r)
     if (!r->tu_facts[i])
       bad[nbad++] = i;
   }
-  analysis a = {r, NULL, lx_xcalloc(n ? n : 1, 17), n - nbad, 0};
+  analysis a = {r, lx_xcalloc(n ? n : 1, 17), n - nbad, 0, NULL, NULL};
   for (size_t k = 0; k < nbad; k++) {
     size_t i = bad[k];
     lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], a.hashes[i]);
     r->tu_keys[i][0] = '\0'; /* not cached again under the key that failed */
+    analyse_job(&a, i);
   }
-  analyse_jobs(r, &a, bad, nbad);
+  analysed(&a);
   for (size_t i = 0; i < n; i++)
     if (r->tu_facts && r->tu_facts[i]) {
       lx_vec_push(&r->facts, r->tu_facts[i]);

@@ -5,7 +5,8 @@
  * Workers are forked once, not once per TU: forking a process that has libclang
  * mapped costs tens of milliseconds, as much as parsing a small file.  A worker gets
  * job numbers on a pipe and answers each with one length-prefixed reply
- * (tu_isolate.c's encoding); a worker that dies mid-job fails that job only. */
+ * (tu_isolate.c's encoding); a worker that dies mid-job fails that job only.  Jobs
+ * are handed out as they are added, so parsing overlaps what the caller does next. */
 #include "jobs.h"
 
 #include <clang-c/Index.h>
@@ -36,11 +37,21 @@ typedef struct {
 typedef struct {
   void *index;
   const lx_cmd *cmds;
-  const size_t *jobs;
   int timeout_s;
   lx_jobs_done done;
   void *arg;
 } ctx;
+
+struct lx_jobs {
+  ctx x;
+  int in_process;          /* LEASH_ISOLATE=0 */
+  int nworkers;
+  worker *ws;
+  struct pollfd *pfd;
+  LX_VEC(size_t) queue;    /* jobs added; queue.v[next..] wait for a worker */
+  size_t next, finished;
+  void (*old_pipe)(int);
+};
 
 static double now_s(void)
 {
@@ -71,7 +82,7 @@ static void worker_main(const ctx *x, int in, int out)
   signal(SIGPIPE, SIG_DFL);
   uint64_t job;
   while (read_full(in, &job, sizeof(job)) == 0)
-    if (lx_tu_isolate_reply(x->index, &x->cmds[x->jobs[job]], out) < 0)
+    if (lx_tu_isolate_reply(x->index, &x->cmds[job], out) < 0)
       _exit(122);
   _exit(0); /* no atexit handlers, no stdio flush: those are the parent's */
 }
@@ -138,7 +149,7 @@ static void fail_job(const ctx *x, size_t k, int status, int timed_out)
   char *diag = NULL;
   size_t dlen = 0;
   FILE *mem = open_memstream(&diag, &dlen);
-  const lx_cmd *c = &x->cmds[x->jobs[k]];
+  const lx_cmd *c = &x->cmds[k];
   if (mem && timed_out)
     fprintf(mem, "%s: error: analysing this translation unit took longer than %d s; it was stopped and "
                  "not analysed (raise the limit with --timeout)\n", c->file, x->timeout_s);
@@ -166,7 +177,7 @@ static int take_reply(const ctx *x, worker *w)
   size_t k = w->job;
   const unsigned char *bytes = NULL;
   size_t nbytes = 0;
-  lx_tu_status st = lx_tu_isolate_decode(&x->cmds[x->jobs[k]], w->buf, sizeof(total) + total, &f, mem, &bytes,
+  lx_tu_status st = lx_tu_isolate_decode(&x->cmds[k], w->buf, sizeof(total) + total, &f, mem, &bytes,
                                          &nbytes);
   if (mem)
     fclose(mem);
@@ -184,7 +195,7 @@ static void run_here(const ctx *x, size_t k)
   size_t dlen = 0;
   FILE *mem = open_memstream(&diag, &dlen);
   lx_tu_facts *f = NULL;
-  lx_tu_status st = lx_tu_analyse(x->index, &x->cmds[x->jobs[k]], &f, mem ? mem : stderr);
+  lx_tu_status st = lx_tu_analyse(x->index, &x->cmds[k], &f, mem ? mem : stderr);
   if (mem)
     fclose(mem);
   x->done(x->arg, k, st, f, diag ? diag : "", NULL, 0);
@@ -220,90 +231,116 @@ static void drain(const ctx *x, worker *w)
   }
 }
 
-void lx_jobs_run(void *index, const lx_cmd *cmds, const size_t *jobs, size_t n, int workers, int timeout_s,
-                 lx_jobs_done done, void *arg)
+/* Hands waiting jobs to idle workers, starting workers as needed. */
+static void dispatch(lx_jobs *j)
 {
-  ctx x = {index, cmds, jobs, timeout_s, done, arg};
+  for (int i = 0; i < j->nworkers && j->next < j->queue.n; i++) {
+    worker *w = &j->ws[i];
+    if (w->busy)
+      continue;
+    size_t job = j->queue.v[j->next];
+    if (!w->pid && worker_start(&j->x, w) < 0) {
+      j->next++;
+      run_here(&j->x, job);
+      j->finished++;
+      continue;
+    }
+    uint64_t id = job;
+    if (write(w->to, &id, sizeof(id)) != (ssize_t)sizeof(id)) {
+      j->next++;
+      fail_job(&j->x, job, worker_stop(w, 1), 0);
+      j->finished++;
+      continue;
+    }
+    j->next++;
+    w->busy = 1;
+    w->job = job;
+    w->started = now_s();
+  }
+}
+
+/* Takes what the workers sent, waiting up to the earliest time limit when block
+ * (else not at all), and stops the workers that outlived it. */
+static void progress(lx_jobs *j, int block)
+{
+  int wait_ms = block ? -1 : 0, nbusy = 0;
+  double t = now_s();
+  for (int i = 0; i < j->nworkers; i++) {
+    worker *w = &j->ws[i];
+    j->pfd[i].fd = w->pid ? w->from : -1;
+    j->pfd[i].events = POLLIN;
+    j->pfd[i].revents = 0;
+    if (!w->busy)
+      continue;
+    nbusy++;
+    if (block && j->x.timeout_s > 0) {
+      double left = w->started + j->x.timeout_s - t;
+      int ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+      if (wait_ms < 0 || ms < wait_ms)
+        wait_ms = ms;
+    }
+  }
+  if (!nbusy)
+    return;
+  if (poll(j->pfd, (nfds_t)j->nworkers, wait_ms) < 0 && errno != EINTR)
+    return;
+  t = now_s();
+  for (int i = 0; i < j->nworkers; i++) {
+    worker *w = &j->ws[i];
+    if (!w->pid)
+      continue;
+    int was_busy = w->busy;
+    if (j->pfd[i].revents)
+      drain(&j->x, w);
+    if (was_busy && (!w->pid || !w->busy)) {
+      j->finished++;
+      continue;
+    }
+    if (w->busy && j->x.timeout_s > 0 && t - w->started >= j->x.timeout_s) {
+      size_t k = w->job;
+      worker_stop(w, 1);
+      fail_job(&j->x, k, 0, 1);
+      j->finished++;
+    }
+  }
+}
+
+lx_jobs *lx_jobs_begin(void *index, const lx_cmd *cmds, int workers, int timeout_s, lx_jobs_done done, void *arg)
+{
+  lx_jobs *j = lx_xcalloc(1, sizeof(*j));
+  j->x = (ctx){index, cmds, timeout_s, done, arg};
   const char *env = getenv("LEASH_ISOLATE");
-  if (env && !strcmp(env, "0")) {
-    for (size_t i = 0; i < n; i++)
-      run_here(&x, i);
+  j->in_process = env && !strcmp(env, "0");
+  j->nworkers = workers < 1 ? 1 : workers;
+  j->ws = lx_xcalloc((size_t)j->nworkers, sizeof(worker));
+  j->pfd = lx_xcalloc((size_t)j->nworkers, sizeof(struct pollfd));
+  j->old_pipe = signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe: EPIPE, not death */
+  return j;
+}
+
+void lx_jobs_add(lx_jobs *j, size_t job)
+{
+  if (j->in_process) {
+    run_here(&j->x, job);
     return;
   }
-  if (workers < 1)
-    workers = 1;
-  if ((size_t)workers > n)
-    workers = (int)(n ? n : 1);
-  void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe: EPIPE, not death */
-  worker *ws = lx_xcalloc((size_t)workers, sizeof(worker));
-  struct pollfd *pfd = lx_xcalloc((size_t)workers, sizeof(struct pollfd));
-  size_t next = 0, finished = 0;
-  while (finished < n) {
-    /* Hand a job to every idle worker, starting workers as needed. */
-    for (int i = 0; i < workers && next < n; i++) {
-      worker *w = &ws[i];
-      if (w->busy)
-        continue;
-      if (!w->pid && worker_start(&x, w) < 0) {
-        run_here(&x, next++);
-        finished++;
-        continue;
-      }
-      uint64_t job = next;
-      if (write(w->to, &job, sizeof(job)) != (ssize_t)sizeof(job)) {
-        fail_job(&x, next++, worker_stop(w, 1), 0);
-        finished++;
-        continue;
-      }
-      w->busy = 1;
-      w->job = next++;
-      w->started = now_s();
-    }
-    /* Wait for replies, or for the earliest time limit. */
-    int wait_ms = -1, nbusy = 0;
-    double t = now_s();
-    for (int i = 0; i < workers; i++) {
-      pfd[i].fd = ws[i].pid ? ws[i].from : -1;
-      pfd[i].events = POLLIN;
-      pfd[i].revents = 0;
-      if (!ws[i].busy)
-        continue;
-      nbusy++;
-      if (timeout_s > 0) {
-        double left = ws[i].started + timeout_s - t;
-        int ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
-        if (wait_ms < 0 || ms < wait_ms)
-          wait_ms = ms;
-      }
-    }
-    if (!nbusy)
-      continue;
-    if (poll(pfd, (nfds_t)workers, wait_ms) < 0 && errno != EINTR)
-      break;
-    t = now_s();
-    for (int i = 0; i < workers; i++) {
-      worker *w = &ws[i];
-      if (!w->pid)
-        continue;
-      int was_busy = w->busy;
-      if (pfd[i].revents)
-        drain(&x, w);
-      if (was_busy && (!w->pid || !w->busy)) {
-        finished++;
-        continue;
-      }
-      if (w->busy && timeout_s > 0 && t - w->started >= timeout_s) {
-        size_t k = w->job;
-        worker_stop(w, 1);
-        fail_job(&x, k, 0, 1);
-        finished++;
-      }
-    }
+  lx_vec_push(&j->queue, job);
+  progress(j, 0); /* a worker that has finished takes the next job now */
+  dispatch(j);
+}
+
+void lx_jobs_end(lx_jobs *j)
+{
+  while (j->finished < j->queue.n) {
+    dispatch(j);
+    progress(j, 1);
   }
-  for (int i = 0; i < workers; i++)
-    if (ws[i].pid)
-      worker_stop(&ws[i], 0); /* its input closes: it exits */
-  free(pfd);
-  free(ws);
-  signal(SIGPIPE, old_pipe);
+  for (int i = 0; i < j->nworkers; i++)
+    if (j->ws[i].pid)
+      worker_stop(&j->ws[i], 0); /* its input closes: it exits */
+  signal(SIGPIPE, j->old_pipe);
+  lx_vec_free(&j->queue);
+  free(j->pfd);
+  free(j->ws);
+  free(j);
 }

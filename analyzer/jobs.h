@@ -15,11 +15,16 @@
 typedef void (*lx_jobs_done)(void *arg, size_t job, lx_tu_status st, lx_tu_facts *facts, const char *diag,
                              const unsigned char *bytes, size_t nbytes);
 
-/* Analyses cmds[jobs[0]] .. cmds[jobs[n-1]] with at most `workers` child processes at
- * once (1 or more), each stopped after timeout_s seconds (0: no limit).  index is the
- * libclang index the children inherit.  With LEASH_ISOLATE=0 in the environment the
- * TUs are analysed one at a time in this process (for debuggers). */
-void lx_jobs_run(void *index, const lx_cmd *cmds, const size_t *jobs, size_t n, int workers, int timeout_s,
-                 lx_jobs_done done, void *arg);
+/* Up to `workers` child processes (1 or more) analysing TUs of cmds as they are
+ * added, each stopped after timeout_s seconds (0: no limit); done is called with the
+ * index in cmds.  index is the libclang index the children inherit.  A job starts as
+ * soon as it is added and a worker is free, so the caller can go on (computing cache
+ * keys) meanwhile.  With LEASH_ISOLATE=0 in the environment the TUs are analysed one
+ * at a time in this process (for debuggers), as they are added. */
+typedef struct lx_jobs lx_jobs;
+lx_jobs *lx_jobs_begin(void *index, const lx_cmd *cmds, int workers, int timeout_s, lx_jobs_done done, void *arg);
+void lx_jobs_add(lx_jobs *j, size_t job);
+/* Waits for every job added, stops the workers and frees j. */
+void lx_jobs_end(lx_jobs *j);
 
 #endif
