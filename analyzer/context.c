@@ -102,8 +102,41 @@ static int is_poll(const lx_call *c)
   return lx_name_in(c->callee_name, polls);
 }
 
-/* A value read by a loop condition: does it come from the input? */
-static int input_sized(const lx_fnode *fn, const lx_path *v, int depth)
+/* The assignments of one function to each of its locals (not through a pointer). */
+typedef LX_VEC(const lx_assign *) assign_list;
+
+static lx_map local_assigns(const lx_func *f)
+{
+  lx_map m;
+  lx_map_init(&m);
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    const lx_assign *a = &f->assigns.v[i];
+    if (a->dst.kind != LX_PATH_LOCAL || a->dst.deref || !a->dst.key)
+      continue;
+    assign_list *l = lx_map_get(&m, a->dst.key);
+    if (!l) {
+      l = lx_xcalloc(1, sizeof(*l));
+      lx_map_put(&m, a->dst.key, l);
+    }
+    lx_vec_push(l, a);
+  }
+  return m;
+}
+
+static void local_assigns_free(lx_map *m)
+{
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->keys && m->keys[i]) {
+      assign_list *l = m->vals[i];
+      lx_vec_free(l);
+      free(l);
+    }
+  lx_map_free(m);
+}
+
+/* A value read by a loop condition: does it come from the input?  locals: the
+ * function's local_assigns. */
+static int input_sized(const lx_map *locals, const lx_path *v, int depth)
 {
   switch (v->kind) {
   case LX_PATH_PARAM:
@@ -114,17 +147,14 @@ static int input_sized(const lx_fnode *fn, const lx_path *v, int depth)
       return 1;
     if (v->base->kind == LX_PATH_GLOBAL)
       return 0; /* settings.num_threads: configuration */
-    return depth < 4 ? input_sized(fn, v->base, depth + 1) || v->base->kind == LX_PATH_LOCAL : 1;
+    return depth < 4 ? input_sized(locals, v->base, depth + 1) || v->base->kind == LX_PATH_LOCAL : 1;
   case LX_PATH_LOCAL: {
-    if (depth >= 4)
+    if (depth >= 4 || !v->key)
       return 0;
-    const lx_func *f = fn->def;
-    for (size_t i = 0; i < f->assigns.n; i++) {
-      const lx_assign *a = &f->assigns.v[i];
-      if (a->dst.kind == LX_PATH_LOCAL && !a->dst.deref && a->dst.key && v->key &&
-          !strcmp(a->dst.key, v->key) && input_sized(fn, &a->src, depth + 1))
+    const assign_list *l = lx_map_get(locals, v->key);
+    for (size_t i = 0; l && i < l->n; i++)
+      if (input_sized(locals, &l->v[i]->src, depth + 1))
         return 1;
-    }
     return 0;
   }
   default:
@@ -153,11 +183,13 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
         *slot = c;
     }
   }
+  lx_map locals = f->loops.n ? local_assigns(f) : (lx_map){0};
   for (size_t l = 0; l < f->loops.n; l++) {
     const lx_loop *lp = &f->loops.v[l];
     for (int i = 0; i < lp->nreads && !fn->loop_input[l]; i++)
-      fn->loop_input[l] = (signed char)input_sized(fn, &lp->cond_reads[i], 0);
+      fn->loop_input[l] = (signed char)input_sized(&locals, &lp->cond_reads[i], 0);
   }
+  local_assigns_free(&locals);
 }
 
 lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
@@ -507,7 +539,20 @@ static int dispatch_per_event(const lx_program *p, const dispatch *d, int *loop)
   return d->fn->per_event;
 }
 
-static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds)
+/* For each registration, the dispatches that may call it (found once, not per pass). */
+typedef LX_VEC(size_t) index_vec;
+
+static index_vec *match_dispatches(const regs *rs, const dispatches *ds)
+{
+  index_vec *m = lx_xcalloc(rs->n ? rs->n : 1, sizeof(index_vec));
+  for (size_t i = 0; i < rs->n; i++)
+    for (size_t j = 0; !rs->v[i].via && j < ds->n; j++)
+      if (reg_matches(&rs->v[i], &ds->v[j]))
+        lx_vec_push(&m[i], j);
+  return m;
+}
+
+static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds, const index_vec *matches)
 {
   int changed = 0;
   for (size_t i = 0; i < rs->n; i++) {
@@ -521,10 +566,9 @@ static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds)
       continue;
     }
     int seen = 0;
-    for (size_t j = 0; j < ds->n; j++) {
+    for (size_t m = 0; m < matches[i].n; m++) {
+      size_t j = matches[i].v[m];
       int loop;
-      if (!reg_matches(g, &ds->v[j]))
-        continue;
       seen = 1;
       if (!dispatch_per_event(p, &ds->v[j], &loop))
         continue;
@@ -565,7 +609,7 @@ static lx_fnode *call_target(lx_program *p, const lx_call *c)
  * per-event code calls, runs per event.  With bounded set, per_event stops at a
  * bounding step (for unbounded-spawn); without, request_path does not (a thread per
  * connection after sem_wait is still per request). */
-static int propagate_pass(lx_program *p, int bounded)
+static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *targets)
 {
   int changed = 0;
   for (size_t i = 0; i < p->order.n; i++) {
@@ -575,7 +619,7 @@ static int propagate_pass(lx_program *p, int bounded)
     int fn_on = bounded ? fn->per_event : fn->request_path;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      lx_fnode *target = call_target(p, c);
+      lx_fnode *target = targets[i][j];
       if (!target || !target->def || target == fn || (bounded ? target->per_event : target->request_path))
         continue;
       lx_loop_bound kind;
@@ -618,15 +662,33 @@ static void per_event_summaries(lx_program *p)
       }
     }
   }
+  /* What each call runs (its callee, or the thread it starts) and which dispatches
+   * may call each registered handler: the same in every pass, found once. */
+  lx_fnode ***targets = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(lx_fnode **));
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_func *def = p->order.v[i]->def;
+    if (!def)
+      continue;
+    targets[i] = lx_xcalloc(def->calls.n ? def->calls.n : 1, sizeof(lx_fnode *));
+    for (size_t j = 0; j < def->calls.n; j++)
+      targets[i][j] = call_target(p, &def->calls.v[j]);
+  }
+  index_vec *matches = match_dispatches(&rs, &ds);
   /* Propagation: handlers dispatched per event, called per event, started per event,
    * called by per-event code. */
   for (int round = 0, changed = 1; changed && round < 30; round++)
-    changed = handlers_pass(p, &rs, &ds) | propagate_pass(p, 1);
+    changed = handlers_pass(p, &rs, &ds, matches) | propagate_pass(p, 1, (lx_fnode *const *const *)targets);
   for (size_t i = 0; i < p->order.n; i++)
     p->order.v[i]->request_path = p->order.v[i]->per_event;
   for (int round = 0, changed = 1; changed && round < 30; round++)
-    changed = propagate_pass(p, 0);
+    changed = propagate_pass(p, 0, (lx_fnode *const *const *)targets);
 
+  for (size_t i = 0; i < rs.n; i++)
+    lx_vec_free(&matches[i]);
+  free(matches);
+  for (size_t i = 0; i < p->order.n; i++)
+    free(targets[i]);
+  free(targets);
   lx_vec_free(&rs);
   lx_vec_free(&ds);
 }

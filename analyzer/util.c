@@ -164,7 +164,7 @@ void lx_map_init(lx_map *m) { memset(m, 0, sizeof(*m)); }
 static size_t map_slot(const lx_map *m, const char *key)
 {
   size_t mask = m->cap - 1;
-  size_t i = (size_t)lx_hash64(key, strlen(key), 0) & mask;
+  size_t i = (size_t)lx_hash64_fast(key, strlen(key), 0) & mask;
   while (m->keys[i] && strcmp(m->keys[i], key) != 0)
     i = (i + 1) & mask;
   return i;
