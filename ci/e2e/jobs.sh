@@ -52,5 +52,22 @@ cmp -s j1.json j3.json || fail "-j 1 and -j 3 differ on the demo"
 cmp -s cold.json warm.json || fail "a warm run differs from the cold run"
 [ "$(count warm.err '(cached)')" = "$(ls "$demo"/*.c | wc -l)" ] || fail "the warm run re-parsed something"
 cmp -s j1.json cold.json || fail "a run with the database differs from one without"
+has_line() { grep -q -- "$2" "$1" || fail "$1 lacks '$2'"; }
+has_line warm.err "program-wide evaluation reused"
+# The rules over cached facts alone (the cached evaluation dropped), and over cached
+# facts plus one TU parsed again whose facts changed: exactly a cold run's findings.
+sqlite3 cache.db "DELETE FROM evaluations"
+"$LEASH" check --db cache.db --format json -j 2 -v "$demo"/*.c >warm2.json 2>warm2.err
+has_line warm2.err "program-wide evaluation computed"
+cmp -s cold.json warm2.json || fail "the rules over cached facts differ from a cold run"
+mkdir tree && cp "$demo"/*.c "$demo"/*.h tree/ 2>/dev/null
+"$LEASH" check --db tree.db --format json -j 2 tree/*.c >/dev/null 2>&1
+one=$(ls tree/*.c | head -n 1)
+printf '\nstatic int leash_e2e_extra(int a) { return a + 1; }\n' >>"$one"
+"$LEASH" check --db tree.db --format json -j 2 -v tree/*.c >mixed.json 2>mixed.err
+has_line mixed.err "program-wide evaluation computed"
+[ "$(count mixed.err '(cached)')" = "$(( $(ls tree/*.c | wc -l) - 1 ))" ] || fail "not exactly one TU parsed again"
+"$LEASH" check --no-db --format json -j 2 tree/*.c >fresh.json 2>/dev/null
+cmp -s mixed.json fresh.json || fail "cached plus fresh facts differ from a cold run"
 
 finish jobs
