@@ -201,10 +201,55 @@ static void shift_key(const shift *sh, const char **key)
                          (unsigned long long)((long long)off + (long long)sh->bytes), e);
 }
 
+/* Type spellings name unnamed records by place, "struct (unnamed at /x/f.c:32:8)":
+ * those in the file after the edit move down too. */
+static void shift_spelling(const shift *sh, const char **text)
+{
+  const char *t = *text;
+  size_t flen = strlen(sh->file);
+  if (!t || !strstr(t, " at "))
+    return;
+  char *out = NULL;
+  size_t cap = 0, len = 0;
+  const char *copied = t;
+  for (const char *at = strstr(t, " at "); at; at = strstr(at + 1, " at ")) {
+    const char *f = at + 4, *e;
+    if (strncmp(f, sh->file, flen) != 0 || f[flen] != ':')
+      continue;
+    unsigned long line = strtoul(f + flen + 1, (char **)&e, 10), col;
+    if (*e != ':')
+      continue;
+    const char *num = f + flen + 1;
+    col = strtoul(e + 1, (char **)&e, 10);
+    if (*e != ')' || !(line > sh->line || (line == sh->line && col > sh->col)))
+      continue;
+    size_t need = len + (size_t)(num - copied) + 32 + strlen(e) + 1;
+    if (need > cap) {
+      cap = need * 2;
+      out = lx_xrealloc(out, cap);
+    }
+    len += (size_t)snprintf(out + len, cap - len, "%.*s%lu", (int)(num - copied), copied,
+                            (unsigned long)((long)line + sh->lines));
+    copied = num;
+    while (*copied >= '0' && *copied <= '9')
+      copied++;
+  }
+  if (!out)
+    return;
+  size_t rest = strlen(copied);
+  out = lx_xrealloc(out, len + rest + 1);
+  memcpy(out + len, copied, rest + 1);
+  *text = lx_arena_strdup(sh->arena, out);
+  free(out);
+}
+
 static void shift_path(const shift *sh, lx_path *p)
 {
   for (int depth = 0; p && depth < 100; depth++) {
     shift_key(sh, &p->key);
+    shift_spelling(sh, &p->key);
+    shift_spelling(sh, &p->name);
+    shift_spelling(sh, &p->type);
     p = (lx_path *)p->base; /* decoded into the arena being shifted */
   }
 }
@@ -220,9 +265,13 @@ static void shift_cond(const shift *sh, lx_cond *c)
 static void shift_func(const shift *sh, lx_func *fn)
 {
   shift_loc(&fn->loc, sh->file, sh->line, sh->col, sh->lines);
+  shift_spelling(sh, &fn->ret_type);
+  for (int i = 0; i < fn->nparams; i++)
+    shift_spelling(sh, &fn->param_types[i]);
   for (size_t i = 0; i < fn->calls.n; i++) {
     lx_call *c = &fn->calls.v[i];
     shift_loc(&c->loc, sh->file, sh->line, sh->col, sh->lines);
+    shift_spelling(sh, &c->callee_name);
     shift_path(sh, &c->fnptr);
     for (int a = 0; a < c->nargs; a++)
       shift_path(sh, &c->args[a]);
