@@ -206,11 +206,65 @@ static void test_other_edits_parse_whole(void **state)
     free(texts[i]);
 }
 
+/* Differential: random edits at line starts (statements, blank lines, comments, a
+ * directive, a whole line deleted; now and then a stray brace, undone by the next
+ * edit as a typist would), each analysed as the next version of the buffer, must give
+ * the facts of a whole parse every time. */
+static void test_random_edits(void **state)
+{
+  fixture *fx = *state;
+  static const char *const good[] = {"\n", "  use(9);\n", "  /* c */\n", "  { use(8); }\n",
+                                     "  while (stop) use(7);\n", "  int z = 3; use(z);\n", "\n\n\n",
+                                     "#if 0\n#endif\n"};
+  unsigned seed = 12345;
+  char *text = strdup(base), *undo = NULL;
+  int reused = 0;
+  edit(fx, text);
+  for (int e = 0; e < 80; e++) {
+    char *next;
+    if (undo) { /* the stray brace taken back */
+      next = undo;
+      undo = NULL;
+    } else {
+      seed = seed * 1103515245u + 12345u;
+      size_t len = strlen(text), at = (seed >> 8) % (len + 1);
+      while (at > 0 && text[at - 1] != '\n')
+        at--;
+      seed = seed * 1103515245u + 12345u;
+      unsigned what = (seed >> 10) % 16;
+      if (what == 0 && at < len && text[at] == ' ') { /* delete a line of a body */
+        const char *nl = strchr(text + at, '\n');
+        size_t end = nl ? (size_t)(nl - text) + 1 : len;
+        next = malloc(len + 1);
+        memcpy(next, text, at);
+        strcpy(next + at, text + end);
+      } else {
+        const char *b = what == 1 ? "}\n" : good[what % (sizeof(good) / sizeof(good[0]))];
+        if (b[0] == ' ' && text[at] != ' ')
+          b = "/* a comment at file scope */\n"; /* statements go in bodies (indented lines) */
+        next = malloc(len + strlen(b) + 1);
+        memcpy(next, text, at);
+        strcpy(next + at, b);
+        strcat(next, text + at);
+        if (what == 1)
+          undo = strdup(text);
+      }
+    }
+    reused += edit(fx, next);
+    free(text);
+    text = next;
+  }
+  free(text);
+  free(undo);
+  assert_true(reused > 10); /* most edits inside bodies took the fast path */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_body_edits_reuse, setup, teardown),
       cmocka_unit_test_setup_teardown(test_other_edits_parse_whole, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_random_edits, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
