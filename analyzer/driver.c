@@ -395,33 +395,34 @@ static void put_stamp(const lx_file_stamp *s, void *arg)
  * first, so that -j workers do not end with one of them parsing a big file alone
  * while the others wait (the biggest TU of memcached takes a fifth of the whole).
  * Facts stay in job order. */
-static off_t *sizing;
-static unsigned char *stamped;
+typedef struct {
+  size_t job;
+  int stamped; /* the main file is as the last run recorded it */
+  off_t size;
+} work;
 
 static int by_likely_work(const void *a, const void *b)
 {
-  size_t i = *(const size_t *)a, k = *(const size_t *)b;
-  if (stamped[i] != stamped[k])
-    return stamped[i] - stamped[k];
-  return sizing[i] != sizing[k] ? (sizing[i] < sizing[k] ? 1 : -1) : (i > k) - (i < k);
+  const work *x = a, *y = b;
+  if (x->stamped != y->stamped)
+    return x->stamped - y->stamped;
+  if (x->size != y->size)
+    return x->size < y->size ? 1 : -1;
+  return (x->job > y->job) - (x->job < y->job);
 }
 
 static size_t *work_order(const run *r)
 {
   size_t n = r->jobs.n, *order = lx_xcalloc(n ? n : 1, sizeof(size_t));
+  work *w = lx_xcalloc(n ? n : 1, sizeof(work));
+  for (size_t i = 0; i < n; i++) {
+    w[i].job = i;
+    w[i].stamped = lx_cache_stamped(r->jobs.v[i].file, &w[i].size);
+  }
+  qsort(w, n, sizeof(*w), by_likely_work);
   for (size_t i = 0; i < n; i++)
-    order[i] = i;
-  if (n < 2)
-    return order;
-  sizing = lx_xcalloc(n, sizeof(off_t));
-  stamped = lx_xcalloc(n, 1);
-  for (size_t i = 0; i < n; i++)
-    stamped[i] = (unsigned char)lx_cache_stamped(r->jobs.v[i].file, &sizing[i]);
-  qsort(order, n, sizeof(*order), by_likely_work);
-  free(sizing);
-  free(stamped);
-  sizing = NULL;
-  stamped = NULL;
+    order[i] = w[i].job;
+  free(w);
   return order;
 }
 

@@ -15,6 +15,10 @@ typedef enum { LX_TU_OK = 0, LX_TU_ERRORS = 1, LX_TU_FAILED = 2 } lx_tu_status;
  * LX_TU_FAILED. */
 lx_tu_status lx_tu_analyse(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag);
 
+/* The error diagnostics of tu, a CXTranslationUnit: their number, each printed to diag
+ * (one clang-style line) unless diag is NULL. */
+int lx_tu_errors(void *tu, FILE *diag);
+
 /* A libclang index for lx_tu_analyse; dispose with lx_tu_index_free. */
 void *lx_tu_index_new(void);
 void lx_tu_index_free(void *index);
