@@ -87,6 +87,22 @@ static void worker_main(const ctx *x, int in, int out)
   _exit(0); /* no atexit handlers, no stdio flush: those are the parent's */
 }
 
+/* Closes every descriptor above 2 but a and b (one system call each range). */
+static void keep_only(int a, int b)
+{
+  int lo = a < b ? a : b, hi = a < b ? b : a;
+  int ranges[3][2] = {{3, lo - 1}, {lo + 1, hi - 1}, {hi + 1, -1}};
+  for (int i = 0; i < 3; i++) {
+    unsigned first = (unsigned)ranges[i][0], last = ranges[i][1] < 0 ? ~0U : (unsigned)ranges[i][1];
+    if (ranges[i][1] >= 0 && ranges[i][0] > ranges[i][1])
+      continue;
+    if (close_range(first, last, 0) == 0)
+      continue;
+    for (unsigned fd = first; fd <= last && fd < 4096; fd++) /* a kernel without close_range */
+      close((int)fd);
+  }
+}
+
 static int worker_start(const ctx *x, worker *w)
 {
   int down[2], up[2];
@@ -111,9 +127,7 @@ static int worker_start(const ctx *x, worker *w)
   if (pid == 0) {
     /* Keep only this worker's two pipe ends: an inherited write end of another
      * worker's pipe would keep that worker from ever seeing its input close. */
-    for (int fd = 3; fd < 4096; fd++)
-      if (fd != down[0] && fd != up[1])
-        close(fd);
+    keep_only(down[0], up[1]);
     worker_main(x, down[0], up[1]);
   }
   close(down[0]);
