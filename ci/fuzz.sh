@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets (build-fuzz/, clang-19, ASan + UBSan) and runs each on
-# its seed corpus: the YAML loader, the suppression parser, the LSP message reader and
-# extraction on arbitrary C text.  A crash, leak or timeout fails the run and leaves
+# its seed corpus: the YAML loader, the suppression parser, the LSP message reader,
+# extraction on arbitrary C text and the binary facts decoder.  A crash, leak or timeout fails the run and leaves
 # the input in build-fuzz/artifacts/ (commit it to ci/fuzz/corpus/<target>/ with the fix).
 # Usage: ci/fuzz.sh [SECONDS] [TARGET...]   (default 600 seconds per target, every target)
 #        ci/fuzz.sh --quick                 (the test suite: 20 s per parser, 5000 extraction runs)
