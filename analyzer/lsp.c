@@ -450,8 +450,6 @@ static const db_facts *program_facts(server *s, const char *path)
   }
   db_facts_clear(&s->db);
   s->db.path = dbp;
-  s->db.mtime = m;
-  s->db.wal_mtime = w;
   lx_db *db;
   char err[1024];
   if (lx_db_open(dbp, LX_DB_READONLY, &db, err, sizeof(err)) < 0) {
@@ -463,6 +461,10 @@ static const db_facts *program_facts(server *s, const char *path)
   if (run > 0 && lx_db_run_tus(db, run, take_db_tu, &s->db) < 0)
     say(s, 2, "%s", lx_db_error(db));
   lx_db_close(db);
+  /* Opening may have checkpointed the WAL into the file: the times to compare with
+   * next are those after this reader closed it. */
+  s->db.mtime = mtime_of(dbp, "");
+  s->db.wal_mtime = mtime_of(dbp, "-wal");
   say(s, 4, "%s: facts of %zu translation unit(s) from run %lld", dbp, s->db.tus.n, (long long)run);
   return &s->db;
 }
