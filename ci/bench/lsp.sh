@@ -23,4 +23,16 @@ cmake -S "$root" -B "$build/leash" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OF
 cmake --build "$build/leash" -j "$jobs" --target leash >/dev/null
 # shellcheck disable=SC2046
 cc -O2 -std=gnu11 -Wall -Werror -o "$build/lsp_bench" "$root/ci/bench/lsp_bench.c" $(pkg-config --cflags --libs jansson)
+echo "== the file alone (program-wide facts from the open file only, or a .leash/findings.db above it)"
 "$build/lsp_bench" "$build/leash/leash" "$clang" "$file" "${2:-10}"
+# With the whole program's facts, as after `leash check -p DIR`: every edit runs the
+# program-wide rules over all of them.
+dir=$(dirname "$file")
+while [ "$dir" != / ] && [ ! -f "$dir/compile_commands.json" ]; do dir=$(dirname "$dir"); done
+if [ -f "$dir/compile_commands.json" ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  "$build/leash/leash" check -q -p "$dir" --db "$tmp/findings.db" >/dev/null 2>&1 || true
+  echo "== with the findings database of a full run of $dir"
+  LSP_BENCH_DB="$tmp/findings.db" "$build/lsp_bench" "$build/leash/leash" "$clang" "$file" "${2:-10}"
+fi

@@ -3,7 +3,8 @@
  * to publishDiagnostics, median of several), each as a ratio of the compiler's time.
  * Edits are typed inside a function body in the middle of the file (the common case,
  * where only that function is analysed again), then outside any function (where the
- * whole file is).  LSP_BENCH_VERBOSE=1 passes -v to the server (its timings on stderr).
+ * whole file is).  LSP_BENCH_VERBOSE=1 passes -v to the server (its timings on stderr);
+ * LSP_BENCH_DB=FILE gives it a findings database (the rest of the program's facts). 
  * Usage: lsp_bench LEASH CLANG FILE [EDITS]   (flags from the file's compile_commands.json
  * entry when there is one, as both leash and clangd find them) */
 #define _GNU_SOURCE
@@ -215,9 +216,11 @@ int main(int argc, char **argv)
     dup2(out[1], 1);
     close(in[1]);
     close(out[0]);
-    if (getenv("LSP_BENCH_VERBOSE"))
-      execl(leash, leash, "lsp", "-v", (char *)NULL);
-    execl(leash, leash, "lsp", (char *)NULL);
+    const char *db = getenv("LSP_BENCH_DB"); /* program-wide facts from this database */
+    const char *v = getenv("LSP_BENCH_VERBOSE") ? "-v" : NULL;
+    if (db)
+      execl(leash, leash, "lsp", "--db", db, v, (char *)NULL);
+    execl(leash, leash, "lsp", v, (char *)NULL);
     _exit(127);
   }
   close(in[0]);
