@@ -562,7 +562,7 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
   d->analysed_gen = gen;
   evaluate_publish(s, d, version, 1);
   say(s, 4, "%s: version %d: parsed in %.1f ms, diagnosed in %.1f ms%s", d->path, version, t1 - t0, now_ms() - t0,
-      st == LX_TU_ERRORS ? " (with errors)" : "");
+      st == LX_TU_ERRORS ? " (with errors)" : lx_tu_doc_reused(d->tu) ? " (one function body re-extracted)" : "");
 }
 
 /* After d changed, the other open documents' findings may have too (a timeout set
