@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../rules/rules.h"
+#include "partition.h"
 #include "suppress.h"
 
 #ifndef LEASH_HOMEPAGE
@@ -167,7 +168,22 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
 {
   lx_findings all;
   lx_findings_init(&all);
-  run_rules(tus, n, cfg, &all);
+  /* As `leash check` does: the TUs split into programs (partition.c), and the rules
+   * run over the program(s) the file belongs to, not the other executables. */
+  int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
+  size_t nprog = lx_partition(tus, n, program_of);
+  lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
+  for (size_t k = 0; k < nprog; k++) {
+    if (n && program_of[0] >= 0 && program_of[0] != (int)k)
+      continue; /* another program than the file's */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (program_of[i] == (int)k || program_of[i] < 0)
+        subset[m++] = tus[i];
+    run_rules(subset, m, cfg, &all);
+  }
+  free(subset);
+  free(program_of);
   const lx_rule *meta = lx_rule_find(SUPPRESSION_RULE);
   const lx_rule_setting *ms = lx_config_rule(cfg, SUPPRESSION_RULE);
   int meta_on = meta && !(ms && ms->enabled == 0);

@@ -21,7 +21,8 @@ void lx_lsp_lines_free(lx_lsp_lines *l);
 /* Line `line` (0-based) without its end of line, or NULL; *n gets its length. */
 const char *lx_lsp_line(const lx_lsp_lines *l, size_t line, size_t *n);
 
-/* Runs the rules cfg enables over the facts of the program (tus[0..n)), keeps the
+/* Runs the rules cfg enables over the facts of the program (tus[0..n), tus[0] being
+ * path's own; when the TUs make several programs, those path belongs to), keeps the
  * findings located in path, drops those excluded by cfg or suppressed by a
  * `leash:ignore` in text (path's unsaved contents), and reports suppressions that give
  * no reason.  out must be initialised. */

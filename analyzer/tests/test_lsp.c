@@ -16,9 +16,12 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "../rules/rules.h"
+#include "config.h"
 #include "lsp.h"
 #include "lsp_diag.h"
 #include "lsp_io.h"
+#include "tu.h"
 
 static const char *frame(char *buf, size_t n, const char *body)
 {
@@ -331,12 +334,55 @@ static void test_server_coalesces_edits(void **state)
   rmdir(dir);
 }
 
+/* The program a file belongs to, as `leash check` splits them: the fixed twin's join
+ * of its own `struct stats.flusher` does not excuse the service's thread. */
+static void test_evaluate_own_program(void **state)
+{
+  (void)state;
+  const char *dir = LEASH_SOURCE_DIR "/fixtures/rules/thread-never-joined/two_programs_one_struct";
+  char service[512], twin[512];
+  snprintf(service, sizeof(service), "%s/service.c", dir);
+  snprintf(twin, sizeof(twin), "%s/twin.c", dir);
+  void *index = lx_tu_index_new();
+  lx_tu_facts *tus[2] = {NULL, NULL};
+  const char *files[2] = {service, twin};
+  for (int i = 0; i < 2; i++) {
+    lx_cmd c;
+    lx_compdb_lookup(NULL, files[i], &c);
+    assert_int_equal(lx_tu_analyse(index, &c, &tus[i], NULL), LX_TU_OK);
+    lx_cmd_free(&c);
+  }
+  lx_config *cfg = lx_config_new();
+  size_t len;
+  const char *catalog = lx_catalog_text(&len);
+  char err[256];
+  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  size_t tlen;
+  char *text = lx_read_file(service, &tlen);
+  lx_lsp_lines lines;
+  lx_lsp_lines_init(&lines, text, tlen);
+  lx_findings f;
+  lx_findings_init(&f);
+  lx_lsp_evaluate(tus, 2, cfg, service, &lines, &f);
+  assert_int_equal(f.v.n, 1);
+  assert_string_equal(f.v.v[0].rule, "thread-never-joined");
+  assert_int_equal(f.v.v[0].loc.line, 22);
+  lx_findings_free(&f);
+  lx_lsp_lines_free(&lines);
+  free(text);
+  lx_config_free(cfg);
+  for (int i = 0; i < 2; i++)
+    lx_facts_free(tus[i]);
+  lx_tu_index_free(index);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_messages_in_one_read), cmocka_unit_test(test_split_across_reads),
       cmocka_unit_test(test_malformed_headers),        cmocka_unit_test(test_uris),
       cmocka_unit_test(test_server_robust),            cmocka_unit_test(test_server_coalesces_edits),
+      cmocka_unit_test(test_evaluate_own_program),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
