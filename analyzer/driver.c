@@ -1109,7 +1109,8 @@ int lx_check(const lx_check_opts *o)
   r.sources = lx_sources_new();
   if (!getcwd(r.root, sizeof(r.root)))
     r.root[0] = '\0';
-  snprintf(r.facts_version, sizeof(r.facts_version), "%s/facts-%d", LEASH_VERSION, LX_FACTS_VERSION);
+  snprintf(r.facts_version, sizeof(r.facts_version), "%s/facts-%d.%d", LEASH_VERSION, LX_FACTS_VERSION,
+           LX_FACTS_BIN_VERSION);
   int rc = prepare(&r);
   if (!rc)
     rc = o->merge_inputs ? record_shards(&r) : analyse(&r);
