@@ -129,13 +129,14 @@ static const char *const migrations[LX_DB_VERSION] = {
     /* 2 -> 3: facts in a binary encoding with their digest (the JSON ones are dropped:
      * a cache), and the program-wide evaluations they gave. */
     "DROP TABLE facts_cache;\n"
+    /* the blob last: reading a column after it would walk its overflow pages */
     "CREATE TABLE facts_cache (\n"
     "  key TEXT PRIMARY KEY,\n"
     "  path TEXT NOT NULL,\n"
     "  flags_hash TEXT NOT NULL DEFAULT '',\n"
-    "  facts BLOB NOT NULL,\n"
     "  digest TEXT NOT NULL,\n"
-    "  run_id INTEGER\n"
+    "  run_id INTEGER,\n"
+    "  facts BLOB NOT NULL\n"
     ");\n"
     "CREATE INDEX facts_cache_path ON facts_cache(path, flags_hash);\n"
     "CREATE TABLE evaluations (\n"
