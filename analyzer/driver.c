@@ -491,11 +491,11 @@ static int load_facts(run *r)
     if (!r->tu_facts[i])
       bad[nbad++] = i;
   }
+  /* Parsed again, their facts replace the unreadable ones under the same key. */
   analysis a = {r, lx_xcalloc(n ? n : 1, 17), n - nbad, 0, NULL, NULL};
   for (size_t k = 0; k < nbad; k++) {
     size_t i = bad[k];
     lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], a.hashes[i]);
-    r->tu_keys[i][0] = '\0'; /* not cached again under the key that failed */
     analyse_job(&a, i);
   }
   analysed(&a);

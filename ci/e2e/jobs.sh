@@ -60,6 +60,17 @@ sqlite3 cache.db "DELETE FROM evaluations"
 "$LEASH" check --db cache.db --format json -j 2 -v "$demo"/*.c >warm2.json 2>warm2.err
 has_line warm2.err "program-wide evaluation computed"
 cmp -s cold.json warm2.json || fail "the rules over cached facts differ from a cold run"
+# Cached facts that cannot be read are parsed again, the same findings reported, and
+# the cache repaired: the next run reads every TU from it.
+sqlite3 cache.db "UPDATE facts_cache SET facts = x'00' WHERE rowid = (SELECT min(rowid) FROM facts_cache); DELETE FROM evaluations"
+"$LEASH" check --db cache.db --format json -j 2 -v "$demo"/*.c >repaired.json 2>repaired.err
+cmp -s cold.json repaired.json || fail "a run with an unreadable cache entry differs from the cold run"
+[ "$(count repaired.err '(cached)')" = "$(ls "$demo"/*.c | wc -l)" ] || fail "the digest lookup did not count the entry as cached"
+sqlite3 cache.db "DELETE FROM evaluations"
+"$LEASH" check --db cache.db --format json -j 2 -v "$demo"/*.c >after.json 2>after.err
+cmp -s cold.json after.json || fail "the run after the repair differs from the cold run"
+grep -- '^leash: \[' repaired.err | grep -qv '(cached)' || fail "the unreadable entry was not parsed again"
+! grep -- '^leash: \[' after.err | grep -qv '(cached)' || fail "the unreadable entry was not replaced"
 mkdir tree && cp "$demo"/*.c "$demo"/*.h tree/ 2>/dev/null
 "$LEASH" check --db tree.db --format json -j 2 tree/*.c >/dev/null 2>&1
 one=$(ls tree/*.c | head -n 1)
