@@ -29,8 +29,6 @@ struct lx_tu_doc {
   int reused;            /* the last analysis re-extracted one function only */
 };
 
-static int count_errors(CXTranslationUnit tu) { return lx_tu_errors(tu, NULL); }
-
 /* Whether text[0..n) holds no preprocessor directive but balanced conditionals: such
  * a body can be blanked without changing what the rest of the file means. */
 static int blankable(const char *text, size_t n)
@@ -183,7 +181,7 @@ static int reanalyse_body(lx_tu_doc *doc, const char *text, size_t len, lx_tu_fa
     doc->tu = NULL;
     goto out;
   }
-  if (count_errors(doc->tu))
+  if (lx_tu_errors(doc->tu, NULL))
     goto out; /* the full parse reports them as they are */
   size_t nclose = (size_t)((ptrdiff_t)edited.close + bytes);
   if (!blankable(text + edited.open + 1, nclose - edited.open - 1))
@@ -268,7 +266,7 @@ lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, 
       *doc = lx_xcalloc(1, sizeof(**doc));
     (*doc)->tu = tu;
   }
-  int errors = count_errors((*doc)->tu);
+  int errors = lx_tu_errors((*doc)->tu, NULL);
   *facts = lx_extract((*doc)->tu);
   (*facts)->parse_errors = errors;
   if (errors)

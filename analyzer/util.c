@@ -117,6 +117,17 @@ void lx_arena_free(lx_arena *a)
   a->head = NULL;
 }
 
+/* splitmix64's finaliser: every bit of h moves every bit of the result. */
+static uint64_t avalanche(uint64_t h)
+{
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
 uint64_t lx_hash64(const void *data, size_t n, uint64_t seed)
 {
   /* FNV-1a with a final avalanche (splitmix64). */
@@ -126,12 +137,13 @@ uint64_t lx_hash64(const void *data, size_t n, uint64_t seed)
     h ^= p[i];
     h *= 0x100000001b3ULL;
   }
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
+  return avalanche(h);
+}
+
+static uint64_t mix_word(uint64_t h, uint64_t w)
+{
+  h ^= w * 0xbf58476d1ce4e5b9ULL;
+  return ((h << 31) | (h >> 33)) * 0x94d049bb133111ebULL;
 }
 
 uint64_t lx_hash64_fast(const void *data, size_t n, uint64_t seed)
@@ -143,20 +155,12 @@ uint64_t lx_hash64_fast(const void *data, size_t n, uint64_t seed)
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     memcpy(&w, p + i, 8);
-    h ^= w * 0xbf58476d1ce4e5b9ULL;
-    h = ((h << 31) | (h >> 33)) * 0x94d049bb133111ebULL;
+    h = mix_word(h, w);
   }
   uint64_t w = 0;
   for (size_t k = 0; i + k < n; k++)
     w |= (uint64_t)p[i + k] << (8 * k);
-  h ^= w * 0xbf58476d1ce4e5b9ULL;
-  h = ((h << 31) | (h >> 33)) * 0x94d049bb133111ebULL;
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
+  return avalanche(mix_word(h, w));
 }
 
 void lx_map_init(lx_map *m) { memset(m, 0, sizeof(*m)); }
