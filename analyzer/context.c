@@ -28,27 +28,29 @@ static const char *const one_shot[] = {
     "pthread_cleanup_push", NULL};
 static const char *const process_spawns[] = {"fork", "vfork", "posix_spawn", "posix_spawnp", NULL};
 
-static int ci_contains(const char *hay, const char *needle)
-{
-  size_t n = strlen(needle);
-  for (; *hay; hay++) {
-    size_t i = 0;
-    while (i < n && hay[i] && tolower((unsigned char)hay[i]) == needle[i])
-      i++;
-    if (i == n)
-      return 1;
-  }
-  return 0;
-}
-
 static int startup_name(const char *name)
 {
-  return !strcmp(name, "main") || ci_contains(name, "init") || ci_contains(name, "start") ||
-         ci_contains(name, "setup") || ci_contains(name, "boot");
+  if (!strcmp(name, "main"))
+    return 1;
+  char buf[256];
+  size_t len = strlen(name);
+  char *lower = len < sizeof(buf) ? buf : lx_xmalloc(len + 1);
+  for (size_t i = 0; i <= len; i++)
+    lower[i] = (char)tolower((unsigned char)name[i]);
+  int hit = strstr(lower, "init") || strstr(lower, "start") || strstr(lower, "setup") || strstr(lower, "boot");
+  if (lower != buf)
+    free(lower);
+  return hit;
 }
 
 int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
 {
+  if (c->spawn_arg != LX_SPAWN_UNKNOWN) {
+    if (c->spawn_arg < 0)
+      return 0;
+    *entry_arg = c->spawn_arg;
+    return 1;
+  }
   int arg = 0;
   const lx_fnode *callee = lx_program_callee(p, c);
   if (callee && callee->bounded_fn)
@@ -102,8 +104,12 @@ static int is_poll(const lx_call *c)
   return lx_name_in(c->callee_name, polls);
 }
 
-/* The assignments of one function to each of its locals (not through a pointer). */
-typedef LX_VEC(const lx_assign *) assign_list;
+/* The assignments of one function to each of its locals (not through a pointer), and
+ * what input_sized found for each local at each depth. */
+typedef struct {
+  LX_VEC(const lx_assign *) v;
+  signed char sized[5]; /* by depth: -1 not known yet, 0, 1 */
+} local_info;
 
 static lx_map local_assigns(const lx_func *f)
 {
@@ -113,12 +119,13 @@ static lx_map local_assigns(const lx_func *f)
     const lx_assign *a = &f->assigns.v[i];
     if (a->dst.kind != LX_PATH_LOCAL || a->dst.deref || !a->dst.key)
       continue;
-    assign_list *l = lx_map_get(&m, a->dst.key);
+    local_info *l = lx_map_get(&m, a->dst.key);
     if (!l) {
       l = lx_xcalloc(1, sizeof(*l));
+      memset(l->sized, -1, sizeof(l->sized));
       lx_map_put(&m, a->dst.key, l);
     }
-    lx_vec_push(l, a);
+    lx_vec_push(&l->v, a);
   }
   return m;
 }
@@ -127,8 +134,8 @@ static void local_assigns_free(lx_map *m)
 {
   for (size_t i = 0; i < m->cap; i++)
     if (m->keys && m->keys[i]) {
-      assign_list *l = m->vals[i];
-      lx_vec_free(l);
+      local_info *l = m->vals[i];
+      lx_vec_free(&l->v);
       free(l);
     }
   lx_map_free(m);
@@ -151,26 +158,47 @@ static int input_sized(const lx_map *locals, const lx_path *v, int depth)
   case LX_PATH_LOCAL: {
     if (depth >= 4 || !v->key)
       return 0;
-    const assign_list *l = lx_map_get(locals, v->key);
-    for (size_t i = 0; l && i < l->n; i++)
-      if (input_sized(locals, &l->v[i]->src, depth + 1))
-        return 1;
-    return 0;
+    local_info *l = lx_map_get(locals, v->key);
+    if (!l)
+      return 0;
+    if (l->sized[depth] < 0) {
+      int r = 0;
+      for (size_t i = 0; i < l->v.n && !r; i++)
+        r = input_sized(locals, &l->v.v[i]->src, depth + 1);
+      l->sized[depth] = (signed char)r;
+    }
+    return l->sized[depth];
   }
   default:
     return 0;
   }
 }
 
-/* Per loop of fn, once (the loops' calls do not change): the event call in it, a file
- * read in it, and whether its bound comes from input. */
+/* Per loop of f, once for its facts: whether its bound comes from input. */
+static const signed char *loop_input(const lx_func *f)
+{
+  if (f->memo->loop_input)
+    return f->memo->loop_input;
+  signed char *in = lx_xcalloc(f->loops.n ? f->loops.n : 1, 1);
+  lx_map locals = f->loops.n ? local_assigns(f) : (lx_map){0};
+  for (size_t l = 0; l < f->loops.n; l++) {
+    const lx_loop *lp = &f->loops.v[l];
+    for (int i = 0; i < lp->nreads && !in[l]; i++)
+      in[l] = (signed char)input_sized(&locals, &lp->cond_reads[i], 0);
+  }
+  local_assigns_free(&locals);
+  f->memo->loop_input = in;
+  return in;
+}
+
+/* Per loop of fn, once (the loops' calls do not change): the event call in it and a
+ * file read in it. */
 static void loop_memo(const lx_program *p, lx_fnode *fn)
 {
   const lx_func *f = fn->def;
   size_t n = f->loops.n ? f->loops.n : 1;
   fn->loop_event = lx_xcalloc(n, sizeof(*fn->loop_event));
   fn->loop_read = lx_xcalloc(n, sizeof(*fn->loop_read));
-  fn->loop_input = lx_xcalloc(n, 1);
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     if (c->loop < 0 || !is_event_call(p, c))
@@ -183,13 +211,6 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
         *slot = c;
     }
   }
-  lx_map locals = f->loops.n ? local_assigns(f) : (lx_map){0};
-  for (size_t l = 0; l < f->loops.n; l++) {
-    const lx_loop *lp = &f->loops.v[l];
-    for (int i = 0; i < lp->nreads && !fn->loop_input[l]; i++)
-      fn->loop_input[l] = (signed char)input_sized(&locals, &lp->cond_reads[i], 0);
-  }
-  local_assigns_free(&locals);
 }
 
 lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
@@ -207,7 +228,7 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   }
   if (fn->startup && !fn->per_event)
     return LX_LOOP_FIXED;
-  return fn->loop_input[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
+  return loop_input(fn->def)[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
 }
 
 int lx_unbounded_loop(const lx_program *p, const lx_fnode *fn, const lx_call *c, lx_loop_bound *kind,
@@ -335,10 +356,27 @@ static void spawn_summaries(lx_program *p)
       }
     }
   }
+  /* Whether each call starts a thread no longer changes: remembered. */
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_func *f = p->order.v[i]->def;
+    for (size_t j = 0; f && j < f->calls.n; j++) {
+      lx_call *c = &f->calls.v[j];
+      int arg = 0;
+      c->spawn_arg = (short)(lx_is_spawn(p, c, &arg) ? arg : -1);
+    }
+  }
 }
 
 static void waits_summaries(lx_program *p)
 {
+  /* Waiting directly does not change from pass to pass: found once. */
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t j = 0; fn->def && j < fn->def->calls.n && !fn->waits_event; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      fn->waits_event = c->callee && lx_name_in(c->callee_name, event_transitive);
+    }
+  }
   for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
@@ -346,9 +384,8 @@ static void waits_summaries(lx_program *p)
       if (!fn->def || fn->waits_event)
         continue;
       for (size_t j = 0; j < fn->def->calls.n && !fn->waits_event; j++) {
-        const lx_call *c = &fn->def->calls.v[j];
-        const lx_fnode *callee = lx_program_callee(p, c);
-        if ((c->callee && lx_name_in(c->callee_name, event_transitive)) || (callee && callee != fn && callee->waits_event)) {
+        const lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+        if (callee && callee != fn && callee->waits_event) {
           fn->waits_event = 1;
           changed = 1;
         }
@@ -392,6 +429,9 @@ typedef struct {
   lx_fnode *fn;
   const lx_call *call;
   char key[256];
+  /* dispatch_per_event's answer, kept while fn's state (fn_state) stays memo_state */
+  signed char memo_state, memo_per_event;
+  int memo_loop;
 } dispatch;
 
 typedef LX_VEC(reg) regs;
@@ -435,7 +475,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
   for (size_t t = 0; t < p->ntus; t++)
     for (size_t j = 0; j < p->tus[t]->global_inits.n; j++) {
       const lx_assign *a = &p->tus[t]->global_inits.v[j];
-      if (!lx_path_key(&a->dst, key, sizeof(key)))
+      if (a->src.kind != LX_PATH_FUNC || !lx_path_key(&a->dst, key, sizeof(key)))
         continue;
       lx_key_undo_deref(key);
       element_record(a->dst.type, rec, sizeof(rec));
@@ -447,7 +487,8 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
       continue;
     for (size_t j = 0; j < fn->def->assigns.n; j++) {
       const lx_assign *a = &fn->def->assigns.v[j];
-      if ((a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL) && lx_path_key(&a->dst, key, sizeof(key))) {
+      if (a->src.kind == LX_PATH_FUNC && (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL) &&
+          lx_path_key(&a->dst, key, sizeof(key))) {
         lx_key_undo_deref(key);
         add_reg(rs, p, &a->src, key, NULL, a->loc, NULL);
       }
@@ -462,7 +503,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
         while (cls >= 0 && (k = lx_alias_next_key(fn, cls, &it))) {
           if (k[0] != 'F' && k[0] != 'G' && k[0] != 'P')
             continue;
-          dispatch d = {fn, c, ""};
+          dispatch d = {fn, c, "", -1, 0, -1};
           snprintf(d.key, sizeof(d.key), "%s", k);
           lx_key_undo_deref(d.key);
           lx_vec_push(ds, d);
@@ -512,19 +553,8 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
     }
 }
 
-static int reg_matches(const reg *g, const dispatch *d)
-{
-  if (g->key[0] && !strcmp(g->key, d->key))
-    return 1;
-  if (g->rectype[0] && d->key[0] == 'F') {
-    size_t n = strlen(g->rectype);
-    return !strncmp(d->key + 2, g->rectype, n) && d->key[2 + n] == '.';
-  }
-  return 0;
-}
-
 /* Whether a dispatch runs per event: in an event loop, or in per-event code. */
-static int dispatch_per_event(const lx_program *p, const dispatch *d, int *loop)
+static int dispatch_per_event_now(const lx_program *p, const dispatch *d, int *loop)
 {
   lx_loop_bound kind;
   const lx_call *src;
@@ -539,20 +569,100 @@ static int dispatch_per_event(const lx_program *p, const dispatch *d, int *loop)
   return d->fn->per_event;
 }
 
+static int fn_state(const lx_fnode *fn) { return fn->startup | fn->per_event << 1 | fn->request_path << 2; }
+
+static int dispatch_per_event(const lx_program *p, dispatch *d, int *loop)
+{
+  if (d->memo_state != fn_state(d->fn)) {
+    d->memo_state = (signed char)fn_state(d->fn);
+    d->memo_per_event = (signed char)dispatch_per_event_now(p, d, &d->memo_loop);
+  }
+  *loop = d->memo_loop;
+  return d->memo_per_event;
+}
+
 /* For each registration, the dispatches that may call it (found once, not per pass). */
 typedef LX_VEC(size_t) index_vec;
 
+static void push_matches(index_vec *out, const index_vec *from)
+{
+  for (size_t k = 0; from && k < from->n; k++)
+    lx_vec_push(out, from->v[k]);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void free_index_map(lx_map *m)
+{
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->keys && m->keys[i]) {
+      lx_vec_free((index_vec *)m->vals[i]);
+      free(m->vals[i]);
+    }
+  lx_map_free(m);
+}
+
+static void index_map_add(lx_map *m, const char *key, size_t j)
+{
+  index_vec *v = lx_map_get(m, key);
+  if (!v) {
+    v = lx_xcalloc(1, sizeof(*v));
+    lx_map_put(m, key, v);
+  }
+  if (!v->n || v->v[v->n - 1] != j)
+    lx_vec_push(v, j);
+}
+
+/* The dispatches that may call each registration: those through the same key, and for
+ * a table (rectype "struct route"), those through any field of its element type
+ * ("F:struct route.handler").  Found through two indexes of the dispatches, by key
+ * and by each record type a field key may start with, not by testing every pair. */
 static index_vec *match_dispatches(const regs *rs, const dispatches *ds)
 {
+  lx_map by_key, by_record;
+  lx_map_init(&by_key);
+  lx_map_init(&by_record);
+  char rec[256];
+  for (size_t j = 0; j < ds->n; j++) {
+    const char *k = ds->v[j].key;
+    index_map_add(&by_key, k, j);
+    if (k[0] != 'F')
+      continue;
+    for (const char *dot = strchr(k + 2, '.'); dot; dot = strchr(dot + 1, '.')) {
+      snprintf(rec, sizeof(rec), "%.*s", (int)(dot - (k + 2)), k + 2);
+      index_map_add(&by_record, rec, j);
+    }
+  }
   index_vec *m = lx_xcalloc(rs->n ? rs->n : 1, sizeof(index_vec));
-  for (size_t i = 0; i < rs->n; i++)
-    for (size_t j = 0; !rs->v[i].via && j < ds->n; j++)
-      if (reg_matches(&rs->v[i], &ds->v[j]))
-        lx_vec_push(&m[i], j);
+  for (size_t i = 0; i < rs->n; i++) {
+    const reg *g = &rs->v[i];
+    if (g->via)
+      continue;
+    if (g->key[0])
+      push_matches(&m[i], lx_map_get(&by_key, g->key));
+    if (g->rectype[0]) {
+      size_t before = m[i].n;
+      push_matches(&m[i], lx_map_get(&by_record, g->rectype));
+      if (before && m[i].n > before) { /* both: in dispatch order, once each */
+        qsort(m[i].v, m[i].n, sizeof(size_t), cmp_size);
+        size_t w = 1;
+        for (size_t k = 1; k < m[i].n; k++)
+          if (m[i].v[k] != m[i].v[w - 1])
+            m[i].v[w++] = m[i].v[k];
+        m[i].n = w;
+      }
+    }
+  }
+  free_index_map(&by_key);
+  free_index_map(&by_record);
   return m;
 }
 
-static int handlers_pass(lx_program *p, const regs *rs, const dispatches *ds, const index_vec *matches)
+static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const index_vec *matches)
 {
   int changed = 0;
   for (size_t i = 0; i < rs->n; i++) {
@@ -605,28 +715,64 @@ static lx_fnode *call_target(lx_program *p, const lx_call *c)
   return lx_program_callee(p, c);
 }
 
+/* What propagate_pass asks about one call, kept between passes: the outermost
+ * unbounded loop around it depends on its function's startup, per_event and
+ * request_path (state, -1 until asked), whether something bounds it before does not
+ * change while propagating (-1 until asked). */
+typedef struct {
+  signed char state;
+  signed char bounded_in_loop, bounded_in_fn;
+  lx_loop_bound kind;
+  int loop;
+  const lx_call *src;
+} call_memo;
+
+static int memo_loop(const lx_program *p, lx_fnode *fn, const lx_call *c, call_memo *m)
+{
+  int st = fn_state(fn);
+  if (m->state != st) {
+    m->state = (signed char)st;
+    m->src = NULL;
+    m->loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &m->kind, &m->src) : -1;
+    m->bounded_in_loop = -1;
+  }
+  return m->loop;
+}
+
+static int memo_bounded(const lx_program *p, lx_fnode *fn, const lx_call *c, call_memo *m, int in_loop)
+{
+  signed char *b = in_loop ? &m->bounded_in_loop : &m->bounded_in_fn;
+  if (*b < 0)
+    *b = (signed char)lx_bounded_before(p, fn, c, in_loop ? m->loop : -1);
+  return *b;
+}
+
 /* One pass of per-event propagation over calls: what an event loop calls, or what
  * per-event code calls, runs per event.  With bounded set, per_event stops at a
  * bounding step (for unbounded-spawn); without, request_path does not (a thread per
  * connection after sem_wait is still per request). */
-static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *targets)
+static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *targets, call_memo *const *memos,
+                          signed char *scanned)
 {
   int changed = 0;
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
-    if (!fn->def)
+    /* What a call does depends only on its function's state and its target's (which
+     * only ever turns on): a function scanned before in the same state has nothing
+     * new to give. */
+    if (!fn->def || scanned[i] == fn_state(fn))
       continue;
+    scanned[i] = (signed char)fn_state(fn);
     int fn_on = bounded ? fn->per_event : fn->request_path;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
       lx_fnode *target = targets[i][j];
       if (!target || !target->def || target == fn || (bounded ? target->per_event : target->request_path))
         continue;
-      lx_loop_bound kind;
-      const lx_call *src = NULL;
-      int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
-      int in_loop = loop >= 0 && kind == LX_LOOP_EVENT && !(bounded && lx_bounded_before(p, fn, c, loop));
-      int by_caller = !in_loop && fn_on && !(bounded && lx_bounded_before(p, fn, c, -1));
+      call_memo *m = &memos[i][j];
+      int loop = memo_loop(p, fn, c, m);
+      int in_loop = loop >= 0 && m->kind == LX_LOOP_EVENT && !(bounded && memo_bounded(p, fn, c, m, 1));
+      int by_caller = !in_loop && fn_on && !(bounded && memo_bounded(p, fn, c, m, 0));
       if (!in_loop && !by_caller)
         continue;
       if (bounded)
@@ -635,7 +781,7 @@ static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *ta
       if (bounded || !target->why) {
         if (in_loop)
           set_why(target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
-                  src ? src->callee_name : "event", fn->name);
+                  m->src ? m->src->callee_name : "event", fn->name);
         else
           set_why(target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
       }
@@ -665,30 +811,42 @@ static void per_event_summaries(lx_program *p)
   /* What each call runs (its callee, or the thread it starts) and which dispatches
    * may call each registered handler: the same in every pass, found once. */
   lx_fnode ***targets = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(lx_fnode **));
+  call_memo **memos = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(call_memo *));
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_func *def = p->order.v[i]->def;
     if (!def)
       continue;
     targets[i] = lx_xcalloc(def->calls.n ? def->calls.n : 1, sizeof(lx_fnode *));
-    for (size_t j = 0; j < def->calls.n; j++)
+    memos[i] = lx_xmalloc(sizeof(call_memo) * (def->calls.n ? def->calls.n : 1));
+    for (size_t j = 0; j < def->calls.n; j++) {
       targets[i][j] = call_target(p, &def->calls.v[j]);
+      memos[i][j] = (call_memo){-1, -1, -1, LX_LOOP_FIXED, -1, NULL};
+    }
   }
   index_vec *matches = match_dispatches(&rs, &ds);
   /* Propagation: handlers dispatched per event, called per event, started per event,
    * called by per-event code. */
+  signed char *scanned = lx_xmalloc(p->order.n ? p->order.n : 1);
+  memset(scanned, -1, p->order.n);
   for (int round = 0, changed = 1; changed && round < 30; round++)
-    changed = handlers_pass(p, &rs, &ds, matches) | propagate_pass(p, 1, (lx_fnode *const *const *)targets);
+    changed = handlers_pass(p, &rs, &ds, matches) |
+              propagate_pass(p, 1, (lx_fnode *const *const *)targets, (call_memo *const *)memos, scanned);
   for (size_t i = 0; i < p->order.n; i++)
     p->order.v[i]->request_path = p->order.v[i]->per_event;
+  memset(scanned, -1, p->order.n);
   for (int round = 0, changed = 1; changed && round < 30; round++)
-    changed = propagate_pass(p, 0, (lx_fnode *const *const *)targets);
+    changed = propagate_pass(p, 0, (lx_fnode *const *const *)targets, (call_memo *const *)memos, scanned);
+  free(scanned);
 
   for (size_t i = 0; i < rs.n; i++)
     lx_vec_free(&matches[i]);
   free(matches);
-  for (size_t i = 0; i < p->order.n; i++)
+  for (size_t i = 0; i < p->order.n; i++) {
     free(targets[i]);
+    free(memos[i]);
+  }
   free(targets);
+  free(memos);
   lx_vec_free(&rs);
   lx_vec_free(&ds);
 }

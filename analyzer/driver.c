@@ -548,7 +548,7 @@ static void run_rules(run *r, const lx_program *prog)
     if (!rules[i].run || !rule_enabled(r, &rules[i]))
       continue;
     size_t first = r->findings.v.n;
-    lx_rule_ctx ctx = {prog, &r->findings};
+    lx_rule_ctx ctx = {prog, &r->findings, NULL};
     rules[i].run(&ctx);
     const lx_rule_setting *s = lx_config_rule(r->cfg, rules[i].id);
     if (s && s->severity != LX_SEV_DEFAULT)

@@ -26,6 +26,8 @@ void lx_func_clear(lx_func *fn)
   lx_vec_free(&fn->assigns);
   lx_vec_free(&fn->loops);
   lx_vec_free(&fn->branches);
+  lx_func_memo_free(fn->memo);
+  fn->memo = NULL;
 }
 
 void lx_facts_free(lx_tu_facts *f)
@@ -36,6 +38,7 @@ void lx_facts_free(lx_tu_facts *f)
     lx_func_clear(f->funcs.v[i]);
   lx_vec_free(&f->funcs);
   lx_vec_free(&f->global_inits);
+  lx_tu_refs_free(f->refs);
   lx_arena_free(&f->arena);
   free(f);
 }

@@ -59,11 +59,13 @@ typedef struct {
   int seq;       /* evaluation order within the function */
   unsigned in_cond : 1; /* part of an if/loop/switch condition */
   /* Filled by lx_program_build, not part of the facts (never cached or compared): the
-   * callee's program node, its catalogue entry and the annotations in force. */
+   * callee's program node, its catalogue entry, the annotations in force and whether
+   * it starts a thread. */
   struct lx_fnode *callee_node;
   const struct lx_api *api;
   unsigned char neffects;
   lx_annot_lite effects[6];
+  short spawn_arg; /* once known (context.c): -1 not a spawn, else lx_is_spawn's entry_arg */
 } lx_call;
 
 /* dst = src: assignment, initialisation, `return src` (dst RETURN), or a function
@@ -168,7 +170,13 @@ typedef struct {
    * offsets of the body's `{` and `}` (`leash lsp` re-extracts one edited body). */
   unsigned has_body_span : 1;
   unsigned body_open, body_close;
+  /* Filled by lx_program_build (program.h), freed with the function: what is derived
+   * from this function's facts alone. */
+  struct lx_func_memo *memo;
 } lx_func;
+
+/* Frees a function's memo (program.c). */
+void lx_func_memo_free(struct lx_func_memo *m);
 
 /* Everything learnt from one translation unit. */
 typedef struct {
@@ -177,7 +185,13 @@ typedef struct {
   LX_VEC(lx_func *) funcs;
   LX_VEC(lx_assign) global_inits; /* initialisers of globals (function tables...) */
   int parse_errors;               /* error diagnostics libclang reported */
+  /* Filled by lx_partition (partition.h), freed with the facts: the functions and
+   * globals the TU refers to, each once. */
+  struct lx_tu_refs *refs;
 } lx_tu_facts;
+
+/* Frees a TU's references (partition.c). */
+void lx_tu_refs_free(struct lx_tu_refs *r);
 
 lx_tu_facts *lx_facts_new(const char *main_file);
 void lx_facts_free(lx_tu_facts *f);

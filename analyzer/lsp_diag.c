@@ -144,9 +144,18 @@ char *lx_lsp_path_from_uri(const char *uri)
 
 /* ---- evaluation -------------------------------------------------------------------- */
 
-static void run_rules(lx_tu_facts **tus, size_t n, const lx_config *cfg, lx_findings *out)
+/* Runs the rules over the program of tus, reporting only in the functions with a call
+ * in path (every finding is at a call of the function checked, and only path's are
+ * shown). */
+static void run_rules(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path, lx_findings *out)
 {
   lx_program *prog = lx_program_build(tus, n, cfg);
+  char *scope = lx_xcalloc(prog->order.n ? prog->order.n : 1, 1);
+  for (size_t i = 0; i < prog->order.n; i++) {
+    const lx_func *f = prog->order.v[i]->def;
+    for (size_t j = 0; f && j < f->calls.n && !scope[i]; j++)
+      scope[i] = f->calls.v[j].loc.file && !strcmp(f->calls.v[j].loc.file, path);
+  }
   size_t nr;
   const lx_rule *rules = lx_rules(&nr);
   for (size_t i = 0; i < nr; i++) {
@@ -154,12 +163,13 @@ static void run_rules(lx_tu_facts **tus, size_t n, const lx_config *cfg, lx_find
     if (!rules[i].run || (s && s->enabled == 0))
       continue;
     size_t first = out->v.n;
-    lx_rule_ctx ctx = {prog, out};
+    lx_rule_ctx ctx = {prog, out, scope};
     rules[i].run(&ctx);
     if (s && s->severity != LX_SEV_DEFAULT)
       for (size_t k = first; k < out->v.n; k++)
         out->v.v[k].severity = s->severity;
   }
+  free(scope);
   lx_program_free(prog);
 }
 
@@ -180,7 +190,7 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
     for (size_t i = 0; i < n; i++)
       if (program_of[i] == (int)k || program_of[i] < 0)
         subset[m++] = tus[i];
-    run_rules(subset, m, cfg, &all);
+    run_rules(subset, m, cfg, path, &all);
   }
   free(subset);
   free(program_of);

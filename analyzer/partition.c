@@ -62,11 +62,64 @@ static void join_key(parts *ps, int tu, const char *key)
   join(ps->parent, tu, best);
 }
 
-static void join_path(parts *ps, int tu, const lx_path *p)
+struct lx_tu_refs {
+  const char **keys; /* USRs of the functions called or named, globals read or written */
+  size_t n;
+};
+
+void lx_tu_refs_free(struct lx_tu_refs *r)
+{
+  if (r)
+    free(r->keys);
+  free(r);
+}
+
+typedef LX_VEC(const char *) key_vec;
+
+static void ref(lx_map *seen, key_vec *out, const char *key)
+{
+  if (key && !lx_map_get(seen, key)) {
+    lx_map_put(seen, key, (void *)1);
+    lx_vec_push(out, key);
+  }
+}
+
+static void ref_path(lx_map *seen, key_vec *out, const lx_path *p)
 {
   for (; p; p = p->base)
     if (p->kind == LX_PATH_FUNC || p->kind == LX_PATH_GLOBAL)
-      join_key(ps, tu, p->key);
+      ref(seen, out, p->key);
+}
+
+/* What tu refers to, found once for its facts (they do not change while they live). */
+static const struct lx_tu_refs *tu_refs(lx_tu_facts *tu)
+{
+  if (tu->refs)
+    return tu->refs;
+  lx_map seen;
+  lx_map_init(&seen);
+  key_vec keys = {0};
+  for (size_t i = 0; i < tu->funcs.n; i++) {
+    const lx_func *f = tu->funcs.v[i];
+    if (!f->is_def)
+      continue;
+    for (size_t j = 0; j < f->calls.n; j++) {
+      const lx_call *c = &f->calls.v[j];
+      ref(&seen, &keys, c->callee);
+      for (int a = 0; a < c->nargs; a++)
+        ref_path(&seen, &keys, &c->args[a]);
+    }
+    for (size_t j = 0; j < f->assigns.n; j++) {
+      ref_path(&seen, &keys, &f->assigns.v[j].dst);
+      ref_path(&seen, &keys, &f->assigns.v[j].src);
+    }
+  }
+  lx_map_free(&seen);
+  struct lx_tu_refs *r = lx_xcalloc(1, sizeof(*r));
+  r->keys = keys.v; /* the strings live in tu's arena */
+  r->n = keys.n;
+  tu->refs = r;
+  return r;
 }
 
 static void define(parts *ps, const char *key, int tu)
@@ -101,22 +154,12 @@ size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
       if (tus[t]->global_inits.v[i].dst.key)
         define(&ps, tus[t]->global_inits.v[i].dst.key, (int)t);
   }
-  for (size_t t = 0; t < n; t++)
-    for (size_t i = 0; i < tus[t]->funcs.n; i++) {
-      const lx_func *f = tus[t]->funcs.v[i];
-      if (!f->is_def)
-        continue;
-      for (size_t j = 0; j < f->calls.n; j++) {
-        const lx_call *c = &f->calls.v[j];
-        join_key(&ps, (int)t, c->callee);
-        for (int a = 0; a < c->nargs; a++)
-          join_path(&ps, (int)t, &c->args[a]);
-      }
-      for (size_t j = 0; j < f->assigns.n; j++) {
-        join_path(&ps, (int)t, &f->assigns.v[j].dst);
-        join_path(&ps, (int)t, &f->assigns.v[j].src);
-      }
-    }
+  /* Joined with every TU whose definitions it uses (each once: the union is the same). */
+  for (size_t t = 0; t < n; t++) {
+    const struct lx_tu_refs *r = tu_refs(tus[t]);
+    for (size_t i = 0; i < r->n; i++)
+      join_key(&ps, (int)t, r->keys[i]);
+  }
   /* Groups with a main are programs. */
   int *prog = lx_xmalloc(sizeof(int) * n); /* group root -> program number, or -1 */
   for (size_t t = 0; t < n; t++)

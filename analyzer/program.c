@@ -88,6 +88,7 @@ static void resolve_calls(lx_program *p, lx_func *f)
       for (int i = 0; i < c->api->nannots && n < max; i++)
         c->effects[n++] = (lx_annot_lite){(unsigned char)c->api->annots[i].kind, (unsigned char)c->api->annots[i].arg};
     c->neffects = (unsigned char)n;
+    c->spawn_arg = LX_SPAWN_UNKNOWN;
   }
 }
 
@@ -135,7 +136,7 @@ int lx_path_clears_flag(const lx_path *a, const char *flag)
 int lx_name_in(const char *name, const char *const *list)
 {
   for (int i = 0; name && list[i]; i++)
-    if (!strcmp(name, list[i]))
+    if (name[0] == list[i][0] && !strcmp(name, list[i]))
       return 1;
   return 0;
 }
@@ -193,20 +194,41 @@ static int key_id(lx_map *m, const char *key, int *count)
   return (int)v - 1;
 }
 
-static void alias_build(lx_fnode *fn)
+static size_t ptr_slot(const void *p, size_t cap)
 {
-  lx_alias *al = &fn->alias;
+  uintptr_t x = (uintptr_t)p;
+  x ^= x >> 17;
+  x *= 0x9e3779b97f4a7c15ULL;
+  return (size_t)(x >> 20) & (cap - 1);
+}
+
+static void memo_path(lx_func_memo *m, const lx_path *path)
+{
+  char buf[512];
+  int cls = lx_path_key(path, buf, sizeof(buf)) ? (int)(intptr_t)lx_map_get(&m->key2class, buf) - 1 : -1;
+  size_t h = ptr_slot(path, m->path_cap);
+  while (m->path_at[h] && m->path_at[h] != path)
+    h = (h + 1) & (m->path_cap - 1);
+  m->path_at[h] = path;
+  m->path_class[h] = cls;
+}
+
+/* The alias classes of f's body, and the class of each path in its facts. */
+static lx_func_memo *memo_build(const lx_func *f)
+{
+  lx_func_memo *al = lx_xcalloc(1, sizeof(*al));
   lx_map ids;
   lx_map_init(&ids);
   int count = 0;
   char b1[512], b2[512];
-  const lx_func *f = fn->def;
+  size_t npaths = 0;
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
     if (lx_path_key(&a->dst, b1, sizeof(b1)))
       key_id(&ids, b1, &count);
     if (lx_path_key(&a->src, b2, sizeof(b2)))
       key_id(&ids, b2, &count);
+    npaths += 2;
   }
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
@@ -215,6 +237,7 @@ static void alias_build(lx_fnode *fn)
         key_id(&ids, b1, &count);
     if (!c->callee && lx_path_key(&c->fnptr, b1, sizeof(b1)))
       key_id(&ids, b1, &count);
+    npaths += (size_t)c->nargs + 1;
   }
   for (int j = 1; j <= f->nparams; j++) {
     snprintf(b1, sizeof(b1), "P:%d", j);
@@ -264,24 +287,93 @@ static void alias_build(lx_fnode *fn)
       al->members[al->class_start[c] + fill[c]++] = al->key2class.keys[i];
     }
   free(fill);
-  al->timed_seq = lx_xmalloc(sizeof(int) * (size_t)(nclasses ? nclasses : 1));
-  al->timed_loop = lx_xmalloc(sizeof(int) * (size_t)(nclasses ? nclasses : 1));
   free(dense);
   free(parent);
   lx_map_free(&ids);
+
+  al->param_class = lx_xmalloc(sizeof(int) * (size_t)(f->nparams + 1));
+  al->param_class[0] = -1;
+  for (int j = 1; j <= f->nparams; j++) {
+    snprintf(b1, sizeof(b1), "P:%d", j);
+    al->param_class[j] = (int)(intptr_t)lx_map_get(&al->key2class, b1) - 1;
+  }
+  al->ret_class = (int)(intptr_t)lx_map_get(&al->key2class, "R") - 1;
+  al->fg_keys = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
+  al->fg_class = lx_xcalloc((size_t)(count ? count : 1), sizeof(int));
+  for (size_t i = 0; i < al->key2class.cap; i++) {
+    const char *k = al->key2class.keys[i];
+    if (k && (k[0] == 'F' || k[0] == 'G')) {
+      al->fg_keys[al->nfg] = k;
+      al->fg_class[al->nfg++] = (int)(intptr_t)al->key2class.vals[i] - 1;
+    }
+  }
+  for (al->path_cap = 16; al->path_cap < npaths * 2; al->path_cap *= 2)
+    ;
+  al->path_at = lx_xcalloc(al->path_cap, sizeof(*al->path_at));
+  al->path_class = lx_xcalloc(al->path_cap, sizeof(*al->path_class));
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    memo_path(al, &f->assigns.v[i].dst);
+    memo_path(al, &f->assigns.v[i].src);
+  }
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    for (int j = 0; j < c->nargs; j++)
+      memo_path(al, &c->args[j]);
+    memo_path(al, &c->fnptr);
+  }
+  return al;
+}
+
+void lx_func_memo_free(lx_func_memo *m)
+{
+  if (!m)
+    return;
+  lx_map_free(&m->key2class);
+  free(m->members);
+  free(m->class_start);
+  free(m->param_class);
+  free(m->path_at);
+  free(m->path_class);
+  free(m->fg_keys);
+  free(m->fg_class);
+  free(m->loop_input);
+  free(m);
+}
+
+static void alias_build(lx_fnode *fn)
+{
+  lx_func *f = fn->def;
+  if (!f->memo)
+    f->memo = memo_build(f);
+  lx_alias *al = &fn->alias;
+  al->m = f->memo;
+  al->nclasses = f->memo->nclasses;
+  al->timed_seq = lx_xmalloc(sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->timed_loop = lx_xmalloc(sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
 }
 
 int lx_alias_class(const lx_fnode *fn, const lx_path *path)
 {
-  char buf[512];
-  if (!fn->def || !lx_path_key(path, buf, sizeof(buf)))
+  if (!fn->def)
     return -1;
-  return (int)(intptr_t)lx_map_get(&fn->alias.key2class, buf) - 1;
+  const lx_func_memo *m = fn->alias.m;
+  for (size_t h = ptr_slot(path, m->path_cap); m->path_at[h]; h = (h + 1) & (m->path_cap - 1))
+    if (m->path_at[h] == path)
+      return m->path_class[h];
+  if (path->kind == LX_PATH_PARAM && !(path->deref && !path->addr_of) && path->index >= 1 &&
+      path->index <= fn->def->nparams)
+    return m->param_class[path->index];
+  if (path->kind == LX_PATH_RETURN)
+    return m->ret_class;
+  char buf[512];
+  if (!lx_path_key(path, buf, sizeof(buf)))
+    return -1;
+  return (int)(intptr_t)lx_map_get(&m->key2class, buf) - 1;
 }
 
 const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it)
 {
-  const lx_alias *al = &fn->alias;
+  const lx_func_memo *al = fn->alias.m;
   if (!fn->def || cls < 0 || cls >= al->nclasses)
     return NULL;
   size_t i = (size_t)al->class_start[cls] + *it;
@@ -473,7 +565,8 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
         mark_timed(fn, &c->args[an[j].arg - 1], c);
     /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
      * descriptor is non-blocking from the start. */
-    if (c->callee && (!strcmp(c->callee_name, "socket") || !strcmp(c->callee_name, "accept4"))) {
+    static const char *const nonblocking_at_birth[] = {"socket", "accept4", NULL};
+    if (c->callee && lx_name_in(c->callee_name, nonblocking_at_birth)) {
       for (int j = 0; j < c->nargs; j++)
         if (lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK")) {
           lx_path r = {0};
@@ -517,12 +610,9 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     changed = 1;
   }
   /* A timeout set on a field or global holds program-wide. */
-  for (size_t i = 0; i < al->key2class.cap; i++) {
-    const char *k = al->key2class.keys[i];
-    if (!k || (k[0] != 'F' && k[0] != 'G'))
-      continue;
-    int cls = (int)(intptr_t)al->key2class.vals[i] - 1;
-    if (al->timed_seq[cls] != NOT_TIMED && !lx_map_get(&p->timed_locs, k)) {
+  for (int i = 0; i < al->m->nfg; i++) {
+    const char *k = al->m->fg_keys[i];
+    if (al->timed_seq[al->m->fg_class[i]] != NOT_TIMED && !lx_map_get(&p->timed_locs, k)) {
       lx_map_put(&p->timed_locs, k, (void *)1);
       changed = 1;
     }
@@ -585,6 +675,12 @@ static void record_field_origins(lx_program *p, lx_fnode *fn)
   }
 }
 
+static void mark_callers(const lx_fnode *fn, char *dirty)
+{
+  for (size_t k = 0; k < fn->callers.n; k++)
+    dirty[fn->callers.v[k].fn->index] = 1;
+}
+
 lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
 {
   lx_program *p = lx_xcalloc(1, sizeof(*p));
@@ -645,19 +741,49 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       }
     }
   }
-  /* Bottom-up to a fixed point: iterating handles recursion and any order. */
+  /* Bottom-up to a fixed point: iterating handles recursion and any order.  A pass
+   * over a function whose inputs (its callees' summaries, and for timeouts the
+   * program-wide timed fields) did not change since its last pass would give the same
+   * result: it is skipped. */
+  char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
+  memset(dirty, 1, p->order.n);
   for (int round = 0, changed = 1; changed && round < 50; round++) {
     changed = 0;
-    for (size_t i = 0; i < p->order.n; i++)
-      if (p->order.v[i]->def)
-        changed |= timeout_pass(p, p->order.v[i]);
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def || !dirty[i])
+        continue;
+      dirty[i] = 0;
+      size_t timed = p->timed_locs.n;
+      uint64_t params = fn->timeout_params;
+      unsigned rt = fn->returns_timed;
+      changed |= timeout_pass(p, fn);
+      if (p->timed_locs.n != timed)
+        memset(dirty, 1, p->order.n);
+      else if (params != fn->timeout_params || rt != fn->returns_timed)
+        mark_callers(fn, dirty);
+    }
   }
+  memset(dirty, 1, p->order.n);
   for (int round = 0, changed = 1; changed && round < 50; round++) {
     changed = 0;
-    for (size_t i = 0; i < p->order.n; i++)
-      if (p->order.v[i]->def)
-        changed |= blocks_pass(p, p->order.v[i]);
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def || !dirty[i])
+        continue;
+      dirty[i] = 0;
+      const lx_call *origin[LX_MAX_PARAMS];
+      const lx_fnode *origin_fn[LX_MAX_PARAMS];
+      memcpy(origin, fn->blocks_origin, sizeof(origin));
+      memcpy(origin_fn, fn->blocks_origin_fn, sizeof(origin_fn));
+      uint64_t params = fn->blocks_params;
+      changed |= blocks_pass(p, fn);
+      if (params != fn->blocks_params || memcmp(origin, fn->blocks_origin, sizeof(origin)) ||
+          memcmp(origin_fn, fn->blocks_origin_fn, sizeof(origin_fn)))
+        mark_callers(fn, dirty);
+    }
   }
+  free(dirty);
   lx_context_compute(p);
   return p;
 }
@@ -673,11 +799,7 @@ void lx_program_free(lx_program *p)
     free((void *)fn->why);
     free(fn->loop_event);
     free(fn->loop_read);
-    free(fn->loop_input);
     if (fn->def) {
-      lx_map_free(&fn->alias.key2class);
-      free(fn->alias.members);
-      free(fn->alias.class_start);
       free(fn->alias.timed_seq);
       free(fn->alias.timed_loop);
     }

@@ -9,6 +9,7 @@
 #include "facts.h"
 
 #define LX_MAX_PARAMS 64
+#define LX_SPAWN_UNKNOWN (-2) /* lx_call.spawn_arg before the spawn summaries are done */
 
 typedef struct lx_fnode lx_fnode;
 
@@ -17,12 +18,34 @@ typedef struct {
   int call;     /* index into fn->def->calls */
 } lx_site;
 
-/* Alias classes of one function body: access paths joined by assignment. */
-typedef struct {
+/* What lx_program_build derives from one function's own facts alone: computed once
+ * per lx_func and kept with it (lx_func.memo) for as long as its facts live, so that
+ * building a program again over the same facts (the language server on each edit, a
+ * library TU in several programs) does not derive it again. */
+typedef struct lx_func_memo {
+  /* Alias classes of the body: access paths joined by assignment. */
   lx_map key2class; /* path key -> class id + 1 */
   int nclasses;
   const char **members; /* the keys, grouped by class: class c owns */
   int *class_start;     /* members[class_start[c] .. class_start[c + 1]) */
+  int *param_class;     /* [1..nparams]: class of each parameter, -1 */
+  int ret_class;        /* class of the returned value, -1 */
+  const char **fg_keys; /* the keys of fields and globals ("F:...", "G:..."), with */
+  int *fg_class;        /* ... their classes */
+  int nfg;
+  /* Open addressing, by address: the class of each path stored in the facts (call
+   * arguments, pointers called through, both sides of assignments), so that looking
+   * one up neither formats nor hashes its key. */
+  const lx_path **path_at;
+  int *path_class;
+  size_t path_cap;
+  signed char *loop_input; /* per loop: its bound comes from input (context.c), or NULL */
+} lx_func_memo;
+
+/* Alias classes of one function body (its memo) with what this program adds. */
+typedef struct {
+  const lx_func_memo *m;
+  int nclasses;
   int *timed_seq;   /* per class: first seq at which a timeout is set, INT32_MAX if never */
   int *timed_loop;  /* per class: loop of that timeout, -1 */
 } lx_alias;
@@ -53,7 +76,6 @@ struct lx_fnode {
   const lx_call *spawn_origin[LX_MAX_PARAMS];
   const lx_call **loop_event; /* per loop: the call that makes it an event loop (not a file read) */
   const lx_call **loop_read;  /* per loop: a read/fgets in it (an event outside start-up) */
-  signed char *loop_input;    /* per loop: its bound comes from input (1), or not (0) */
   lx_loc why_loc;            /* per_event: the loop, caller or registration that makes it so */
   const char *why;           /* ... in words: "called in the accept loop of serve()" */
 };

@@ -367,7 +367,7 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
   lx_vec_free(&work);
   for (size_t i = 0; i < n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!entry_of[i] || !fn->def)
+    if (!entry_of[i] || !fn->def || !lx_rule_visits(ctx, fn))
       continue;
     const lx_func *f = fn->def;
     char *reported = lx_xcalloc(f->loops.n ? f->loops.n : 1, 1);

@@ -15,7 +15,7 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
   const lx_program *p = ctx->prog;
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def)
+    if (!fn->def || !lx_rule_visits(ctx, fn))
       continue;
     lx_finding *first = NULL; /* once per function: later lookups are related locations */
     for (size_t j = 0; j < fn->def->calls.n; j++) {

@@ -75,7 +75,7 @@ void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx)
   const lx_program *p = ctx->prog;
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def)
+    if (!fn->def || !lx_rule_visits(ctx, fn))
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];

@@ -8,7 +8,18 @@
 typedef struct {
   const lx_program *prog;
   lx_findings *out;
+  /* By lx_fnode.index: whether to report in that function; NULL: in every one.  Each
+   * finding is at a call of the function whose body is being checked, so the language
+   * server, which shows one file's findings, visits only the functions with a call in
+   * that file (the program-wide passes a rule makes first still see everything). */
+  const char *scope;
 } lx_rule_ctx;
+
+/* Whether the rule reports in fn (see lx_rule_ctx.scope). */
+static inline int lx_rule_visits(const lx_rule_ctx *ctx, const lx_fnode *fn)
+{
+  return !ctx->scope || ctx->scope[fn->index];
+}
 
 typedef struct {
   const char *id;    /* stable id: file name, doc name, fixture folder, SARIF ruleId */

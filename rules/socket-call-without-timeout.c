@@ -54,17 +54,25 @@ static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls
 static void summaries(state *st)
 {
   const lx_program *p = st->p;
+  /* Per function and class: its keys are recorded already, so passing over it again
+   * would change nothing (keys are only ever added, the first origin kept). */
+  char **recorded = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(char *));
   for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
       const lx_fnode *fn = p->order.v[i];
       if (!fn->def)
         continue;
+      if (!recorded[i])
+        recorded[i] = lx_xcalloc(fn->alias.nclasses ? (size_t)fn->alias.nclasses : 1, 1);
       for (int cls = 0; cls < fn->alias.nclasses; cls++) {
+        if (recorded[i][cls])
+          continue;
         const lx_fnode *ofn = NULL;
         const lx_call *o = socket_origin(st, fn, cls, &ofn);
         if (!o)
           continue;
+        recorded[i][cls] = 1;
         size_t it = 0;
         const char *k;
         while ((k = lx_alias_next_key(fn, cls, &it))) {
@@ -84,6 +92,9 @@ static void summaries(state *st)
       }
     }
   }
+  for (size_t i = 0; i < p->order.n; i++)
+    free(recorded[i]);
+  free(recorded);
 }
 
 /* For SSL_read(ssl) and friends: the fd bound with SSL_set_fd(ssl, fd) in fn. */
@@ -136,7 +147,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
   LX_VEC(seen) done = {0};
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def)
+    if (!fn->def || !lx_rule_visits(ctx, fn))
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];

@@ -293,7 +293,7 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
   summaries(&st);
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def)
+    if (!fn->def || !lx_rule_visits(ctx, fn))
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];

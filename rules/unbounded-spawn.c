@@ -84,7 +84,7 @@ void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
   const lx_program *p = ctx->prog;
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def || fn->bounded_fn)
+    if (!fn->def || fn->bounded_fn || !lx_rule_visits(ctx, fn))
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];

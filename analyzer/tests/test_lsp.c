@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,6 +22,7 @@
 #include "lsp.h"
 #include "lsp_diag.h"
 #include "lsp_io.h"
+#include "partition.h"
 #include "tu.h"
 
 static const char *frame(char *buf, size_t n, const char *body)
@@ -376,13 +378,143 @@ static void test_evaluate_own_program(void **state)
   lx_tu_index_free(index);
 }
 
+/* The findings in path as `leash check` gives them: every function of path's program
+ * visited, then the others dropped (what lx_lsp_evaluate gave before it visited only
+ * the functions with a call in path). */
+static void evaluate_whole(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path, lx_findings *out)
+{
+  int *program_of = calloc(n, sizeof(int));
+  size_t nprog = lx_partition(tus, n, program_of);
+  lx_tu_facts **subset = calloc(n, sizeof(*subset));
+  lx_findings all;
+  lx_findings_init(&all);
+  for (size_t k = 0; k < nprog; k++) {
+    if (program_of[0] >= 0 && program_of[0] != (int)k)
+      continue;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (program_of[i] == (int)k || program_of[i] < 0)
+        subset[m++] = tus[i];
+    lx_program *prog = lx_program_build(subset, m, cfg);
+    size_t nr;
+    const lx_rule *rules = lx_rules(&nr);
+    for (size_t i = 0; i < nr; i++)
+      if (rules[i].run) {
+        lx_rule_ctx ctx = {prog, &all, NULL};
+        rules[i].run(&ctx);
+      }
+    lx_program_free(prog);
+  }
+  for (size_t i = 0; i < all.v.n; i++) {
+    const lx_finding *fd = &all.v.v[i];
+    if (strcmp(fd->loc.file, path) != 0)
+      continue;
+    lx_finding *copy = lx_findings_add(out, fd->rule, fd->severity, fd->loc, fd->function, fd->key, "%s", fd->message);
+    for (int k = 0; k < fd->nrelated; k++)
+      lx_finding_relate(out, copy, fd->related[k].loc, "%s", fd->related[k].message);
+  }
+  lx_findings_sort(out);
+  lx_findings_free(&all);
+  free(subset);
+  free(program_of);
+}
+
+static int is_c_file(const char *name)
+{
+  size_t n = strlen(name);
+  return n > 2 && !strcmp(name + n - 2, ".c");
+}
+
+/* For every fixture folder, analysed as one set of TUs: each file's findings in the
+ * language server, which visits only the functions with a call in that file, are
+ * those of a whole run. */
+static void test_evaluate_scoped_as_whole(void **state)
+{
+  (void)state;
+  lx_config *cfg = lx_config_new();
+  size_t len;
+  const char *catalog = lx_catalog_text(&len);
+  char err[256];
+  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  void *index = lx_tu_index_new();
+  LX_VEC(char *) dirs = {0};
+  const char *roots[] = {LEASH_SOURCE_DIR "/fixtures/rules", LEASH_SOURCE_DIR "/fixtures/demo", NULL};
+  for (int r = 0; roots[r]; r++)
+    lx_vec_push(&dirs, strdup(roots[r]));
+  size_t compared = 0, findings = 0;
+  for (size_t d = 0; d < dirs.n; d++) {
+    DIR *dh = opendir(dirs.v[d]);
+    assert_non_null(dh);
+    LX_VEC(lx_tu_facts *) tus = {0};
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+      if (e->d_name[0] == '.')
+        continue;
+      char path[1024];
+      snprintf(path, sizeof(path), "%s/%s", dirs.v[d], e->d_name);
+      if (e->d_type == DT_DIR) {
+        lx_vec_push(&dirs, strdup(path));
+        continue;
+      }
+      if (!is_c_file(e->d_name))
+        continue;
+      lx_cmd c;
+      lx_compdb_lookup(NULL, path, &c);
+      lx_tu_facts *f = NULL;
+      if (lx_tu_analyse(index, &c, &f, NULL) != LX_TU_FAILED && f)
+        lx_vec_push(&tus, f);
+      lx_cmd_free(&c);
+    }
+    closedir(dh);
+    for (size_t i = 0; i < tus.n; i++) {
+      lx_tu_facts *t = tus.v[0];
+      tus.v[0] = tus.v[i];
+      tus.v[i] = t; /* the file's own TU first, as the server passes it */
+      const char *path = tus.v[0]->main_file;
+      lx_lsp_lines lines;
+      lx_lsp_lines_init(&lines, "", 0);
+      lx_findings scoped, whole;
+      lx_findings_init(&scoped);
+      lx_findings_init(&whole);
+      lx_lsp_evaluate(tus.v, tus.n, cfg, path, &lines, &scoped);
+      evaluate_whole(tus.v, tus.n, cfg, path, &whole);
+      assert_int_equal(scoped.v.n, whole.v.n);
+      for (size_t k = 0; k < whole.v.n; k++) {
+        const lx_finding *a = &scoped.v.v[k], *b = &whole.v.v[k];
+        assert_string_equal(a->rule, b->rule);
+        assert_int_equal(a->loc.line, b->loc.line);
+        assert_int_equal(a->loc.col, b->loc.col);
+        assert_string_equal(a->message, b->message);
+        assert_int_equal(a->nrelated, b->nrelated);
+        for (int r = 0; r < a->nrelated; r++)
+          assert_int_equal(a->related[r].loc.line, b->related[r].loc.line);
+      }
+      compared++;
+      findings += whole.v.n;
+      lx_findings_free(&scoped);
+      lx_findings_free(&whole);
+      lx_lsp_lines_free(&lines);
+    }
+    for (size_t i = 0; i < tus.n; i++)
+      lx_facts_free(tus.v[i]);
+    lx_vec_free(&tus);
+  }
+  assert_true(compared >= 200);
+  assert_true(findings >= 100);
+  for (size_t d = 0; d < dirs.n; d++)
+    free(dirs.v[d]);
+  lx_vec_free(&dirs);
+  lx_tu_index_free(index);
+  lx_config_free(cfg);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_messages_in_one_read), cmocka_unit_test(test_split_across_reads),
       cmocka_unit_test(test_malformed_headers),        cmocka_unit_test(test_uris),
       cmocka_unit_test(test_server_robust),            cmocka_unit_test(test_server_coalesces_edits),
-      cmocka_unit_test(test_evaluate_own_program),
+      cmocka_unit_test(test_evaluate_own_program),    cmocka_unit_test(test_evaluate_scoped_as_whole),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
