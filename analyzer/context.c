@@ -197,8 +197,9 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
 {
   const lx_func *f = fn->def;
   size_t n = f->loops.n ? f->loops.n : 1;
-  fn->loop_event = lx_xcalloc(n, sizeof(*fn->loop_event));
-  fn->loop_read = lx_xcalloc(n, sizeof(*fn->loop_read));
+  lx_arena *arena = (lx_arena *)&p->arena; /* loop_memo is a cache filled on first use */
+  fn->loop_event = lx_arena_alloc(arena, n * sizeof(*fn->loop_event));
+  fn->loop_read = lx_arena_alloc(arena, n * sizeof(*fn->loop_read));
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     if (c->loop < 0 || !is_event_call(p, c))
@@ -320,23 +321,35 @@ int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c,
 
 /* ---- summaries to a fixed point ---------------------------------------------------- */
 
-static void set_why(lx_fnode *fn, lx_loc loc, const char *fmt, const char *a, const char *b)
+static void set_why(lx_program *p, lx_fnode *fn, lx_loc loc, const char *fmt, const char *a, const char *b)
 {
   char buf[256];
   snprintf(buf, sizeof(buf), fmt, a, b);
-  free((void *)fn->why);
-  fn->why = lx_xstrdup(buf);
+  fn->why = lx_arena_strdup(&p->arena, buf);
   fn->why_loc = loc;
 }
 
-static void spawn_summaries(lx_program *p)
+/* The passes below skip a function whose inputs did not change since its last pass
+ * (it would find nothing new): dirty[i] says they may have (see lx_mark_callers). */
+static void mark_callees(const lx_fnode *fn, char *dirty)
 {
+  for (size_t j = 0; fn->def && j < fn->def->calls.n; j++)
+    if (fn->def->calls.v[j].callee_node)
+      dirty[fn->def->calls.v[j].callee_node->index] = 1;
+}
+
+static void spawn_summaries(lx_program *p, char *dirty)
+{
+  memset(dirty, 1, p->order.n);
   for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
       lx_fnode *fn = p->order.v[i];
-      if (!fn->def || fn->bounded_fn)
+      if (!fn->def || fn->bounded_fn || !dirty[i])
         continue;
+      dirty[i] = 0;
+      unsigned bounds = fn->bounds;
+      uint64_t spawns = fn->spawns_params;
       for (size_t j = 0; j < fn->def->calls.n; j++) {
         const lx_call *c = &fn->def->calls.v[j];
         const lx_fnode *callee = lx_program_callee(p, c);
@@ -354,6 +367,8 @@ static void spawn_summaries(lx_program *p)
           changed = 1;
         }
       }
+      if (bounds != fn->bounds || spawns != fn->spawns_params)
+        lx_mark_callers(fn, dirty);
     }
   }
   /* Whether each call starts a thread no longer changes: remembered. */
@@ -367,8 +382,9 @@ static void spawn_summaries(lx_program *p)
   }
 }
 
-static void waits_summaries(lx_program *p)
+static void waits_summaries(lx_program *p, char *dirty)
 {
+  memset(dirty, 1, p->order.n);
   /* Waiting directly does not change from pass to pass: found once. */
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
@@ -381,35 +397,40 @@ static void waits_summaries(lx_program *p)
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
       lx_fnode *fn = p->order.v[i];
-      if (!fn->def || fn->waits_event)
+      if (!fn->def || fn->waits_event || !dirty[i])
         continue;
+      dirty[i] = 0;
       for (size_t j = 0; j < fn->def->calls.n && !fn->waits_event; j++) {
         const lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
         if (callee && callee != fn && callee->waits_event) {
           fn->waits_event = 1;
           changed = 1;
+          lx_mark_callers(fn, dirty);
         }
       }
     }
   }
 }
 
-static void startup_summaries(lx_program *p)
+static void startup_summaries(lx_program *p, char *dirty)
 {
+  memset(dirty, 1, p->order.n);
   for (size_t i = 0; i < p->order.n; i++)
     p->order.v[i]->startup = startup_name(p->order.v[i]->name);
   for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
       lx_fnode *fn = p->order.v[i];
-      if (fn->startup || !fn->callers.n || fn->thread_entry)
+      if (fn->startup || !fn->callers.n || fn->thread_entry || !dirty[i])
         continue;
+      dirty[i] = 0;
       int all = 1;
       for (size_t k = 0; k < fn->callers.n && all; k++)
         all = fn->callers.v[k].fn->startup;
       if (all) {
         fn->startup = 1;
         changed = 1;
+        mark_callees(fn, dirty);
       }
     }
   }
@@ -671,7 +692,7 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
       continue;
     if (g->via) {
       g->cb->per_event = 1;
-      set_why(g->cb, g->loc, "is registered as a handler through %s()%s", g->via, "");
+      set_why(p, g->cb, g->loc, "is registered as a handler through %s()%s", g->via, "");
       changed = 1;
       continue;
     }
@@ -684,13 +705,13 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
         continue;
       g->cb->per_event = 1;
       if (loop >= 0)
-        set_why(g->cb, ds->v[j].fn->def->loops.v[loop].loc, "is dispatched once per event from the loop in %s()",
+        set_why(p, g->cb, ds->v[j].fn->def->loops.v[loop].loc, "is dispatched once per event from the loop in %s()",
                 ds->v[j].fn->name, "");
       else if (!ds->v[j].fn->per_event)
-        set_why(g->cb, ds->v[j].call->loc, "is dispatched from %s(), an entry point that code outside the "
+        set_why(p, g->cb, ds->v[j].call->loc, "is dispatched from %s(), an entry point that code outside the "
                 "program calls%s", ds->v[j].fn->name, "");
       else
-        set_why(g->cb, ds->v[j].call->loc, "is dispatched from %s(), which runs per event", ds->v[j].fn->name, "");
+        set_why(p, g->cb, ds->v[j].call->loc, "is dispatched from %s(), which runs per event", ds->v[j].fn->name, "");
       changed = 1;
       break;
     }
@@ -699,7 +720,7 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
      * dispatch decides, and none seen means none known. */
     if (!seen && !g->cb->per_event && g->key[0] == 'F') {
       g->cb->per_event = 1;
-      set_why(g->cb, g->loc, "is registered as a handler that code outside the program calls%s%s", "", "");
+      set_why(p, g->cb, g->loc, "is registered as a handler that code outside the program calls%s%s", "", "");
       changed = 1;
     }
   }
@@ -780,10 +801,10 @@ static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *ta
       target->request_path = 1;
       if (bounded || !target->why) {
         if (in_loop)
-          set_why(target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
+          set_why(p, target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
                   m->src ? m->src->callee_name : "event", fn->name);
         else
-          set_why(target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
+          set_why(p, target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
       }
       changed = 1;
     }
@@ -810,14 +831,14 @@ static void per_event_summaries(lx_program *p)
   }
   /* What each call runs (its callee, or the thread it starts) and which dispatches
    * may call each registered handler: the same in every pass, found once. */
-  lx_fnode ***targets = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(lx_fnode **));
-  call_memo **memos = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(call_memo *));
+  lx_fnode ***targets = lx_arena_alloc(&p->arena, (p->order.n ? p->order.n : 1) * sizeof(lx_fnode **));
+  call_memo **memos = lx_arena_alloc(&p->arena, (p->order.n ? p->order.n : 1) * sizeof(call_memo *));
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_func *def = p->order.v[i]->def;
     if (!def)
       continue;
-    targets[i] = lx_xcalloc(def->calls.n ? def->calls.n : 1, sizeof(lx_fnode *));
-    memos[i] = lx_xmalloc(sizeof(call_memo) * (def->calls.n ? def->calls.n : 1));
+    targets[i] = lx_arena_alloc(&p->arena, (def->calls.n ? def->calls.n : 1) * sizeof(lx_fnode *));
+    memos[i] = lx_arena_alloc(&p->arena, (def->calls.n ? def->calls.n : 1) * sizeof(call_memo));
     for (size_t j = 0; j < def->calls.n; j++) {
       targets[i][j] = call_target(p, &def->calls.v[j]);
       memos[i][j] = (call_memo){-1, -1, -1, LX_LOOP_FIXED, -1, NULL};
@@ -841,12 +862,7 @@ static void per_event_summaries(lx_program *p)
   for (size_t i = 0; i < rs.n; i++)
     lx_vec_free(&matches[i]);
   free(matches);
-  for (size_t i = 0; i < p->order.n; i++) {
-    free(targets[i]);
-    free(memos[i]);
-  }
-  free(targets);
-  free(memos);
+
   lx_vec_free(&rs);
   lx_vec_free(&ds);
 }
@@ -859,9 +875,10 @@ void lx_context_compute(lx_program *p)
       if (fn->annots.v[k].kind == LX_ANN_BOUNDED)
         fn->bounded_fn = 1;
   }
-  spawn_summaries(p);
-  waits_summaries(p);
-  startup_summaries(p);
+  char *dirty = lx_arena_alloc(&p->arena, p->order.n ? p->order.n : 1);
+  spawn_summaries(p, dirty);
+  waits_summaries(p, dirty);
+  startup_summaries(p, dirty);
   per_event_summaries(p);
   /* LEASH_DEBUG_CONTEXT=1: why each function is thought to run per event. */
   if (getenv("LEASH_DEBUG_CONTEXT"))

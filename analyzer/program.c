@@ -26,7 +26,7 @@ static lx_fnode *fnode_get(lx_program *p, const lx_func *f)
 {
   lx_fnode *n = lx_map_get(&p->fns, f->usr);
   if (!n) {
-    n = lx_xcalloc(1, sizeof(*n));
+    n = lx_arena_alloc(&p->arena, sizeof(*n));
     n->usr = lx_map_put(&p->fns, f->usr, n);
     n->name = f->name;
     n->api = lx_config_api(p->cfg, f->name);
@@ -287,6 +287,11 @@ static lx_func_memo *memo_build(const lx_func *f)
       al->members[al->class_start[c] + fill[c]++] = al->key2class.keys[i];
     }
   free(fill);
+  al->class_has = lx_xcalloc((size_t)nclasses + 1, 1);
+  for (int c = 0; c < nclasses; c++)
+    for (int i = al->class_start[c]; i < al->class_start[c + 1]; i++)
+      al->class_has[c] |= al->members[i][0] == 'C' ? LX_HAS_CALL
+                        : al->members[i][0] == 'F' || al->members[i][0] == 'G' ? LX_HAS_LOC : 0;
   free(dense);
   free(parent);
   lx_map_free(&ids);
@@ -331,6 +336,7 @@ void lx_func_memo_free(lx_func_memo *m)
   lx_map_free(&m->key2class);
   free(m->members);
   free(m->class_start);
+  free(m->class_has);
   free(m->param_class);
   free(m->path_at);
   free(m->path_class);
@@ -340,7 +346,7 @@ void lx_func_memo_free(lx_func_memo *m)
   free(m);
 }
 
-static void alias_build(lx_fnode *fn)
+static void alias_build(lx_program *p, lx_fnode *fn)
 {
   lx_func *f = fn->def;
   if (!f->memo)
@@ -348,8 +354,8 @@ static void alias_build(lx_fnode *fn)
   lx_alias *al = &fn->alias;
   al->m = f->memo;
   al->nclasses = f->memo->nclasses;
-  al->timed_seq = lx_xmalloc(sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
-  al->timed_loop = lx_xmalloc(sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->timed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->timed_loop = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
 }
 
 int lx_alias_class(const lx_fnode *fn, const lx_path *path)
@@ -558,11 +564,9 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   const lx_func *f = fn->def;
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
-    lx_annot an[16];
-    int n = lx_call_annots(p, c, an, 16);
-    for (int j = 0; j < n; j++)
-      if (an[j].kind == LX_ANN_TIMEOUT && an[j].arg <= c->nargs)
-        mark_timed(fn, &c->args[an[j].arg - 1], c);
+    for (int j = 0; j < c->neffects; j++)
+      if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs)
+        mark_timed(fn, &c->args[c->effects[j].arg - 1], c);
     /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
      * descriptor is non-blocking from the start. */
     static const char *const nonblocking_at_birth[] = {"socket", "accept4", NULL};
@@ -675,7 +679,7 @@ static void record_field_origins(lx_program *p, lx_fnode *fn)
   }
 }
 
-static void mark_callers(const lx_fnode *fn, char *dirty)
+void lx_mark_callers(const lx_fnode *fn, char *dirty)
 {
   for (size_t k = 0; k < fn->callers.n; k++)
     dirty[fn->callers.v[k].fn->index] = 1;
@@ -684,6 +688,7 @@ static void mark_callers(const lx_fnode *fn, char *dirty)
 lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
 {
   lx_program *p = lx_xcalloc(1, sizeof(*p));
+  lx_arena_init(&p->arena);
   p->cfg = cfg;
   p->tus = tus;
   p->ntus = ntus;
@@ -712,7 +717,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
         char key[1024];
         snprintf(key, sizeof(key), "%s#%s:%u", f->usr, f->loc.file ? f->loc.file : "", f->loc.line);
         if (!lx_map_get(&p->fns, key)) {
-          lx_fnode *d = lx_xcalloc(1, sizeof(*d));
+          lx_fnode *d = lx_arena_alloc(&p->arena, sizeof(*d));
           d->usr = lx_map_put(&p->fns, key, d);
           d->name = f->name;
           d->api = n->api;
@@ -731,14 +736,24 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
     lx_fnode *fn = p->order.v[i];
     if (!fn->def)
       continue;
-    alias_build(fn);
+    alias_build(p, fn);
     record_field_origins(p, fn);
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
-      if (callee) {
-        lx_site s = {fn, (int)j};
-        lx_vec_push(&callee->callers, s);
-      }
+      if (callee)
+        callee->callers.cap++; /* counted first, then filled in the arena */
+    }
+  }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    fn->callers.v = fn->callers.cap ? lx_arena_alloc(&p->arena, sizeof(lx_site) * fn->callers.cap) : NULL;
+  }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
+      lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+      if (callee)
+        callee->callers.v[callee->callers.n++] = (lx_site){fn, (int)j};
     }
   }
   /* Bottom-up to a fixed point: iterating handles recursion and any order.  A pass
@@ -761,7 +776,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       if (p->timed_locs.n != timed)
         memset(dirty, 1, p->order.n);
       else if (params != fn->timeout_params || rt != fn->returns_timed)
-        mark_callers(fn, dirty);
+        lx_mark_callers(fn, dirty);
     }
   }
   memset(dirty, 1, p->order.n);
@@ -780,7 +795,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       changed |= blocks_pass(p, fn);
       if (params != fn->blocks_params || memcmp(origin, fn->blocks_origin, sizeof(origin)) ||
           memcmp(origin_fn, fn->blocks_origin_fn, sizeof(origin_fn)))
-        mark_callers(fn, dirty);
+        lx_mark_callers(fn, dirty);
     }
   }
   free(dirty);
@@ -794,21 +809,13 @@ void lx_program_free(lx_program *p)
     return;
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
-    lx_vec_free(&fn->annots);
-    lx_vec_free(&fn->callers);
-    free((void *)fn->why);
-    free(fn->loop_event);
-    free(fn->loop_read);
-    if (fn->def) {
-      free(fn->alias.timed_seq);
-      free(fn->alias.timed_loop);
-    }
-    free(fn);
+    lx_vec_free(&fn->annots); /* the rest is in the arena */
   }
   lx_vec_free(&p->order);
   lx_map_free(&p->fns);
   lx_map_free(&p->timed_locs);
   lx_map_free(&p->field_origin);
   lx_map_free(&p->origin_fn);
+  lx_arena_free(&p->arena);
   free(p);
 }

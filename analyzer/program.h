@@ -28,6 +28,7 @@ typedef struct lx_func_memo {
   int nclasses;
   const char **members; /* the keys, grouped by class: class c owns */
   int *class_start;     /* members[class_start[c] .. class_start[c + 1]) */
+  unsigned char *class_has; /* per class: LX_HAS_* of its members' kinds */
   int *param_class;     /* [1..nparams]: class of each parameter, -1 */
   int ret_class;        /* class of the returned value, -1 */
   const char **fg_keys; /* the keys of fields and globals ("F:...", "G:..."), with */
@@ -41,6 +42,9 @@ typedef struct lx_func_memo {
   size_t path_cap;
   signed char *loop_input; /* per loop: its bound comes from input (context.c), or NULL */
 } lx_func_memo;
+
+#define LX_HAS_CALL 1 /* a "C:" key: a call's result */
+#define LX_HAS_LOC 2  /* an "F:" or "G:" key: a field or a global */
 
 /* Alias classes of one function body (its memo) with what this program adds. */
 typedef struct {
@@ -81,6 +85,7 @@ struct lx_fnode {
 };
 
 typedef struct {
+  lx_arena arena;            /* the nodes and what is computed about them */
   const lx_config *cfg;
   lx_tu_facts **tus;
   size_t ntus;
@@ -133,6 +138,10 @@ int lx_alias_param(const lx_fnode *fn, int cls);
 /* Whether a timeout reaches call c on class cls in fn: set before it in fn, set in the
  * same loop, or set program-wide on a field or global of the class. */
 int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c);
+
+/* Fixed points skip a function whose inputs did not change since its last pass: after
+ * fn's summary changed, marks its callers (dirty[caller->index]) to be passed again. */
+void lx_mark_callers(const lx_fnode *fn, char *dirty);
 
 /* ---- context (context.c) ---------------------------------------------------- */
 

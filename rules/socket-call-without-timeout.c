@@ -51,50 +51,134 @@ static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls
   return NULL;
 }
 
+/* What a class's socket_origin depends on: the functions its call results come from
+ * (do they return a socket?) and its fields and globals (do they hold one?). */
+/* What a class's socket_origin depends on: the functions its call results come from
+ * (do they return a socket?) and its fields and globals (do they hold one?). */
+typedef struct {
+  const lx_fnode *callee; /* a "C:" member's callee, or NULL */
+  const char *key;        /* an "F:"/"G:" member's key (with a '*' to drop), or NULL */
+} dep;
+
+/* A class that had no origin when last looked at. */
+typedef struct {
+  const lx_fnode *fn;
+  int cls;
+  int done;         /* it found one since: recorded */
+  size_t first, n;  /* its deps */
+  size_t keys_seen; /* socket_keys.n when it was last looked at */
+} pending;
+
+typedef struct {
+  LX_VEC(dep) deps;
+  LX_VEC(pending) v;
+} pending_list;
+
+static void add_pending(const state *st, const lx_fnode *fn, int cls, pending_list *pl)
+{
+  pending pd = {fn, cls, 0, pl->deps.n, 0, st->socket_keys.n};
+  size_t it = 0;
+  const char *k;
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    dep d = {NULL, NULL};
+    if (k[0] == 'C')
+      d.callee = lx_program_callee(st->p, &fn->def->calls.v[atoi(k + 2)]);
+    else if (k[0] == 'F' || k[0] == 'G')
+      d.key = k;
+    if (d.callee || d.key)
+      lx_vec_push(&pl->deps, d);
+  }
+  pd.n = pl->deps.n - pd.first;
+  if (pd.n) /* else nothing can ever give it an origin */
+    lx_vec_push(&pl->v, pd);
+}
+
+static int holds_socket(const state *st, const char *k)
+{
+  size_t n = strlen(k);
+  if (!n || k[n - 1] != '*')
+    return lx_map_get(&st->socket_keys, k) != NULL;
+  char key[512];
+  snprintf(key, sizeof(key), "%s", k);
+  lx_key_undo_deref(key);
+  return lx_map_get(&st->socket_keys, key) != NULL;
+}
+
+/* Whether socket_origin may now find what it did not when pd was last looked at. */
+static int may_have_origin(const state *st, const pending *pd, const pending_list *pl)
+{
+  int new_keys = st->socket_keys.n != pd->keys_seen;
+  for (size_t i = pd->first; i < pd->first + pd->n; i++) {
+    const dep *d = &pl->deps.v[i];
+    if ((d->callee && st->returns_socket[d->callee->index]) || (new_keys && d->key && holds_socket(st, d->key)))
+      return 1;
+  }
+  return 0;
+}
+
+/* Records the socket origin o of class cls of fn: its fields, globals and return. */
+static int record(state *st, const lx_fnode *fn, int cls, const lx_call *o, const lx_fnode *ofn)
+{
+  int changed = 0;
+  size_t it = 0;
+  const char *k;
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    char key[512];
+    snprintf(key, sizeof(key), "%s", k);
+    lx_key_undo_deref(key);
+    if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->socket_keys, key)) {
+      lx_map_put(&st->socket_keys, key, (void *)o);
+      lx_map_put(&st->key_fn, key, (void *)ofn);
+      changed = 1;
+    }
+    if (key[0] == 'R' && !st->returns_socket[fn->index]) {
+      st->returns_socket[fn->index] = 1;
+      changed = 1;
+    }
+  }
+  return changed;
+}
+
+/* Which classes hold a socket, to a fixed point over the program: one pass over every
+ * class in order, then passes over the classes still without an origin (in the same
+ * order), looking again only at those whose callees or fields have changed since.  A
+ * recorded class is never passed over again: keys are only ever added, the first
+ * origin kept, so it would change nothing. */
 static void summaries(state *st)
 {
   const lx_program *p = st->p;
-  /* Per function and class: its keys are recorded already, so passing over it again
-   * would change nothing (keys are only ever added, the first origin kept). */
-  char **recorded = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(char *));
-  for (int round = 0, changed = 1; changed && round < 20; round++) {
+  pending_list pl = {{0}, {0}};
+  int changed = 0;
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    for (int cls = 0; fn->def && cls < fn->alias.nclasses; cls++) {
+      if (!(fn->alias.m->class_has[cls] & (LX_HAS_CALL | LX_HAS_LOC)))
+        continue; /* nothing in it can be a socket's origin */
+      const lx_fnode *ofn = NULL;
+      const lx_call *o = socket_origin(st, fn, cls, &ofn);
+      if (o)
+        changed |= record(st, fn, cls, o, ofn);
+      else
+        add_pending(st, fn, cls, &pl);
+    }
+  }
+  for (int round = 1; changed && round < 20; round++) {
     changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      const lx_fnode *fn = p->order.v[i];
-      if (!fn->def)
+    for (size_t i = 0; i < pl.v.n; i++) {
+      pending *pd = &pl.v.v[i];
+      if (pd->done || !may_have_origin(st, pd, &pl))
         continue;
-      if (!recorded[i])
-        recorded[i] = lx_xcalloc(fn->alias.nclasses ? (size_t)fn->alias.nclasses : 1, 1);
-      for (int cls = 0; cls < fn->alias.nclasses; cls++) {
-        if (recorded[i][cls])
-          continue;
-        const lx_fnode *ofn = NULL;
-        const lx_call *o = socket_origin(st, fn, cls, &ofn);
-        if (!o)
-          continue;
-        recorded[i][cls] = 1;
-        size_t it = 0;
-        const char *k;
-        while ((k = lx_alias_next_key(fn, cls, &it))) {
-          char key[512];
-          snprintf(key, sizeof(key), "%s", k);
-          lx_key_undo_deref(key);
-          if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->socket_keys, key)) {
-            lx_map_put(&st->socket_keys, key, (void *)o);
-            lx_map_put(&st->key_fn, key, (void *)ofn);
-            changed = 1;
-          }
-          if (key[0] == 'R' && !st->returns_socket[fn->index]) {
-            st->returns_socket[fn->index] = 1;
-            changed = 1;
-          }
-        }
+      const lx_fnode *ofn = NULL;
+      const lx_call *o = socket_origin(st, pd->fn, pd->cls, &ofn);
+      pd->keys_seen = st->socket_keys.n;
+      if (o) {
+        pd->done = 1;
+        changed |= record(st, pd->fn, pd->cls, o, ofn);
       }
     }
   }
-  for (size_t i = 0; i < p->order.n; i++)
-    free(recorded[i]);
-  free(recorded);
+  lx_vec_free(&pl.deps);
+  lx_vec_free(&pl.v);
 }
 
 /* For SSL_read(ssl) and friends: the fd bound with SSL_set_fd(ssl, fd) in fn. */
