@@ -43,14 +43,30 @@ static int startup_name(const char *name)
   return hit;
 }
 
+static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg);
+
 int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
 {
-  if (c->spawn_arg != LX_SPAWN_UNKNOWN) {
-    if (c->spawn_arg < 0)
-      return 0;
-    *entry_arg = c->spawn_arg;
-    return 1;
+  if (c->spawn_arg == LX_SPAWN_UNKNOWN) {
+    int arg = 0;
+    int spawn = is_spawn_now(p, c, &arg);
+    if (!p->spawns_known) {
+      if (spawn)
+        *entry_arg = arg;
+      return spawn;
+    }
+    /* Once the spawn summaries are done the answer no longer changes: kept with the
+     * call (as resolve_calls keeps its callee). */
+    ((lx_call *)c)->spawn_arg = (short)(spawn ? arg : -1);
   }
+  if (c->spawn_arg < 0)
+    return 0;
+  *entry_arg = c->spawn_arg;
+  return 1;
+}
+
+static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg)
+{
   int arg = 0;
   const lx_fnode *callee = lx_program_callee(p, c);
   if (callee && callee->bounded_fn)
@@ -371,15 +387,7 @@ static void spawn_summaries(lx_program *p, char *dirty)
         lx_mark_callers(fn, dirty);
     }
   }
-  /* Whether each call starts a thread no longer changes: remembered. */
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_func *f = p->order.v[i]->def;
-    for (size_t j = 0; f && j < f->calls.n; j++) {
-      lx_call *c = &f->calls.v[j];
-      int arg = 0;
-      c->spawn_arg = (short)(lx_is_spawn(p, c, &arg) ? arg : -1);
-    }
-  }
+  p->spawns_known = 1;
 }
 
 static void waits_summaries(lx_program *p, char *dirty)

@@ -69,6 +69,7 @@ typedef struct {
   char *path;
   struct timespec mtime, wal_mtime;
   facts_vec tus;
+  unsigned long loads; /* how many times facts were read: a new set to prepare */
 } db_facts;
 
 typedef struct {
@@ -448,8 +449,11 @@ static const db_facts *program_facts(server *s, const char *path)
     free(dbp);
     return &s->db;
   }
+  double t0 = now_ms();
+  unsigned long loads = s->db.loads;
   db_facts_clear(&s->db);
   s->db.path = dbp;
+  s->db.loads = loads + 1;
   lx_db *db;
   char err[1024];
   if (lx_db_open(dbp, LX_DB_READONLY, &db, err, sizeof(err)) < 0) {
@@ -465,7 +469,8 @@ static const db_facts *program_facts(server *s, const char *path)
    * next are those after this reader closed it. */
   s->db.mtime = mtime_of(dbp, "");
   s->db.wal_mtime = mtime_of(dbp, "-wal");
-  say(s, 4, "%s: facts of %zu translation unit(s) from run %lld", dbp, s->db.tus.n, (long long)run);
+  say(s, 4, "%s: facts of %zu translation unit(s) from run %lld, read in %.1f ms", dbp, s->db.tus.n,
+      (long long)run, now_ms() - t0);
   return &s->db;
 }
 
@@ -491,8 +496,11 @@ static void gather(server *s, doc *d, const db_facts *dbf, facts_vec *out)
  * text arrived meanwhile or nothing changed since the last publication. */
 static void evaluate_publish(server *s, doc *d, int version, int force)
 {
+  double t0 = now_ms();
   const lx_config *cfg = config_for(s, d->path);
+  double t1 = now_ms();
   const db_facts *dbf = program_facts(s, d->path);
+  double t2 = now_ms();
   facts_vec tus = {0};
   pthread_mutex_lock(&s->lock);
   gather(s, d, dbf, &tus);
@@ -503,6 +511,9 @@ static void evaluate_publish(server *s, doc *d, int version, int force)
   lx_findings_init(&f);
   if (!lx_config_excluded(cfg, d->path))
     lx_lsp_evaluate(tus.v, tus.n, cfg, d->path, &lines, &f);
+  double t3 = now_ms();
+  say(s, 4, "%s: config %.1f ms, program facts %.1f ms, rules over %zu TU(s) %.1f ms", d->path, t1 - t0, t2 - t1,
+      tus.n, t3 - t2);
   lx_vec_free(&tus);
   json_t *actions;
   json_t *params = lx_lsp_diagnostics(&f, d->path, d->uri, version, &lines, &actions);
@@ -530,6 +541,30 @@ static void evaluate_publish(server *s, doc *d, int version, int force)
   free(text);
 }
 
+/* While a file is parsed, another thread reads the database's facts (when they
+ * changed) and prepares them for building programs (lx_program_prepare): on a
+ * first diagnosis that takes as long as the parse.  Only the worker thread uses
+ * s->db, and not while this runs. */
+typedef struct {
+  server *s;
+  const char *path;
+  pthread_t th;
+  int started;
+} prefetch;
+
+static void *prefetch_main(void *arg)
+{
+  prefetch *pf = arg;
+  unsigned long before = pf->s->db.loads;
+  const db_facts *dbf = program_facts(pf->s, pf->path);
+  if (dbf->loads != before) {
+    double t0 = now_ms();
+    lx_program_prepare(dbf->tus.v, dbf->tus.n);
+    say(pf->s, 4, "%s: prepared in %.1f ms", dbf->path ? dbf->path : "(no database)", now_ms() - t0);
+  }
+  return NULL;
+}
+
 /* Parses (or reparses) d's text of generation gen and publishes its findings. */
 static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, unsigned long gen)
 {
@@ -543,9 +578,13 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
   }
   if (!s->index)
     s->index = lx_tu_index_new();
+  prefetch pf = {s, d->path, 0, 0};
+  pf.started = pthread_create(&pf.th, NULL, prefetch_main, &pf) == 0;
   lx_tu_facts *facts = NULL;
   lx_tu_status st = lx_tu_doc_analyse(s->index, &d->tu, &d->cmd, text, len, &facts);
   double t1 = now_ms();
+  if (pf.started)
+    pthread_join(pf.th, NULL);
   if (st == LX_TU_FAILED || !facts) {
     d->prepared = 0;
     say(s, 1, "%s: libclang could not parse this file", d->path);

@@ -329,6 +329,16 @@ static lx_func_memo *memo_build(const lx_func *f)
   return al;
 }
 
+void lx_program_prepare(lx_tu_facts **tus, size_t ntus)
+{
+  for (size_t t = 0; t < ntus; t++)
+    for (size_t i = 0; i < tus[t]->funcs.n; i++) {
+      lx_func *f = tus[t]->funcs.v[i];
+      if (f->is_def && !f->memo)
+        f->memo = memo_build(f);
+    }
+}
+
 void lx_func_memo_free(lx_func_memo *m)
 {
   if (!m)
@@ -787,14 +797,21 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       if (!fn->def || !dirty[i])
         continue;
       dirty[i] = 0;
+      /* An origin is set with its bit: only those of the bits already set can change
+       * without the bits changing. */
       const lx_call *origin[LX_MAX_PARAMS];
       const lx_fnode *origin_fn[LX_MAX_PARAMS];
-      memcpy(origin, fn->blocks_origin, sizeof(origin));
-      memcpy(origin_fn, fn->blocks_origin_fn, sizeof(origin_fn));
       uint64_t params = fn->blocks_params;
+      for (int b = 0; b < LX_MAX_PARAMS; b++)
+        if (params & (1ULL << b)) {
+          origin[b] = fn->blocks_origin[b];
+          origin_fn[b] = fn->blocks_origin_fn[b];
+        }
       changed |= blocks_pass(p, fn);
-      if (params != fn->blocks_params || memcmp(origin, fn->blocks_origin, sizeof(origin)) ||
-          memcmp(origin_fn, fn->blocks_origin_fn, sizeof(origin_fn)))
+      int moved = params != fn->blocks_params;
+      for (int b = 0; b < LX_MAX_PARAMS && !moved; b++)
+        moved = (params & (1ULL << b)) && (origin[b] != fn->blocks_origin[b] || origin_fn[b] != fn->blocks_origin_fn[b]);
+      if (moved)
         lx_mark_callers(fn, dirty);
     }
   }

@@ -94,12 +94,17 @@ typedef struct {
   lx_map timed_locs;         /* "F:struct conn.curl", "G:usr" -> non-NULL: timed program-wide */
   lx_map field_origin;       /* "F:..." -> const lx_call * that first produced the value stored */
   lx_map origin_fn;          /* same key -> lx_fnode * of that call */
+  unsigned spawns_known : 1; /* the spawn summaries are done (lx_is_spawn keeps its answers) */
 } lx_program;
 
 /* Builds the program from TU facts (borrowed, must outlive it) and computes the
  * summaries.  Never fails; free with lx_program_free. */
 lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg);
 void lx_program_free(lx_program *p);
+/* Derives now what lx_program_build would derive from each function's own facts on
+ * first use (lx_func.memo), for facts that will be built into programs again and
+ * again: the language server prepares the database's facts while it parses. */
+void lx_program_prepare(lx_tu_facts **tus, size_t ntus);
 
 lx_fnode *lx_program_fn(const lx_program *p, const char *usr);
 /* The callee of call c, or NULL for calls through pointers. */
