@@ -379,6 +379,8 @@ static void spawn_summaries(lx_program *p, char *dirty)
         const lx_path *e = &c->args[arg - 1];
         if (e->kind == LX_PATH_PARAM && e->index <= LX_MAX_PARAMS && !(fn->spawns_params & (1ULL << (e->index - 1)))) {
           fn->spawns_params |= 1ULL << (e->index - 1);
+          if (!fn->spawn_origin)
+            fn->spawn_origin = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->spawn_origin));
           fn->spawn_origin[e->index - 1] = callee && callee->spawns_params ? callee->spawn_origin[arg - 1] : c;
           changed = 1;
         }
@@ -498,6 +500,39 @@ static void element_record(const char *type, char *out, size_t n)
   snprintf(out, n, "%.*s", (int)len, type);
 }
 
+/* Where f may register or dispatch a handler, once for its facts: a function stored
+ * in a field or global (assignment j: SITE_STORE), an indirect call (SITE_INDIRECT),
+ * a call passing a function (SITE_PASS); as j << 2 | kind, in the order
+ * collect_handlers looks at them. */
+enum { SITE_STORE, SITE_INDIRECT, SITE_PASS };
+
+static const int *handler_sites(const lx_func *f, int *n)
+{
+  lx_func_memo *m = f->memo;
+  if (!m->handler_sites) {
+    LX_VEC(int) v = {0};
+    for (size_t j = 0; j < f->assigns.n; j++) {
+      const lx_assign *a = &f->assigns.v[j];
+      if (a->src.kind == LX_PATH_FUNC && (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL))
+        lx_vec_push(&v, (int)j << 2 | SITE_STORE);
+    }
+    for (size_t j = 0; j < f->calls.n; j++) {
+      const lx_call *c = &f->calls.v[j];
+      int passes = 0;
+      for (int a = 0; a < c->nargs && !passes; a++)
+        passes = c->args[a].kind == LX_PATH_FUNC;
+      if (!c->callee)
+        lx_vec_push(&v, (int)j << 2 | SITE_INDIRECT);
+      else if (passes && !lx_name_in(c->callee_name, one_shot))
+        lx_vec_push(&v, (int)j << 2 | SITE_PASS);
+    }
+    m->nhandler_sites = (int)v.n;
+    m->handler_sites = v.n ? v.v : lx_xcalloc(1, sizeof(int));
+  }
+  *n = m->nhandler_sites;
+  return m->handler_sites;
+}
+
 static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
 {
   char key[256], rec[128];
@@ -514,15 +549,18 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
     lx_fnode *fn = p->order.v[i];
     if (!fn->def)
       continue;
-    for (size_t j = 0; j < fn->def->assigns.n; j++) {
-      const lx_assign *a = &fn->def->assigns.v[j];
-      if (a->src.kind == LX_PATH_FUNC && (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL) &&
-          lx_path_key(&a->dst, key, sizeof(key))) {
-        lx_key_undo_deref(key);
-        add_reg(rs, p, &a->src, key, NULL, a->loc, NULL);
+    int nsites;
+    const int *sites = handler_sites(fn->def, &nsites);
+    for (int s = 0; s < nsites; s++) {
+      size_t j = (size_t)(sites[s] >> 2);
+      if ((sites[s] & 3) == SITE_STORE) {
+        const lx_assign *a = &fn->def->assigns.v[j];
+        if (lx_path_key(&a->dst, key, sizeof(key))) {
+          lx_key_undo_deref(key);
+          add_reg(rs, p, &a->src, key, NULL, a->loc, NULL);
+        }
+        continue;
       }
-    }
-    for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
       if (!c->callee) {
         /* An indirect call: a dispatch through whatever its pointer's class holds. */
@@ -539,8 +577,6 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
         }
         continue;
       }
-      if (lx_name_in(c->callee_name, one_shot))
-        continue;
       int entry = 0;
       int spawn = lx_is_spawn(p, c, &entry);
       const lx_fnode *callee = lx_program_callee(p, c);
@@ -691,7 +727,24 @@ static index_vec *match_dispatches(const regs *rs, const dispatches *ds)
   return m;
 }
 
-static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const index_vec *matches)
+/* Functions whose state (fn_state) changed since propagate_pass last scanned them
+ * (scanned[i]: the state then, -1 never) are among those whose bit is set: a pass
+ * looks at those only, in order. */
+typedef struct {
+  signed char *scanned;
+  uint64_t *bits;
+  size_t nwords;
+} pending;
+
+static void touch(pending *pd, const lx_fnode *fn) { pd->bits[fn->index / 64] |= 1ULL << (fn->index % 64); }
+
+static void touch_all(pending *pd, size_t n)
+{
+  memset(pd->scanned, -1, n ? n : 1);
+  memset(pd->bits, 0xff, pd->nwords * sizeof(uint64_t));
+}
+
+static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const index_vec *matches, pending *pd)
 {
   int changed = 0;
   for (size_t i = 0; i < rs->n; i++) {
@@ -700,6 +753,7 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
       continue;
     if (g->via) {
       g->cb->per_event = 1;
+      touch(pd, g->cb);
       set_why(p, g->cb, g->loc, "is registered as a handler through %s()%s", g->via, "");
       changed = 1;
       continue;
@@ -712,6 +766,7 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
       if (!dispatch_per_event(p, &ds->v[j], &loop))
         continue;
       g->cb->per_event = 1;
+      touch(pd, g->cb);
       if (loop >= 0)
         set_why(p, g->cb, ds->v[j].fn->def->loops.v[loop].loc, "is dispatched once per event from the loop in %s()",
                 ds->v[j].fn->name, "");
@@ -728,6 +783,7 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
      * dispatch decides, and none seen means none known. */
     if (!seen && !g->cb->per_event && g->key[0] == 'F') {
       g->cb->per_event = 1;
+      touch(pd, g->cb);
       set_why(p, g->cb, g->loc, "is registered as a handler that code outside the program calls%s%s", "", "");
       changed = 1;
     }
@@ -776,47 +832,65 @@ static int memo_bounded(const lx_program *p, lx_fnode *fn, const lx_call *c, cal
   return *b;
 }
 
-/* One pass of per-event propagation over calls: what an event loop calls, or what
- * per-event code calls, runs per event.  With bounded set, per_event stops at a
+/* Per-event propagation over the calls of function i: what an event loop calls, or
+ * what per-event code calls, runs per event.  With bounded set, per_event stops at a
  * bounding step (for unbounded-spawn); without, request_path does not (a thread per
  * connection after sem_wait is still per request). */
-static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *targets, call_memo *const *memos,
-                          signed char *scanned)
+static int propagate_fn(lx_program *p, int bounded, size_t i, lx_fnode *const *const *targets,
+                        call_memo *const *memos, pending *pd)
 {
   int changed = 0;
-  for (size_t i = 0; i < p->order.n; i++) {
-    lx_fnode *fn = p->order.v[i];
-    /* What a call does depends only on its function's state and its target's (which
-     * only ever turns on): a function scanned before in the same state has nothing
-     * new to give. */
-    if (!fn->def || scanned[i] == fn_state(fn))
+  lx_fnode *fn = p->order.v[i];
+  /* What a call does depends only on its function's state and its target's (which
+   * only ever turns on): a function scanned before in the same state has nothing
+   * new to give. */
+  if (!fn->def || pd->scanned[i] == fn_state(fn))
+    return 0;
+  pd->scanned[i] = (signed char)fn_state(fn);
+  int fn_on = bounded ? fn->per_event : fn->request_path;
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    lx_fnode *target = targets[i][j];
+    if (!target || !target->def || target == fn || (bounded ? target->per_event : target->request_path))
       continue;
-    scanned[i] = (signed char)fn_state(fn);
-    int fn_on = bounded ? fn->per_event : fn->request_path;
-    for (size_t j = 0; j < fn->def->calls.n; j++) {
-      const lx_call *c = &fn->def->calls.v[j];
-      lx_fnode *target = targets[i][j];
-      if (!target || !target->def || target == fn || (bounded ? target->per_event : target->request_path))
-        continue;
-      call_memo *m = &memos[i][j];
-      int loop = memo_loop(p, fn, c, m);
-      int in_loop = loop >= 0 && m->kind == LX_LOOP_EVENT && !(bounded && memo_bounded(p, fn, c, m, 1));
-      int by_caller = !in_loop && fn_on && !(bounded && memo_bounded(p, fn, c, m, 0));
-      if (!in_loop && !by_caller)
-        continue;
-      if (bounded)
-        target->per_event = 1;
-      target->request_path = 1;
-      if (bounded || !target->why) {
-        if (in_loop)
-          set_why(p, target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
-                  m->src ? m->src->callee_name : "event", fn->name);
-        else
-          set_why(p, target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
-      }
-      changed = 1;
+    call_memo *m = &memos[i][j];
+    int loop = memo_loop(p, fn, c, m);
+    int in_loop = loop >= 0 && m->kind == LX_LOOP_EVENT && !(bounded && memo_bounded(p, fn, c, m, 1));
+    int by_caller = !in_loop && fn_on && !(bounded && memo_bounded(p, fn, c, m, 0));
+    if (!in_loop && !by_caller)
+      continue;
+    if (bounded)
+      target->per_event = 1;
+    target->request_path = 1;
+    touch(pd, target);
+    if (bounded || !target->why) {
+      if (in_loop)
+        set_why(p, target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
+                m->src ? m->src->callee_name : "event", fn->name);
+      else
+        set_why(p, target, c->loc, "is called from %s(), which runs per event%s", fn->name, "");
     }
+    changed = 1;
   }
+  return changed;
+}
+
+/* One pass over the functions whose state may have changed, in order. */
+static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *targets, call_memo *const *memos,
+                          pending *pd)
+{
+  int changed = 0;
+  for (size_t w = 0; w < pd->nwords; w++)
+    for (int b = 0; b < 64; b++) {
+      uint64_t rest = pd->bits[w] >> b; /* bits set behind b wait for the next pass */
+      if (!rest)
+        break;
+      b += __builtin_ctzll(rest);
+      pd->bits[w] &= ~(1ULL << b);
+      size_t i = w * 64 + (size_t)b;
+      if (i < p->order.n)
+        changed |= propagate_fn(p, bounded, i, targets, memos, pd);
+    }
   return changed;
 }
 
@@ -855,17 +929,17 @@ static void per_event_summaries(lx_program *p)
   index_vec *matches = match_dispatches(&rs, &ds);
   /* Propagation: handlers dispatched per event, called per event, started per event,
    * called by per-event code. */
-  signed char *scanned = lx_xmalloc(p->order.n ? p->order.n : 1);
-  memset(scanned, -1, p->order.n);
+  pending pd = {lx_arena_alloc(&p->arena, p->order.n ? p->order.n : 1), NULL, (p->order.n + 63) / 64};
+  pd.bits = lx_arena_alloc(&p->arena, (pd.nwords ? pd.nwords : 1) * sizeof(uint64_t));
+  touch_all(&pd, p->order.n);
   for (int round = 0, changed = 1; changed && round < 30; round++)
-    changed = handlers_pass(p, &rs, &ds, matches) |
-              propagate_pass(p, 1, (lx_fnode *const *const *)targets, (call_memo *const *)memos, scanned);
+    changed = handlers_pass(p, &rs, &ds, matches, &pd) |
+              propagate_pass(p, 1, (lx_fnode *const *const *)targets, (call_memo *const *)memos, &pd);
   for (size_t i = 0; i < p->order.n; i++)
     p->order.v[i]->request_path = p->order.v[i]->per_event;
-  memset(scanned, -1, p->order.n);
+  touch_all(&pd, p->order.n);
   for (int round = 0, changed = 1; changed && round < 30; round++)
-    changed = propagate_pass(p, 0, (lx_fnode *const *const *)targets, (call_memo *const *)memos, scanned);
-  free(scanned);
+    changed = propagate_pass(p, 0, (lx_fnode *const *const *)targets, (call_memo *const *)memos, &pd);
 
   for (size_t i = 0; i < rs.n; i++)
     lx_vec_free(&matches[i]);

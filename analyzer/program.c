@@ -353,6 +353,7 @@ void lx_func_memo_free(lx_func_memo *m)
   free(m->fg_keys);
   free(m->fg_class);
   free(m->loop_input);
+  free(m->handler_sites);
   free(m);
 }
 
@@ -663,6 +664,10 @@ static int blocks_pass(lx_program *p, lx_fnode *fn)
       int param = lx_alias_param(fn, cls);
       if (param && param <= LX_MAX_PARAMS && !(params & (1ULL << (param - 1)))) {
         params |= 1ULL << (param - 1);
+        if (!fn->blocks_origin) {
+          fn->blocks_origin = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin));
+          fn->blocks_origin_fn = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin_fn));
+        }
         fn->blocks_origin[param - 1] = origin;
         fn->blocks_origin_fn[param - 1] = origin_fn;
       }

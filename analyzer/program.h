@@ -41,6 +41,8 @@ typedef struct lx_func_memo {
   int *path_class;
   size_t path_cap;
   signed char *loop_input; /* per loop: its bound comes from input (context.c), or NULL */
+  int *handler_sites;      /* where it may register or dispatch a handler (context.c), or NULL */
+  int nhandler_sites;
 } lx_func_memo;
 
 #define LX_HAS_CALL 1 /* a "C:" key: a call's result */
@@ -64,8 +66,11 @@ struct lx_fnode {
   /* summaries */
   uint64_t timeout_params; /* bit i: sets a timeout on parameter i+1 */
   uint64_t blocks_params;  /* bit i: blocks on parameter i+1 with no timeout of its own */
-  const lx_call *blocks_origin[LX_MAX_PARAMS]; /* the blocking call behind each bit */
-  const lx_fnode *blocks_origin_fn[LX_MAX_PARAMS];
+  /* The blocking call behind each bit and its function: LX_MAX_PARAMS entries once
+   * a bit is set (out of line: most functions have none, and every pass over the
+   * program walks the nodes). */
+  const lx_call **blocks_origin;
+  const lx_fnode **blocks_origin_fn;
   unsigned returns_timed : 1;
   /* context (context.c) */
   int index;                 /* position in lx_program.order, for per-rule arrays */
@@ -77,7 +82,7 @@ struct lx_fnode {
   unsigned bounded_fn : 1;   /* annotated leash:bounded */
   unsigned bounds : 1;       /* calls something that bounds concurrency (sem_wait...) */
   uint64_t spawns_params;    /* bit i: starts a thread running the function in parameter i+1 */
-  const lx_call *spawn_origin[LX_MAX_PARAMS];
+  const lx_call **spawn_origin; /* per bit: the spawn behind it (LX_MAX_PARAMS, once one is set) */
   const lx_call **loop_event; /* per loop: the call that makes it an event loop (not a file read) */
   const lx_call **loop_read;  /* per loop: a read/fgets in it (an event outside start-up) */
   lx_loc why_loc;            /* per_event: the loop, caller or registration that makes it so */
