@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <poll.h>
 #include <pthread.h>
@@ -24,6 +23,8 @@
 #include "lsp_io.h"
 #include "partition.h"
 #include "tu.h"
+
+#include "fixture_sets.h"
 
 static const char *frame(char *buf, size_t n, const char *body)
 {
@@ -419,10 +420,43 @@ static void evaluate_whole(lx_tu_facts **tus, size_t n, const lx_config *cfg, co
   free(program_of);
 }
 
-static int is_c_file(const char *name)
+typedef struct {
+  const lx_config *cfg;
+  size_t compared, findings;
+} scoped_check;
+
+static void compare_scoped(lx_tu_facts **tus, size_t n, void *arg)
 {
-  size_t n = strlen(name);
-  return n > 2 && !strcmp(name + n - 2, ".c");
+  scoped_check *sc = arg;
+  for (size_t i = 0; i < n; i++) {
+    lx_tu_facts *t = tus[0];
+    tus[0] = tus[i];
+    tus[i] = t; /* the file's own TU first, as the server passes it */
+    const char *path = tus[0]->main_file;
+    lx_lsp_lines lines;
+    lx_lsp_lines_init(&lines, "", 0);
+    lx_findings scoped, whole;
+    lx_findings_init(&scoped);
+    lx_findings_init(&whole);
+    lx_lsp_evaluate(tus, n, sc->cfg, path, &lines, &scoped);
+    evaluate_whole(tus, n, sc->cfg, path, &whole);
+    assert_int_equal(scoped.v.n, whole.v.n);
+    for (size_t k = 0; k < whole.v.n; k++) {
+      const lx_finding *a = &scoped.v.v[k], *b = &whole.v.v[k];
+      assert_string_equal(a->rule, b->rule);
+      assert_int_equal(a->loc.line, b->loc.line);
+      assert_int_equal(a->loc.col, b->loc.col);
+      assert_string_equal(a->message, b->message);
+      assert_int_equal(a->nrelated, b->nrelated);
+      for (int r = 0; r < a->nrelated; r++)
+        assert_int_equal(a->related[r].loc.line, b->related[r].loc.line);
+    }
+    sc->compared++;
+    sc->findings += whole.v.n;
+    lx_findings_free(&scoped);
+    lx_findings_free(&whole);
+    lx_lsp_lines_free(&lines);
+  }
 }
 
 /* For every fixture folder, analysed as one set of TUs: each file's findings in the
@@ -436,75 +470,10 @@ static void test_evaluate_scoped_as_whole(void **state)
   const char *catalog = lx_catalog_text(&len);
   char err[256];
   assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
-  void *index = lx_tu_index_new();
-  LX_VEC(char *) dirs = {0};
-  const char *roots[] = {LEASH_SOURCE_DIR "/fixtures/rules", LEASH_SOURCE_DIR "/fixtures/demo", NULL};
-  for (int r = 0; roots[r]; r++)
-    lx_vec_push(&dirs, strdup(roots[r]));
-  size_t compared = 0, findings = 0;
-  for (size_t d = 0; d < dirs.n; d++) {
-    DIR *dh = opendir(dirs.v[d]);
-    assert_non_null(dh);
-    LX_VEC(lx_tu_facts *) tus = {0};
-    struct dirent *e;
-    while ((e = readdir(dh))) {
-      if (e->d_name[0] == '.')
-        continue;
-      char path[1024];
-      snprintf(path, sizeof(path), "%s/%s", dirs.v[d], e->d_name);
-      if (e->d_type == DT_DIR) {
-        lx_vec_push(&dirs, strdup(path));
-        continue;
-      }
-      if (!is_c_file(e->d_name))
-        continue;
-      lx_cmd c;
-      lx_compdb_lookup(NULL, path, &c);
-      lx_tu_facts *f = NULL;
-      if (lx_tu_analyse(index, &c, &f, NULL) != LX_TU_FAILED && f)
-        lx_vec_push(&tus, f);
-      lx_cmd_free(&c);
-    }
-    closedir(dh);
-    for (size_t i = 0; i < tus.n; i++) {
-      lx_tu_facts *t = tus.v[0];
-      tus.v[0] = tus.v[i];
-      tus.v[i] = t; /* the file's own TU first, as the server passes it */
-      const char *path = tus.v[0]->main_file;
-      lx_lsp_lines lines;
-      lx_lsp_lines_init(&lines, "", 0);
-      lx_findings scoped, whole;
-      lx_findings_init(&scoped);
-      lx_findings_init(&whole);
-      lx_lsp_evaluate(tus.v, tus.n, cfg, path, &lines, &scoped);
-      evaluate_whole(tus.v, tus.n, cfg, path, &whole);
-      assert_int_equal(scoped.v.n, whole.v.n);
-      for (size_t k = 0; k < whole.v.n; k++) {
-        const lx_finding *a = &scoped.v.v[k], *b = &whole.v.v[k];
-        assert_string_equal(a->rule, b->rule);
-        assert_int_equal(a->loc.line, b->loc.line);
-        assert_int_equal(a->loc.col, b->loc.col);
-        assert_string_equal(a->message, b->message);
-        assert_int_equal(a->nrelated, b->nrelated);
-        for (int r = 0; r < a->nrelated; r++)
-          assert_int_equal(a->related[r].loc.line, b->related[r].loc.line);
-      }
-      compared++;
-      findings += whole.v.n;
-      lx_findings_free(&scoped);
-      lx_findings_free(&whole);
-      lx_lsp_lines_free(&lines);
-    }
-    for (size_t i = 0; i < tus.n; i++)
-      lx_facts_free(tus.v[i]);
-    lx_vec_free(&tus);
-  }
-  assert_true(compared >= 200);
-  assert_true(findings >= 100);
-  for (size_t d = 0; d < dirs.n; d++)
-    free(dirs.v[d]);
-  lx_vec_free(&dirs);
-  lx_tu_index_free(index);
+  scoped_check sc = {cfg, 0, 0};
+  for_each_fixture_set(compare_scoped, &sc);
+  assert_true(sc.compared >= 200);
+  assert_true(sc.findings >= 100);
   lx_config_free(cfg);
 }
 

@@ -1,0 +1,199 @@
+/* test_program.c - what lx_program_build derives from each function's own facts is
+ * kept with the facts (lx_func.memo, lx_tu_facts.refs) and reused by every later
+ * build over them: the language server builds a program on every edit over the same
+ * database facts, and a library TU is built into several programs.  A build over
+ * facts used before, in other programs or prepared ahead, must give exactly what a
+ * build over fresh facts gives: every function's summaries and context, and every
+ * finding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../rules/rules.h"
+#include "config.h"
+#include "facts_bin.h"
+#include "partition.h"
+#include "program.h"
+
+#include "fixture_sets.h"
+
+typedef LX_VEC(char) text;
+
+static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(text *t, const char *fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  for (int i = 0; i < n && i < (int)sizeof(buf) - 1; i++)
+    lx_vec_push(t, buf[i]);
+}
+
+static const char *loc_file(const lx_call *c) { return c && c->loc.file ? c->loc.file : ""; }
+static unsigned loc_line(const lx_call *c) { return c ? c->loc.line : 0; }
+
+/* Everything a build computes that the rules read, and the rules' findings, as text. */
+static char *describe(lx_tu_facts **tus, size_t n, const lx_config *cfg)
+{
+  text t = {0};
+  int *program_of = calloc(n, sizeof(int));
+  size_t nprog = lx_partition(tus, n, program_of);
+  lx_tu_facts **subset = calloc(n, sizeof(*subset));
+  for (size_t k = 0; k < nprog; k++) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (program_of[i] == (int)k || program_of[i] < 0)
+        subset[m++] = tus[i];
+    put(&t, "program %zu: %zu TUs\n", k, m);
+    lx_program *p = lx_program_build(subset, m, cfg);
+    for (size_t i = 0; i < p->order.n; i++) {
+      const lx_fnode *f = p->order.v[i];
+      put(&t, "%s te%d su%d we%d pe%d rp%d bo%d sp%llx to%llx bl%llx rt%d why[%s %u]\n", f->usr, f->thread_entry,
+          f->startup, f->waits_event, f->per_event, f->request_path, f->bounds, (unsigned long long)f->spawns_params,
+          (unsigned long long)f->timeout_params, (unsigned long long)f->blocks_params, f->returns_timed,
+          f->why ? f->why : "", f->why_loc.line);
+      for (int b = 0; b < LX_MAX_PARAMS; b++) {
+        if (f->blocks_params >> b & 1)
+          put(&t, "  blocks %d at %s:%u\n", b, loc_file(f->blocks_origin[b]), loc_line(f->blocks_origin[b]));
+        if (f->spawns_params >> b & 1)
+          put(&t, "  spawns %d at %s:%u\n", b, loc_file(f->spawn_origin[b]), loc_line(f->spawn_origin[b]));
+      }
+      for (size_t l = 0; f->def && l < f->def->loops.n; l++) {
+        const lx_call *src = NULL;
+        put(&t, "  loop %zu: %d %s\n", l, (int)lx_loop_bound_of(p, f, (int)l, &src), src ? src->callee_name : "");
+      }
+      for (int cls = 0; f->def && cls < f->alias.nclasses; cls++) {
+        size_t it = 0;
+        const char *key;
+        put(&t, "  class %d:", cls);
+        while ((key = lx_alias_next_key(f, cls, &it)))
+          put(&t, " %s", key);
+        put(&t, "\n");
+      }
+    }
+    lx_findings out;
+    lx_findings_init(&out);
+    size_t nr;
+    const lx_rule *rules = lx_rules(&nr);
+    for (size_t r = 0; r < nr; r++)
+      if (rules[r].run) {
+        lx_rule_ctx ctx = {p, &out, NULL};
+        rules[r].run(&ctx);
+      }
+    for (size_t i = 0; i < out.v.n; i++) {
+      const lx_finding *fd = &out.v.v[i];
+      put(&t, "finding %s %s:%u:%u %s\n", fd->rule, fd->loc.file, fd->loc.line, fd->loc.col, fd->message);
+      for (int r = 0; r < fd->nrelated; r++)
+        put(&t, "  related %s:%u %s\n", fd->related[r].loc.file, fd->related[r].loc.line, fd->related[r].message);
+    }
+    lx_findings_free(&out);
+    lx_program_free(p);
+  }
+  free(subset);
+  free(program_of);
+  lx_vec_push(&t, '\0');
+  return t.v;
+}
+
+/* A copy of facts through the binary encoding: new objects, nothing derived yet. */
+static lx_tu_facts *fresh_copy(const lx_tu_facts *f)
+{
+  size_t len;
+  unsigned char *blob = lx_facts_encode(f, &len);
+  const char *why = NULL;
+  lx_tu_facts *copy = lx_facts_decode(blob, len, &why);
+  free(blob);
+  assert_non_null(copy);
+  return copy;
+}
+
+typedef struct {
+  const lx_config *cfg;
+  size_t sets;
+} reuse_check;
+
+static void check_reuse(lx_tu_facts **tus, size_t n, void *arg)
+{
+  reuse_check *rc = arg;
+  lx_tu_facts **copy = calloc(n, sizeof(*copy));
+  for (size_t i = 0; i < n; i++)
+    copy[i] = fresh_copy(tus[i]);
+  char *fresh = describe(copy, n, rc->cfg);
+
+  /* Built again over the same facts, with what the first build derived. */
+  char *again = describe(copy, n, rc->cfg);
+  assert_string_equal(fresh, again);
+
+  /* Facts first built into other programs (each TU alone, then in reverse order),
+   * so that what is derived is derived in another order. */
+  lx_tu_facts **other = calloc(n, sizeof(*other));
+  for (size_t i = 0; i < n; i++)
+    other[i] = fresh_copy(tus[i]);
+  for (size_t i = 0; i < n; i++)
+    free(describe(&other[i], 1, rc->cfg));
+  for (size_t i = 0; i < n / 2; i++) {
+    lx_tu_facts *t = other[i];
+    other[i] = other[n - 1 - i];
+    other[n - 1 - i] = t;
+  }
+  free(describe(other, n, rc->cfg));
+  for (size_t i = 0; i < n / 2; i++) {
+    lx_tu_facts *t = other[i];
+    other[i] = other[n - 1 - i];
+    other[n - 1 - i] = t;
+  }
+  char *mixed = describe(other, n, rc->cfg);
+  assert_string_equal(fresh, mixed);
+
+  /* Prepared ahead, as the language server prepares the database's facts. */
+  lx_tu_facts **prepared = calloc(n, sizeof(*prepared));
+  for (size_t i = 0; i < n; i++)
+    prepared[i] = fresh_copy(tus[i]);
+  lx_program_prepare(prepared, n);
+  char *ahead = describe(prepared, n, rc->cfg);
+  assert_string_equal(fresh, ahead);
+
+  for (size_t i = 0; i < n; i++) {
+    lx_facts_free(copy[i]);
+    lx_facts_free(other[i]);
+    lx_facts_free(prepared[i]);
+  }
+  free(copy);
+  free(other);
+  free(prepared);
+  free(fresh);
+  free(again);
+  free(mixed);
+  free(ahead);
+  rc->sets++;
+}
+
+static void test_builds_over_used_facts(void **state)
+{
+  (void)state;
+  lx_config *cfg = lx_config_new();
+  size_t len;
+  const char *catalog = lx_catalog_text(&len);
+  char err[256];
+  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  reuse_check rc = {cfg, 0};
+  assert_true(for_each_fixture_set(check_reuse, &rc) >= 200);
+  assert_true(rc.sets >= 20);
+  lx_config_free(cfg);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_builds_over_used_facts),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
