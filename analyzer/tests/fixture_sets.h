@@ -1,5 +1,6 @@
 /* fixture_sets.h - for the cmocka tests: each folder of the fixtures (rules and demo)
- * with its .c files analysed together, as one set of TUs.  Include after <cmocka.h>;
+ * with its .c files analysed together, as one set of TUs, and the configuration they
+ * are checked with.  Include after <cmocka.h>;
  * the test needs LEASH_SOURCE_DIR defined. */
 #ifndef LX_TEST_FIXTURE_SETS_H
 #define LX_TEST_FIXTURE_SETS_H
@@ -8,9 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../rules/rules.h"
 #include "compdb.h"
+#include "config.h"
 #include "facts.h"
 #include "tu.h"
+
+/* The configuration the fixtures are checked with: the built-in catalogue alone. */
+static lx_config *fixture_config(void)
+{
+  lx_config *cfg = lx_config_new();
+  size_t len;
+  const char *catalog = lx_catalog_text(&len);
+  char err[256];
+  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  return cfg;
+}
 
 typedef void (*fixture_set_fn)(lx_tu_facts **tus, size_t n, void *arg);
 

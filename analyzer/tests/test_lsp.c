@@ -355,11 +355,7 @@ static void test_evaluate_own_program(void **state)
     assert_int_equal(lx_tu_analyse(index, &c, &tus[i], NULL), LX_TU_OK);
     lx_cmd_free(&c);
   }
-  lx_config *cfg = lx_config_new();
-  size_t len;
-  const char *catalog = lx_catalog_text(&len);
-  char err[256];
-  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  lx_config *cfg = fixture_config();
   size_t tlen;
   char *text = lx_read_file(service, &tlen);
   lx_lsp_lines lines;
@@ -465,11 +461,7 @@ static void compare_scoped(lx_tu_facts **tus, size_t n, void *arg)
 static void test_evaluate_scoped_as_whole(void **state)
 {
   (void)state;
-  lx_config *cfg = lx_config_new();
-  size_t len;
-  const char *catalog = lx_catalog_text(&len);
-  char err[256];
-  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  lx_config *cfg = fixture_config();
   scoped_check sc = {cfg, 0, 0};
   for_each_fixture_set(compare_scoped, &sc);
   assert_true(sc.compared >= 200);

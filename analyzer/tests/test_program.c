@@ -179,11 +179,7 @@ static void check_reuse(lx_tu_facts **tus, size_t n, void *arg)
 static void test_builds_over_used_facts(void **state)
 {
   (void)state;
-  lx_config *cfg = lx_config_new();
-  size_t len;
-  const char *catalog = lx_catalog_text(&len);
-  char err[256];
-  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  lx_config *cfg = fixture_config();
   reuse_check rc = {cfg, 0};
   assert_true(for_each_fixture_set(check_reuse, &rc) >= 200);
   assert_true(rc.sets >= 20);
