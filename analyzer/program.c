@@ -4,6 +4,7 @@
 #include "program.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -665,8 +666,8 @@ static int blocks_pass(lx_program *p, lx_fnode *fn)
       if (param && param <= LX_MAX_PARAMS && !(params & (1ULL << (param - 1)))) {
         params |= 1ULL << (param - 1);
         if (!fn->blocks_origin) {
-          fn->blocks_origin = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin));
-          fn->blocks_origin_fn = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin_fn));
+          fn->blocks_origin = lx_arena_alloc(&p->bottom_arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin));
+          fn->blocks_origin_fn = lx_arena_alloc(&p->bottom_arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin_fn));
         }
         fn->blocks_origin[param - 1] = origin;
         fn->blocks_origin_fn[param - 1] = origin_fn;
@@ -700,10 +701,79 @@ void lx_mark_callers(const lx_fnode *fn, char *dirty)
     dirty[fn->callers.v[k].fn->index] = 1;
 }
 
+typedef int (*pass_fn)(lx_program *p, lx_fnode *fn, char *dirty);
+
+/* Passes over the functions marked dirty, in order, until one changes nothing. */
+static void fixed_point(lx_program *p, char *dirty, pass_fn pass)
+{
+  memset(dirty, 1, p->order.n);
+  for (int round = 0, changed = 1; changed && round < 50; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def || !dirty[i])
+        continue;
+      dirty[i] = 0;
+      changed |= pass(p, fn, dirty);
+    }
+  }
+}
+
+static int timeout_step(lx_program *p, lx_fnode *fn, char *dirty)
+{
+  size_t timed = p->timed_locs.n;
+  uint64_t params = fn->timeout_params;
+  unsigned rt = fn->returns_timed;
+  int changed = timeout_pass(p, fn);
+  if (p->timed_locs.n != timed)
+    memset(dirty, 1, p->order.n);
+  else if (params != fn->timeout_params || rt != fn->returns_timed)
+    lx_mark_callers(fn, dirty);
+  return changed;
+}
+
+static int blocks_step(lx_program *p, lx_fnode *fn, char *dirty)
+{
+  /* An origin is set with its bit: only those of the bits already set can change
+   * without the bits changing. */
+  const lx_call *origin[LX_MAX_PARAMS];
+  const lx_fnode *origin_fn[LX_MAX_PARAMS];
+  uint64_t params = fn->blocks_params;
+  for (int b = 0; b < LX_MAX_PARAMS; b++)
+    if (params & (1ULL << b)) {
+      origin[b] = fn->blocks_origin[b];
+      origin_fn[b] = fn->blocks_origin_fn[b];
+    }
+  int changed = blocks_pass(p, fn);
+  int moved = params != fn->blocks_params;
+  for (int b = 0; b < LX_MAX_PARAMS && !moved; b++)
+    moved = (params & (1ULL << b)) && (origin[b] != fn->blocks_origin[b] || origin_fn[b] != fn->blocks_origin_fn[b]);
+  if (moved)
+    lx_mark_callers(fn, dirty);
+  return changed;
+}
+
+/* The bottom-up summaries (timeouts, then blocking), to a fixed point: iterating
+ * handles recursion and any order.  A pass over a function whose inputs (its callees'
+ * summaries, and for timeouts the program-wide timed fields) did not change since its
+ * last pass would give the same result: it is skipped.  Reads the facts and the
+ * nodes' links; writes only these summaries, timed_locs and bottom_arena, so it runs
+ * beside lx_context_compute, which neither reads nor writes them. */
+static void *bottom_up(void *arg)
+{
+  lx_program *p = arg;
+  char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
+  fixed_point(p, dirty, timeout_step);
+  fixed_point(p, dirty, blocks_step);
+  free(dirty);
+  return NULL;
+}
+
 lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
 {
   lx_program *p = lx_xcalloc(1, sizeof(*p));
   lx_arena_init(&p->arena);
+  lx_arena_init(&p->bottom_arena);
   p->cfg = cfg;
   p->tus = tus;
   p->ntus = ntus;
@@ -771,57 +841,14 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
         callee->callers.v[callee->callers.n++] = (lx_site){fn, (int)j};
     }
   }
-  /* Bottom-up to a fixed point: iterating handles recursion and any order.  A pass
-   * over a function whose inputs (its callees' summaries, and for timeouts the
-   * program-wide timed fields) did not change since its last pass would give the same
-   * result: it is skipped. */
-  char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
-  memset(dirty, 1, p->order.n);
-  for (int round = 0, changed = 1; changed && round < 50; round++) {
-    changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (!fn->def || !dirty[i])
-        continue;
-      dirty[i] = 0;
-      size_t timed = p->timed_locs.n;
-      uint64_t params = fn->timeout_params;
-      unsigned rt = fn->returns_timed;
-      changed |= timeout_pass(p, fn);
-      if (p->timed_locs.n != timed)
-        memset(dirty, 1, p->order.n);
-      else if (params != fn->timeout_params || rt != fn->returns_timed)
-        lx_mark_callers(fn, dirty);
-    }
-  }
-  memset(dirty, 1, p->order.n);
-  for (int round = 0, changed = 1; changed && round < 50; round++) {
-    changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (!fn->def || !dirty[i])
-        continue;
-      dirty[i] = 0;
-      /* An origin is set with its bit: only those of the bits already set can change
-       * without the bits changing. */
-      const lx_call *origin[LX_MAX_PARAMS];
-      const lx_fnode *origin_fn[LX_MAX_PARAMS];
-      uint64_t params = fn->blocks_params;
-      for (int b = 0; b < LX_MAX_PARAMS; b++)
-        if (params & (1ULL << b)) {
-          origin[b] = fn->blocks_origin[b];
-          origin_fn[b] = fn->blocks_origin_fn[b];
-        }
-      changed |= blocks_pass(p, fn);
-      int moved = params != fn->blocks_params;
-      for (int b = 0; b < LX_MAX_PARAMS && !moved; b++)
-        moved = (params & (1ULL << b)) && (origin[b] != fn->blocks_origin[b] || origin_fn[b] != fn->blocks_origin_fn[b]);
-      if (moved)
-        lx_mark_callers(fn, dirty);
-    }
-  }
-  free(dirty);
+  /* Two independent halves: on a second thread when one can be had. */
+  pthread_t th;
+  int threaded = pthread_create(&th, NULL, bottom_up, p) == 0;
+  if (!threaded)
+    bottom_up(p);
   lx_context_compute(p);
+  if (threaded)
+    pthread_join(th, NULL);
   return p;
 }
 
@@ -839,5 +866,6 @@ void lx_program_free(lx_program *p)
   lx_map_free(&p->field_origin);
   lx_map_free(&p->origin_fn);
   lx_arena_free(&p->arena);
+  lx_arena_free(&p->bottom_arena);
   free(p);
 }

@@ -91,6 +91,7 @@ struct lx_fnode {
 
 typedef struct {
   lx_arena arena;            /* the nodes and what is computed about them */
+  lx_arena bottom_arena;     /* what the bottom-up summaries allocate (on their own thread) */
   const lx_config *cfg;
   lx_tu_facts **tus;
   size_t ntus;
