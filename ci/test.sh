@@ -1,9 +1,11 @@
 #!/bin/sh
 # Installs what is missing, builds leash and runs the whole test suite: the unit,
 # fixture, demo and end-to-end tests, then the analyzer suite again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, a short run of each fuzz target
-# (ci/fuzz.sh --quick) and libleash's suite under ThreadSanitizer.
-# Usage: ci/test.sh   (from anywhere; build trees go to build/, build-asan/ and build-fuzz/)
+# AddressSanitizer + UndefinedBehaviorSanitizer, the threaded tests under
+# ThreadSanitizer, a short run of each fuzz target (ci/fuzz.sh --quick) and
+# libleash's suite under ThreadSanitizer.
+# Usage: ci/test.sh   (from anywhere; build trees go to build/, build-asan/,
+# build-tsan/ and build-fuzz/)
 set -eu
 cd "$(dirname "$0")/.."
 ./ci/deps.sh --test
@@ -26,6 +28,16 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(pwd)/ci/lsan.supp \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -j "$jobs" --output-on-failure
+
+echo "== the analyzer's own threads under ThreadSanitizer (build-tsan/)"
+# Building a program runs its two halves on two threads, and the language server
+# reads the database on a third while it parses: the tests that do both, with
+# libclang parsing on the calling thread (it is not instrumented).
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEASH_SANITIZE=thread >/dev/null
+cmake --build build-tsan -j "$jobs" --target test_program test_lsp
+tsan_run() { if setarch "$(uname -m)" -R true 2>/dev/null; then setarch "$(uname -m)" -R "$@"; else "$@"; fi; }
+LIBCLANG_NOTHREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  tsan_run ctest --test-dir build-tsan -R '^unit_test_(program|lsp)$' --output-on-failure
 
 echo "== fuzzing: each libFuzzer target briefly on its corpus (build-fuzz/)"
 ./ci/fuzz.sh --quick
