@@ -288,6 +288,25 @@ static lx_func_memo *memo_build(const lx_func *f)
       al->members[al->class_start[c] + fill[c]++] = al->key2class.keys[i];
     }
   free(fill);
+  al->decoded = lx_xcalloc((size_t)(count ? count : 1), sizeof(lx_member));
+  lx_arena_init(&al->strings);
+  for (int i = 0; i < count; i++) {
+    const char *k = al->members[i];
+    lx_member *m = &al->decoded[i];
+    size_t len = strlen(k);
+    m->kind = k[0];
+    m->deref = len && k[len - 1] == '*';
+    m->index = k[0] == 'C' || k[0] == 'P' ? atoi(k + 2) : -1;
+    if (k[0] == 'F' || k[0] == 'G') {
+      if (m->deref) {
+        char *o = lx_arena_strdup(&al->strings, k);
+        lx_key_undo_deref(o);
+        m->object = o;
+      } else {
+        m->object = k;
+      }
+    }
+  }
   al->class_has = lx_xcalloc((size_t)nclasses + 1, 1);
   for (int c = 0; c < nclasses; c++)
     for (int i = al->class_start[c]; i < al->class_start[c + 1]; i++)
@@ -348,6 +367,8 @@ void lx_func_memo_free(lx_func_memo *m)
   free(m->members);
   free(m->class_start);
   free(m->class_has);
+  free(m->decoded);
+  lx_arena_free(&m->strings);
   free(m->param_class);
   free(m->path_at);
   free(m->path_class);
@@ -387,6 +408,17 @@ int lx_alias_class(const lx_fnode *fn, const lx_path *path)
   if (!lx_path_key(path, buf, sizeof(buf)))
     return -1;
   return (int)(intptr_t)lx_map_get(&m->key2class, buf) - 1;
+}
+
+const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n)
+{
+  const lx_func_memo *al = fn->alias.m;
+  if (!fn->def || cls < 0 || cls >= al->nclasses) {
+    *n = 0;
+    return NULL;
+  }
+  *n = (size_t)(al->class_start[cls + 1] - al->class_start[cls]);
+  return al->decoded + al->class_start[cls];
 }
 
 const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it)

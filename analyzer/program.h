@@ -22,12 +22,22 @@ typedef struct {
  * per lx_func and kept with it (lx_func.memo) for as long as its facts live, so that
  * building a program again over the same facts (the language server on each edit, a
  * library TU in several programs) does not derive it again. */
+/* One member of an alias class, decoded from its key once. */
+typedef struct {
+  char kind;          /* the key's first letter: 'L'ocal, 'G'lobal, 'P'arameter, 'F'ield, 'C'all, 'R'eturn */
+  unsigned deref : 1; /* the key ends in '*': what the path points to */
+  int index;          /* 'C': the call's index in the function's calls; 'P': the parameter (1-based) */
+  const char *object; /* 'F', 'G': the key without a trailing '*' (see lx_key_undo_deref) */
+} lx_member;
+
 typedef struct lx_func_memo {
   /* Alias classes of the body: access paths joined by assignment. */
   lx_map key2class; /* path key -> class id + 1 */
   int nclasses;
   const char **members; /* the keys, grouped by class: class c owns */
   int *class_start;     /* members[class_start[c] .. class_start[c + 1]) */
+  lx_member *decoded;   /* the members again, decoded (parallel to members) */
+  lx_arena strings;     /* objects that are not the key itself */
   unsigned char *class_has; /* per class: LX_HAS_* of its members' kinds */
   int *param_class;     /* [1..nparams]: class of each parameter, -1 */
   int ret_class;        /* class of the returned value, -1 */
@@ -141,6 +151,8 @@ void lx_key_undo_deref(char *key);
 const char *lx_path_key(const lx_path *p, char *buf, size_t n);
 /* Alias class of path in fn, or -1. */
 int lx_alias_class(const lx_fnode *fn, const lx_path *path);
+/* The members of class cls of fn, decoded: *n of them (in lx_alias_next_key's order). */
+const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n);
 /* Iterates the keys of class cls: returns the next key after index *it, or NULL. */
 const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it);
 /* First parameter (1-based) in class cls, or 0. */

@@ -27,23 +27,20 @@ typedef struct {
 /* The call that makes class cls of fn a socket, or NULL. */
 static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls, const lx_fnode **ofn)
 {
-  size_t it = 0;
-  const char *k;
-  while ((k = lx_alias_next_key(fn, cls, &it))) {
-    if (k[0] == 'C') {
-      const lx_call *c = &fn->def->calls.v[atoi(k + 2)];
+  size_t n;
+  const lx_member *m = lx_alias_members(fn, cls, &n);
+  for (size_t i = 0; i < n; i++) {
+    if (m[i].kind == 'C') {
+      const lx_call *c = &fn->def->calls.v[m[i].index];
       const lx_fnode *callee = lx_program_callee(st->p, c);
       if ((c->callee && lx_name_in(c->callee_name, creators)) || (callee && st->returns_socket[callee->index])) {
         *ofn = fn;
         return c;
       }
-    } else if (k[0] == 'F' || k[0] == 'G') {
-      char key[512];
-      snprintf(key, sizeof(key), "%s", k);
-      lx_key_undo_deref(key);
-      const lx_call *c = lx_map_get(&st->socket_keys, key);
+    } else if (m[i].object) {
+      const lx_call *c = lx_map_get(&st->socket_keys, m[i].object);
       if (c) {
-        *ofn = lx_map_get(&st->key_fn, key);
+        *ofn = lx_map_get(&st->key_fn, m[i].object);
         return c;
       }
     }
@@ -53,11 +50,9 @@ static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls
 
 /* What a class's socket_origin depends on: the functions its call results come from
  * (do they return a socket?) and its fields and globals (do they hold one?). */
-/* What a class's socket_origin depends on: the functions its call results come from
- * (do they return a socket?) and its fields and globals (do they hold one?). */
 typedef struct {
   const lx_fnode *callee; /* a "C:" member's callee, or NULL */
-  const char *key;        /* an "F:"/"G:" member's key (with a '*' to drop), or NULL */
+  const char *key;        /* an "F:"/"G:" member's object, or NULL */
 } dep;
 
 /* A class that had no origin when last looked at. */
@@ -77,14 +72,10 @@ typedef struct {
 static void add_pending(const state *st, const lx_fnode *fn, int cls, pending_list *pl)
 {
   pending pd = {fn, cls, 0, pl->deps.n, 0, st->socket_keys.n};
-  size_t it = 0;
-  const char *k;
-  while ((k = lx_alias_next_key(fn, cls, &it))) {
-    dep d = {NULL, NULL};
-    if (k[0] == 'C')
-      d.callee = lx_program_callee(st->p, &fn->def->calls.v[atoi(k + 2)]);
-    else if (k[0] == 'F' || k[0] == 'G')
-      d.key = k;
+  size_t n;
+  const lx_member *m = lx_alias_members(fn, cls, &n);
+  for (size_t i = 0; i < n; i++) {
+    dep d = {m[i].kind == 'C' ? lx_program_callee(st->p, &fn->def->calls.v[m[i].index]) : NULL, m[i].object};
     if (d.callee || d.key)
       lx_vec_push(&pl->deps, d);
   }
@@ -93,24 +84,14 @@ static void add_pending(const state *st, const lx_fnode *fn, int cls, pending_li
     lx_vec_push(&pl->v, pd);
 }
 
-static int holds_socket(const state *st, const char *k)
-{
-  size_t n = strlen(k);
-  if (!n || k[n - 1] != '*')
-    return lx_map_get(&st->socket_keys, k) != NULL;
-  char key[512];
-  snprintf(key, sizeof(key), "%s", k);
-  lx_key_undo_deref(key);
-  return lx_map_get(&st->socket_keys, key) != NULL;
-}
-
 /* Whether socket_origin may now find what it did not when pd was last looked at. */
 static int may_have_origin(const state *st, const pending *pd, const pending_list *pl)
 {
   int new_keys = st->socket_keys.n != pd->keys_seen;
   for (size_t i = pd->first; i < pd->first + pd->n; i++) {
     const dep *d = &pl->deps.v[i];
-    if ((d->callee && st->returns_socket[d->callee->index]) || (new_keys && d->key && holds_socket(st, d->key)))
+    if ((d->callee && st->returns_socket[d->callee->index]) ||
+        (new_keys && d->key && lx_map_get(&st->socket_keys, d->key)))
       return 1;
   }
   return 0;
@@ -120,18 +101,15 @@ static int may_have_origin(const state *st, const pending *pd, const pending_lis
 static int record(state *st, const lx_fnode *fn, int cls, const lx_call *o, const lx_fnode *ofn)
 {
   int changed = 0;
-  size_t it = 0;
-  const char *k;
-  while ((k = lx_alias_next_key(fn, cls, &it))) {
-    char key[512];
-    snprintf(key, sizeof(key), "%s", k);
-    lx_key_undo_deref(key);
-    if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->socket_keys, key)) {
-      lx_map_put(&st->socket_keys, key, (void *)o);
-      lx_map_put(&st->key_fn, key, (void *)ofn);
+  size_t n;
+  const lx_member *m = lx_alias_members(fn, cls, &n);
+  for (size_t i = 0; i < n; i++) {
+    if (m[i].object && !lx_map_get(&st->socket_keys, m[i].object)) {
+      lx_map_put(&st->socket_keys, m[i].object, (void *)o);
+      lx_map_put(&st->key_fn, m[i].object, (void *)ofn);
       changed = 1;
     }
-    if (key[0] == 'R' && !st->returns_socket[fn->index]) {
+    if (m[i].kind == 'R' && !st->returns_socket[fn->index]) {
       st->returns_socket[fn->index] = 1;
       changed = 1;
     }

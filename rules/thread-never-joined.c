@@ -56,7 +56,6 @@ static int call_ends_arg(const state *st, const lx_call *c, int a)
 static void summaries(state *st)
 {
   const lx_program *p = st->p;
-  char key[512];
   for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
@@ -68,18 +67,15 @@ static void summaries(state *st)
         for (int a = 1; a <= c->nargs; a++) {
           if (!call_ends_arg(st, c, a))
             continue;
-          int cls = lx_alias_class(fn, &c->args[a - 1]);
-          size_t it = 0;
-          const char *k;
-          while (cls >= 0 && (k = lx_alias_next_key(fn, cls, &it))) {
-            snprintf(key, sizeof(key), "%s", k);
-            lx_key_undo_deref(key);
-            if ((key[0] == 'F' || key[0] == 'G') && !lx_map_get(&st->ended_keys, key)) {
-              lx_map_put(&st->ended_keys, key, (void *)1);
+          size_t n;
+          const lx_member *m = lx_alias_members(fn, lx_alias_class(fn, &c->args[a - 1]), &n);
+          for (size_t i = 0; i < n; i++) {
+            if (m[i].object && !lx_map_get(&st->ended_keys, m[i].object)) {
+              lx_map_put(&st->ended_keys, m[i].object, (void *)1);
               changed = 1;
             }
-            if (key[0] == 'P' && !strchr(k, '*')) {
-              int pi = atoi(key + 2);
+            if (m[i].kind == 'P' && !m[i].deref) {
+              int pi = m[i].index;
               if (pi >= 1 && pi <= LX_MAX_PARAMS && !(st->joins_params[fn->index] & (1ULL << (pi - 1)))) {
                 st->joins_params[fn->index] |= 1ULL << (pi - 1);
                 changed = 1;
