@@ -540,21 +540,11 @@ static int record_shards(run *r)
   return rc;
 }
 
+static int wanted(const lx_rule *rule, void *arg) { return rule_enabled(arg, rule); }
+
 static void run_rules(run *r, const lx_program *prog)
 {
-  size_t n;
-  const lx_rule *rules = lx_rules(&n);
-  for (size_t i = 0; i < n; i++) {
-    if (!rules[i].run || !rule_enabled(r, &rules[i]))
-      continue;
-    size_t first = r->findings.v.n;
-    lx_rule_ctx ctx = {prog, &r->findings, NULL};
-    rules[i].run(&ctx);
-    const lx_rule_setting *s = lx_config_rule(r->cfg, rules[i].id);
-    if (s && s->severity != LX_SEV_DEFAULT)
-      for (size_t k = first; k < r->findings.v.n; k++)
-        r->findings.v.v[k].severity = s->severity;
-  }
+  lx_rules_run(prog, NULL, wanted, r, &r->findings);
 }
 
 /* Marks suppressed findings; reports suppressions that give no reason. */

@@ -144,6 +144,12 @@ char *lx_lsp_path_from_uri(const char *uri)
 
 /* ---- evaluation -------------------------------------------------------------------- */
 
+static int enabled_in(const lx_rule *rule, void *cfg)
+{
+  const lx_rule_setting *s = lx_config_rule(cfg, rule->id);
+  return !(s && s->enabled == 0);
+}
+
 /* Runs the rules over the program of tus, reporting only in the functions with a call
  * in path (every finding is at a call of the function checked, and only path's are
  * shown). */
@@ -156,19 +162,7 @@ static void run_rules(lx_tu_facts **tus, size_t n, const lx_config *cfg, const c
     for (size_t j = 0; f && j < f->calls.n && !scope[i]; j++)
       scope[i] = f->calls.v[j].loc.file && !strcmp(f->calls.v[j].loc.file, path);
   }
-  size_t nr;
-  const lx_rule *rules = lx_rules(&nr);
-  for (size_t i = 0; i < nr; i++) {
-    const lx_rule_setting *s = lx_config_rule(cfg, rules[i].id);
-    if (!rules[i].run || (s && s->enabled == 0))
-      continue;
-    size_t first = out->v.n;
-    lx_rule_ctx ctx = {prog, out, scope};
-    rules[i].run(&ctx);
-    if (s && s->severity != LX_SEV_DEFAULT)
-      for (size_t k = first; k < out->v.n; k++)
-        out->v.v[k].severity = s->severity;
-  }
+  lx_rules_run(prog, scope, enabled_in, (void *)cfg, out);
   free(scope);
   lx_program_free(prog);
 }
@@ -218,10 +212,7 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
     }
     if (suppressed)
       continue;
-    lx_finding *copy = lx_findings_add(out, fd->rule, fd->severity, fd->loc, fd->function, fd->key, "%s",
-                                       fd->message);
-    for (int k = 0; k < fd->nrelated; k++)
-      lx_finding_relate(out, copy, fd->related[k].loc, "%s", fd->related[k].message);
+    lx_findings_append(out, fd);
   }
   lx_findings_free(&all);
   lx_findings_sort(out);

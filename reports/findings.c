@@ -47,6 +47,14 @@ lx_finding *lx_findings_add(lx_findings *f, const char *rule, lx_severity sev, l
   return &f->v.v[f->v.n - 1];
 }
 
+lx_finding *lx_findings_append(lx_findings *f, const lx_finding *fd)
+{
+  lx_finding *copy = lx_findings_add(f, fd->rule, fd->severity, fd->loc, fd->function, fd->key, "%s", fd->message);
+  for (int k = 0; k < fd->nrelated; k++)
+    lx_finding_relate(f, copy, fd->related[k].loc, "%s", fd->related[k].message);
+  return copy;
+}
+
 void lx_finding_relate(lx_findings *f, lx_finding *fd, lx_loc loc, const char *fmt, ...)
 {
   if (fd->nrelated == LX_MAX_RELATED || !loc.file)

@@ -42,6 +42,8 @@ lx_finding *lx_findings_add(lx_findings *f, const char *rule, lx_severity sev, l
     __attribute__((format(printf, 7, 8)));
 void lx_finding_relate(lx_findings *f, lx_finding *fd, lx_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Adds a copy of fd (from another list) with its related locations. */
+lx_finding *lx_findings_append(lx_findings *f, const lx_finding *fd);
 /* Sorts by file, line, column, rule, and drops exact duplicates. */
 void lx_findings_sort(lx_findings *f);
 

@@ -28,11 +28,22 @@ typedef struct {
   const char *tags;  /* comma separated, for SARIF properties */
   const char *precision; /* how often a finding is right: very-high, high, medium, low */
   void (*run)(lx_rule_ctx *ctx);
+  /* It only reads the program: none of the lookups that fill a cache on first use
+   * (lx_loop_bound_of, lx_unbounded_loop, lx_bounded_before, lx_is_spawn), so it may
+   * run on a thread of its own beside the others (lx_rules_run). */
+  unsigned reads_only : 1;
 } lx_rule;
 
 /* All registered rules, sorted by id. */
 const lx_rule *lx_rules(size_t *n);
 const lx_rule *lx_rule_find(const char *id);
+
+/* Runs the rules enabled(rule, arg) accepts over prog, reporting in scope (see
+ * lx_rule_ctx), and adds their findings to out in the table's order, with the
+ * severity the configuration (prog->cfg) gives each rule.  The rules that only read
+ * the program run on a second thread beside the others. */
+void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(const lx_rule *rule, void *arg),
+                  void *arg, lx_findings *out);
 
 /* Embedded texts: each rule's doc (rules/<id>.md) and the built-in catalogue. */
 const char *lx_rule_doc(const char *id);

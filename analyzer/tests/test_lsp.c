@@ -406,9 +406,7 @@ static void evaluate_whole(lx_tu_facts **tus, size_t n, const lx_config *cfg, co
     const lx_finding *fd = &all.v.v[i];
     if (strcmp(fd->loc.file, path) != 0)
       continue;
-    lx_finding *copy = lx_findings_add(out, fd->rule, fd->severity, fd->loc, fd->function, fd->key, "%s", fd->message);
-    for (int k = 0; k < fd->nrelated; k++)
-      lx_finding_relate(out, copy, fd->related[k].loc, "%s", fd->related[k].message);
+    lx_findings_append(out, fd);
   }
   lx_findings_sort(out);
   lx_findings_free(&all);
