@@ -206,7 +206,7 @@ const char *lx_path_str(const lx_path *p, char *buf, size_t n);
 
 /* The version of what extraction records; part of every facts cache key, so bump it
  * whenever extract.c records something new or differently. */
-#define LX_FACTS_VERSION 8
+#define LX_FACTS_VERSION 9 /* 9: parsed with -w (parse_errors no longer counts warnings -Werror promotes) */
 
 /* The facts as JSON (a jansson json_t *, new reference): `leash facts`, cache, shards. */
 struct json_t;

@@ -36,13 +36,25 @@ int lx_tu_errors(void *unit, FILE *diag)
   return errors;
 }
 
+const char **lx_tu_args(const lx_cmd *cmd, int *argc)
+{
+  const char **argv = lx_xcalloc((size_t)cmd->argc + 2, sizeof(char *));
+  for (int i = 0; i < cmd->argc; i++)
+    argv[i] = cmd->argv[i];
+  argv[cmd->argc] = "-w";
+  *argc = cmd->argc + 1;
+  return argv;
+}
+
 lx_tu_status lx_tu_analyse(void *index, const lx_cmd *cmd, lx_tu_facts **facts, FILE *diag)
 {
   *facts = NULL;
   CXTranslationUnit tu = NULL;
   unsigned opts = CXTranslationUnit_KeepGoing;
-  enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, (const char *const *)cmd->argv,
-                                                    cmd->argc, NULL, 0, opts, &tu);
+  int argc;
+  const char **argv = lx_tu_args(cmd, &argc);
+  enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, argv, argc, NULL, 0, opts, &tu);
+  free(argv);
   if (ec != CXError_Success || !tu) {
     struct stat st;
     if (diag && ec == CXError_Failure && stat(cmd->file, &st) != 0)

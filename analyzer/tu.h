@@ -19,6 +19,12 @@ lx_tu_status lx_tu_analyse(void *index, const lx_cmd *cmd, lx_tu_facts **facts, 
  * (one clang-style line) unless diag is NULL. */
 int lx_tu_errors(void *tu, FILE *diag);
 
+/* The arguments libclang parses cmd with: cmd's, then -w.  leash reads only errors,
+ * and warnings cost time (-Wuninitialized, part of -Wall, analyses every function
+ * again) or turn into errors (-Werror); the AST is the same.  *argc gets the count;
+ * free the array (not the strings, which are cmd's). */
+const char **lx_tu_args(const lx_cmd *cmd, int *argc);
+
 /* A libclang index for lx_tu_analyse; dispose with lx_tu_index_free. */
 void *lx_tu_index_new(void);
 void lx_tu_index_free(void *index);

@@ -255,8 +255,10 @@ lx_tu_status lx_tu_doc_analyse(void *index, lx_tu_doc **doc, const lx_cmd *cmd, 
     /* The preamble is built by the first reparse (lx_tu_doc_prepare when idle), so
      * that the first diagnosis costs no more than a plain parse. */
     unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_PrecompiledPreamble;
-    enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, (const char *const *)cmd->argv,
-                                                      cmd->argc, &unsaved, 1, opts, &tu);
+    int argc;
+    const char **argv = lx_tu_args(cmd, &argc);
+    enum CXErrorCode ec = clang_parseTranslationUnit2(index, cmd->file, argv, argc, &unsaved, 1, opts, &tu);
+    free(argv);
     if (ec != CXError_Success || !tu) {
       lx_tu_doc_free(*doc);
       *doc = NULL;
