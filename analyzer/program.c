@@ -151,28 +151,48 @@ void lx_key_undo_deref(char *key)
 
 /* ---- alias classes ------------------------------------------------------------- */
 
+/* Writes prefix, then s (NULL: the decimal number num), then suffix into buf; returns
+ * buf, truncated to n as snprintf would. */
+static const char *key_join(char *buf, size_t n, const char *prefix, const char *s, int num, const char *suffix)
+{
+  char digits[16];
+  if (!s) {
+    char *d = digits + sizeof(digits);
+    unsigned u = num < 0 ? 0U - (unsigned)num : (unsigned)num;
+    *--d = '\0';
+    do
+      *--d = (char)('0' + u % 10);
+    while ((u /= 10));
+    if (num < 0)
+      *--d = '-';
+    s = d;
+  }
+  size_t at = 0;
+  const char *parts[3] = {prefix, s, suffix};
+  for (int i = 0; i < 3 && n; i++)
+    for (const char *c = parts[i]; *c && at + 1 < n; c++)
+      buf[at++] = *c;
+  if (n)
+    buf[at] = '\0';
+  return buf;
+}
+
 const char *lx_path_key(const lx_path *p, char *buf, size_t n)
 {
   const char *star = p->deref && !p->addr_of ? "*" : "";
   switch (p->kind) {
   case LX_PATH_LOCAL:
-    snprintf(buf, n, "L:%s%s", p->key, star);
-    return buf;
+    return key_join(buf, n, "L:", p->key ? p->key : "(null)", 0, star);
   case LX_PATH_GLOBAL:
-    snprintf(buf, n, "G:%s%s", p->key, star);
-    return buf;
+    return key_join(buf, n, "G:", p->key ? p->key : "(null)", 0, star);
   case LX_PATH_PARAM:
-    snprintf(buf, n, "P:%d%s", p->index, star);
-    return buf;
+    return key_join(buf, n, "P:", NULL, p->index, star);
   case LX_PATH_FIELD:
-    snprintf(buf, n, "F:%s", p->key);
-    return buf;
+    return key_join(buf, n, "F:", p->key ? p->key : "(null)", 0, "");
   case LX_PATH_CALL:
-    snprintf(buf, n, "C:%d", p->index);
-    return buf;
+    return key_join(buf, n, "C:", NULL, p->index, "");
   case LX_PATH_RETURN:
-    snprintf(buf, n, "R");
-    return buf;
+    return key_join(buf, n, "R", "", 0, "");
   default:
     return NULL;
   }
@@ -203,10 +223,8 @@ static size_t ptr_slot(const void *p, size_t cap)
   return (size_t)(x >> 20) & (cap - 1);
 }
 
-static void memo_path(lx_func_memo *m, const lx_path *path)
+static void memo_path(lx_func_memo *m, const lx_path *path, int cls)
 {
-  char buf[512];
-  int cls = lx_path_key(path, buf, sizeof(buf)) ? (int)(intptr_t)lx_map_get(&m->key2class, buf) - 1 : -1;
   size_t h = ptr_slot(path, m->path_cap);
   while (m->path_at[h] && m->path_at[h] != path)
     h = (h + 1) & (m->path_cap - 1);
@@ -221,40 +239,49 @@ static lx_func_memo *memo_build(const lx_func *f)
   lx_map ids;
   lx_map_init(&ids);
   int count = 0;
-  char b1[512], b2[512];
-  size_t npaths = 0;
+  char b1[512];
+  /* Every path of the facts once, in this order, with its key's id: -1 no key, -2 a
+   * pointer called through by a direct call (looked up, not numbered). */
+  size_t npaths = 2 * f->assigns.n;
+  for (size_t i = 0; i < f->calls.n; i++)
+    npaths += (size_t)f->calls.v[i].nargs + 1;
+  const lx_path **paths = lx_xmalloc(sizeof(*paths) * (npaths ? npaths : 1));
+  int *pid = lx_xmalloc(sizeof(int) * (npaths ? npaths : 1));
+  size_t np = 0;
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    if (lx_path_key(&a->dst, b1, sizeof(b1)))
-      key_id(&ids, b1, &count);
-    if (lx_path_key(&a->src, b2, sizeof(b2)))
-      key_id(&ids, b2, &count);
-    npaths += 2;
+    const lx_path *two[2] = {&a->dst, &a->src};
+    for (int k = 0; k < 2; k++) {
+      paths[np] = two[k];
+      pid[np++] = lx_path_key(two[k], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
+    }
   }
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
-    for (int j = 0; j < c->nargs; j++)
-      if (lx_path_key(&c->args[j], b1, sizeof(b1)))
-        key_id(&ids, b1, &count);
-    if (!c->callee && lx_path_key(&c->fnptr, b1, sizeof(b1)))
-      key_id(&ids, b1, &count);
-    npaths += (size_t)c->nargs + 1;
+    for (int j = 0; j < c->nargs; j++) {
+      paths[np] = &c->args[j];
+      pid[np++] = lx_path_key(&c->args[j], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
+    }
+    paths[np] = &c->fnptr;
+    pid[np++] = c->callee ? -2 : lx_path_key(&c->fnptr, b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
   }
+  int *param_id = lx_xmalloc(sizeof(int) * (size_t)(f->nparams + 1));
+  param_id[0] = -1;
   for (int j = 1; j <= f->nparams; j++) {
-    snprintf(b1, sizeof(b1), "P:%d", j);
-    key_id(&ids, b1, &count);
+    lx_path pp = {0};
+    pp.kind = LX_PATH_PARAM;
+    pp.index = j;
+    param_id[j] = key_id(&ids, lx_path_key(&pp, b1, sizeof(b1)), &count);
   }
   int *parent = lx_xmalloc(sizeof(int) * (size_t)(count ? count : 1));
   for (int i = 0; i < count; i++)
     parent[i] = i;
   for (size_t i = 0; i < f->assigns.n; i++) {
-    const lx_assign *a = &f->assigns.v[i];
-    if (!lx_path_key(&a->dst, b1, sizeof(b1)) || !lx_path_key(&a->src, b2, sizeof(b2)))
+    int x = pid[2 * i], y = pid[2 * i + 1];
+    if (x < 0 || y < 0 || f->assigns.v[i].src.kind == LX_PATH_FUNC)
       continue;
-    if (a->src.kind == LX_PATH_FUNC)
-      continue;
-    int x = uf_find(parent, key_id(&ids, b1, &count));
-    int y = uf_find(parent, key_id(&ids, b2, &count));
+    x = uf_find(parent, x);
+    y = uf_find(parent, y);
     if (x != y)
       parent[x] = y;
   }
@@ -312,16 +339,10 @@ static lx_func_memo *memo_build(const lx_func *f)
     for (int i = al->class_start[c]; i < al->class_start[c + 1]; i++)
       al->class_has[c] |= al->members[i][0] == 'C' ? LX_HAS_CALL
                         : al->members[i][0] == 'F' || al->members[i][0] == 'G' ? LX_HAS_LOC : 0;
-  free(dense);
-  free(parent);
-  lx_map_free(&ids);
-
   al->param_class = lx_xmalloc(sizeof(int) * (size_t)(f->nparams + 1));
   al->param_class[0] = -1;
-  for (int j = 1; j <= f->nparams; j++) {
-    snprintf(b1, sizeof(b1), "P:%d", j);
-    al->param_class[j] = (int)(intptr_t)lx_map_get(&al->key2class, b1) - 1;
-  }
+  for (int j = 1; j <= f->nparams; j++)
+    al->param_class[j] = dense[uf_find(parent, param_id[j])];
   al->ret_class = (int)(intptr_t)lx_map_get(&al->key2class, "R") - 1;
   al->fg_keys = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
   al->fg_class = lx_xcalloc((size_t)(count ? count : 1), sizeof(int));
@@ -336,16 +357,18 @@ static lx_func_memo *memo_build(const lx_func *f)
     ;
   al->path_at = lx_xcalloc(al->path_cap, sizeof(*al->path_at));
   al->path_class = lx_xcalloc(al->path_cap, sizeof(*al->path_class));
-  for (size_t i = 0; i < f->assigns.n; i++) {
-    memo_path(al, &f->assigns.v[i].dst);
-    memo_path(al, &f->assigns.v[i].src);
+  for (size_t k = 0; k < np; k++) {
+    int id = pid[k];
+    if (id == -2) /* numbered by another path, or by none */
+      id = lx_path_key(paths[k], b1, sizeof(b1)) ? (int)(intptr_t)lx_map_get(&ids, b1) - 1 : -1;
+    memo_path(al, paths[k], id >= 0 ? dense[uf_find(parent, id)] : -1);
   }
-  for (size_t i = 0; i < f->calls.n; i++) {
-    const lx_call *c = &f->calls.v[i];
-    for (int j = 0; j < c->nargs; j++)
-      memo_path(al, &c->args[j]);
-    memo_path(al, &c->fnptr);
-  }
+  free(paths);
+  free(pid);
+  free(param_id);
+  free(dense);
+  free(parent);
+  lx_map_free(&ids);
   return al;
 }
 
