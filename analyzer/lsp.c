@@ -512,8 +512,8 @@ static void evaluate_publish(server *s, doc *d, int version, int force)
   if (!lx_config_excluded(cfg, d->path))
     lx_lsp_evaluate(tus.v, tus.n, cfg, d->path, &lines, &f);
   double t3 = now_ms();
-  say(s, 4, "%s: config %.1f ms, program facts %.1f ms, rules over %zu TU(s) %.1f ms", d->path, t1 - t0, t2 - t1,
-      tus.n, t3 - t2);
+  say(s, 4, "%s: configuration %.1f ms, program facts %.1f ms, program of %zu TU(s) evaluated in %.1f ms", d->path,
+      t1 - t0, t2 - t1, tus.n, t3 - t2);
   lx_vec_free(&tus);
   json_t *actions;
   json_t *params = lx_lsp_diagnostics(&f, d->path, d->uri, version, &lines, &actions);
@@ -578,7 +578,7 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
   }
   if (!s->index)
     s->index = lx_tu_index_new();
-  prefetch pf = {s, d->path, 0, 0};
+  prefetch pf = {.s = s, .path = d->path};
   pf.started = pthread_create(&pf.th, NULL, prefetch_main, &pf) == 0;
   lx_tu_facts *facts = NULL;
   lx_tu_status st = lx_tu_doc_analyse(s->index, &d->tu, &d->cmd, text, len, &facts);
