@@ -295,6 +295,17 @@ void lx_cache_new_stamps(void (*fn)(const lx_file_stamp *s, void *arg), void *ar
   }
 }
 
+void lx_cache_unused_stamps(void (*fn)(const char *path, void *arg), void *arg)
+{
+  for (size_t i = 0; i < stamps.cap; i++) {
+    if (!stamps.keys || !stamps.keys[i])
+      continue;
+    const file_memo *m = lx_map_get(&memos, stamps.keys[i]);
+    if (!m || m->missing)
+      fn(stamps.keys[i], arg);
+  }
+}
+
 static void scan(key_state *k, const char *path)
 {
   char real[PATH_MAX];

@@ -37,6 +37,10 @@ int lx_cache_stamped(const char *path, off_t *size);
 /* Calls fn with the stamp of each file read in this process, except those written in
  * the last two seconds (a write in the same clock tick could go unseen). */
 void lx_cache_new_stamps(void (*fn)(const lx_file_stamp *s, void *arg), void *arg);
+/* Calls fn with the path of each stamp given to lx_cache_use_stamps whose file this
+ * process has not looked at, or found gone: after keys for every TU of a program, the
+ * files no TU includes any more. */
+void lx_cache_unused_stamps(void (*fn)(const char *path, void *arg), void *arg);
 
 /* The hash of cmd's arguments (16 hex digits): with the path, a TU's identity. */
 void lx_flags_hash(const lx_cmd *cmd, char out[17]);

@@ -380,6 +380,13 @@ static void use_stamps(run *r)
   lx_vec_free(&v);
 }
 
+static void drop_stamp(const char *path, void *arg)
+{
+  run *r = arg;
+  if (!r->stamp_failed && lx_db_stamp_drop(r->db, path) < 0)
+    r->stamp_failed = 1;
+}
+
 static void put_stamp(const lx_file_stamp *s, void *arg)
 {
   run *r = arg;
@@ -461,6 +468,10 @@ static int analyse(run *r)
   }
   if (r->db && a.rc == 0) {
     lx_cache_new_stamps(put_stamp, r);
+    /* Every TU of the compilation database was looked at: a stamp no key met is of a
+     * file nothing includes any more (or gone), and is dropped. */
+    if (r->o->compdb_dir && r->o->nfiles == 0 && !r->o->shard_n && !r->o->pre_commit)
+      lx_cache_unused_stamps(drop_stamp, r);
     if (r->stamp_failed)
       a.rc = db_error(r);
   }

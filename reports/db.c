@@ -579,6 +579,14 @@ int lx_db_stamp_put(lx_db *db, const lx_db_stamp *s)
   return step_kept(db, st, "recording a file stamp");
 }
 
+int lx_db_stamp_drop(lx_db *db, const char *path)
+{
+  sqlite3_stmt *st = prepare_kept(db, "DELETE FROM file_stamps WHERE path = ?");
+  if (st)
+    bind_text(st, 1, path);
+  return step_kept(db, st, "forgetting a file stamp");
+}
+
 char *lx_db_evaluation_get(lx_db *db, const char *key)
 {
   sqlite3_stmt *st = prepare(db, "SELECT findings FROM evaluations WHERE key = ?");

@@ -82,6 +82,8 @@ typedef struct {
 int lx_db_stamps_load(lx_db *db, int (*fn)(const lx_db_stamp *s, void *arg), void *arg);
 /* Records (or replaces) one file's stamp.  0 or -1. */
 int lx_db_stamp_put(lx_db *db, const lx_db_stamp *s);
+/* Forgets one file's stamp (the next run that meets the file reads it).  0 or -1. */
+int lx_db_stamp_drop(lx_db *db, const char *path);
 
 /* The raw findings a program-wide evaluation gave, cached under a key that hashes
  * everything they depend on (every TU's facts digest, the rules, the configuration):

@@ -92,6 +92,22 @@ sed 's/more/MORE/' net.h.saved >src/net.h
 touch -r net.h.saved src/net.h
 expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
 hasnt err "client.c (cached)"
+# A run over every TU of a compilation database forgets the stamps of files that no
+# TU includes any more (here a header removed with its include).
+mkdir proj
+printf '#include "a.h"\nint f(void) { return A; }\n' >proj/a.c
+printf '#define A 1\n' >proj/a.h
+printf '[{"directory": "%s", "file": "a.c", "arguments": ["cc", "-c", "a.c"]}]\n' "$PWD/proj" \
+  >proj/compile_commands.json
+sleep 3
+expect_rc 0 "$LEASH" check --db pr.db -p proj
+[ "$(q pr.db "SELECT count(*) FROM file_stamps WHERE path LIKE '%/proj/a.h'")" = 1 ] || fail "a.h stamped"
+printf 'int f(void) { return 1; }\n' >proj/a.c
+rm proj/a.h
+sleep 3
+expect_rc 0 "$LEASH" check --db pr.db -p proj
+[ "$(q pr.db "SELECT count(*) FROM file_stamps WHERE path LIKE '%/proj/a.h'")" = 0 ] || fail "a.h's stamp kept"
+[ "$(q pr.db "SELECT count(*) FROM file_stamps WHERE path LIKE '%/proj/a.c'")" = 1 ] || fail "a.c's stamp dropped"
 expect_rc 0 "$LEASH" check --no-db --no-color --rules suppression-without-reason src/client.c
 eq "$(q $DB "SELECT count(*) FROM runs")" 3 "--no-db records nothing"
 mkdir nodb && (cd nodb && "$LEASH" check --no-db ../src/net.c >/dev/null 2>&1; [ ! -e .leash ]) || fail "--no-db created .leash"
