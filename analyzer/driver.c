@@ -897,10 +897,7 @@ static int evaluate(run *r)
     size_t nprog = lx_partition(r->facts.v, n, program_of);
     lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
     for (size_t k = 0; k < nprog; k++) {
-      size_t m = 0;
-      for (size_t i = 0; i < n; i++)
-        if (program_of[i] == (int)k || program_of[i] < 0)
-          subset[m++] = r->facts.v[i];
+      size_t m = lx_partition_select(r->facts.v, n, program_of, k, subset);
       if (r->o->verbose && nprog > 1)
         fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, m);
       lx_program *prog = lx_program_build(subset, m, r->cfg);

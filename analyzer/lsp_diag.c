@@ -180,10 +180,7 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
   for (size_t k = 0; k < nprog; k++) {
     if (n && program_of[0] >= 0 && program_of[0] != (int)k)
       continue; /* another program than the file's */
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-      if (program_of[i] == (int)k || program_of[i] < 0)
-        subset[m++] = tus[i];
+    size_t m = lx_partition_select(tus, n, program_of, k, subset);
     run_rules(subset, m, cfg, path, &all);
   }
   free(subset);

@@ -186,3 +186,12 @@ size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
   lx_map_free(&ps.defs);
   return nprog >= 2 ? nprog : 1;
 }
+
+size_t lx_partition_select(lx_tu_facts *const *tus, size_t n, const int *program_of, size_t k, lx_tu_facts **out)
+{
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (program_of[i] == (int)k || program_of[i] < 0)
+      out[m++] = tus[i];
+  return m;
+}

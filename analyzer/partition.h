@@ -10,5 +10,8 @@
  * analysed with every program.  Returns the number of programs: 1 (everything is one
  * program, every entry 0) unless two or more groups of linked TUs define `main`. */
 size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of);
+/* Writes to out the TUs program k is built from (its own and those analysed with every
+ * program), in their order; returns how many. */
+size_t lx_partition_select(lx_tu_facts *const *tus, size_t n, const int *program_of, size_t k, lx_tu_facts **out);
 
 #endif

@@ -26,6 +26,14 @@ static lx_config *fixture_config(void)
   return cfg;
 }
 
+/* For lx_rules_run: every rule. */
+static int every_rule(const lx_rule *rule, void *arg)
+{
+  (void)rule;
+  (void)arg;
+  return 1;
+}
+
 typedef void (*fixture_set_fn)(lx_tu_facts **tus, size_t n, void *arg);
 
 static int fixture_is_c(const char *name)

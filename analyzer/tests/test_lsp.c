@@ -388,18 +388,9 @@ static void evaluate_whole(lx_tu_facts **tus, size_t n, const lx_config *cfg, co
   for (size_t k = 0; k < nprog; k++) {
     if (program_of[0] >= 0 && program_of[0] != (int)k)
       continue;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-      if (program_of[i] == (int)k || program_of[i] < 0)
-        subset[m++] = tus[i];
+    size_t m = lx_partition_select(tus, n, program_of, k, subset);
     lx_program *prog = lx_program_build(subset, m, cfg);
-    size_t nr;
-    const lx_rule *rules = lx_rules(&nr);
-    for (size_t i = 0; i < nr; i++)
-      if (rules[i].run) {
-        lx_rule_ctx ctx = {prog, &all, NULL};
-        rules[i].run(&ctx);
-      }
+    lx_rules_run(prog, NULL, every_rule, NULL, &all);
     lx_program_free(prog);
   }
   for (size_t i = 0; i < all.v.n; i++) {

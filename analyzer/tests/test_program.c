@@ -48,10 +48,7 @@ static char *describe(lx_tu_facts **tus, size_t n, const lx_config *cfg)
   size_t nprog = lx_partition(tus, n, program_of);
   lx_tu_facts **subset = calloc(n, sizeof(*subset));
   for (size_t k = 0; k < nprog; k++) {
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-      if (program_of[i] == (int)k || program_of[i] < 0)
-        subset[m++] = tus[i];
+    size_t m = lx_partition_select(tus, n, program_of, k, subset);
     put(&t, "program %zu: %zu TUs\n", k, m);
     lx_program *p = lx_program_build(subset, m, cfg);
     for (size_t i = 0; i < p->order.n; i++) {
@@ -81,13 +78,7 @@ static char *describe(lx_tu_facts **tus, size_t n, const lx_config *cfg)
     }
     lx_findings out;
     lx_findings_init(&out);
-    size_t nr;
-    const lx_rule *rules = lx_rules(&nr);
-    for (size_t r = 0; r < nr; r++)
-      if (rules[r].run) {
-        lx_rule_ctx ctx = {p, &out, NULL};
-        rules[r].run(&ctx);
-      }
+    lx_rules_run(p, NULL, every_rule, NULL, &out);
     for (size_t i = 0; i < out.v.n; i++) {
       const lx_finding *fd = &out.v.v[i];
       put(&t, "finding %s %s:%u:%u %s\n", fd->rule, fd->loc.file, fd->loc.line, fd->loc.col, fd->message);
