@@ -345,8 +345,8 @@ static void set_why(lx_program *p, lx_fnode *fn, lx_loc loc, const char *fmt, co
   fn->why_loc = loc;
 }
 
-/* The passes below skip a function whose inputs did not change since its last pass
- * (it would find nothing new): dirty[i] says they may have (see lx_mark_callers). */
+/* After fn became start-up code: marks its callees, whose callers it is, to be passed
+ * again (see lx_fixed_point). */
 static void mark_callees(const lx_fnode *fn, char *dirty)
 {
   for (size_t j = 0; fn->def && j < fn->def->calls.n; j++)
@@ -354,47 +354,58 @@ static void mark_callees(const lx_fnode *fn, char *dirty)
       dirty[fn->def->calls.v[j].callee_node->index] = 1;
 }
 
-static void spawn_summaries(lx_program *p, char *dirty)
+static int spawn_step(lx_program *p, lx_fnode *fn, char *dirty)
 {
-  memset(dirty, 1, p->order.n);
-  for (int round = 0, changed = 1; changed && round < 20; round++) {
-    changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (!fn->def || fn->bounded_fn || !dirty[i])
-        continue;
-      dirty[i] = 0;
-      unsigned bounds = fn->bounds;
-      uint64_t spawns = fn->spawns_params;
-      for (size_t j = 0; j < fn->def->calls.n; j++) {
-        const lx_call *c = &fn->def->calls.v[j];
-        const lx_fnode *callee = lx_program_callee(p, c);
-        int arg;
-        if (!fn->bounds && (lx_call_has(p, c, LX_ANN_BOUNDED, NULL) || (callee && callee != fn && callee->bounds))) {
-          fn->bounds = 1;
-          changed = 1;
-        }
-        if (!lx_is_spawn(p, c, &arg) || arg < 1 || arg > c->nargs)
-          continue;
-        const lx_path *e = &c->args[arg - 1];
-        if (e->kind == LX_PATH_PARAM && e->index <= LX_MAX_PARAMS && !(fn->spawns_params & (1ULL << (e->index - 1)))) {
-          fn->spawns_params |= 1ULL << (e->index - 1);
-          if (!fn->spawn_origin)
-            fn->spawn_origin = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->spawn_origin));
-          fn->spawn_origin[e->index - 1] = callee && callee->spawns_params ? callee->spawn_origin[arg - 1] : c;
-          changed = 1;
-        }
-      }
-      if (bounds != fn->bounds || spawns != fn->spawns_params)
-        lx_mark_callers(fn, dirty);
+  if (!fn->def || fn->bounded_fn)
+    return 0;
+  int changed = 0;
+  unsigned bounds = fn->bounds;
+  uint64_t spawns = fn->spawns_params;
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    const lx_fnode *callee = lx_program_callee(p, c);
+    int arg;
+    if (!fn->bounds && (lx_call_has(p, c, LX_ANN_BOUNDED, NULL) || (callee && callee != fn && callee->bounds))) {
+      fn->bounds = 1;
+      changed = 1;
+    }
+    if (!lx_is_spawn(p, c, &arg) || arg < 1 || arg > c->nargs)
+      continue;
+    const lx_path *e = &c->args[arg - 1];
+    if (e->kind == LX_PATH_PARAM && e->index <= LX_MAX_PARAMS && !(fn->spawns_params & (1ULL << (e->index - 1)))) {
+      fn->spawns_params |= 1ULL << (e->index - 1);
+      if (!fn->spawn_origin)
+        fn->spawn_origin = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->spawn_origin));
+      fn->spawn_origin[e->index - 1] = callee && callee->spawns_params ? callee->spawn_origin[arg - 1] : c;
+      changed = 1;
     }
   }
+  if (bounds != fn->bounds || spawns != fn->spawns_params)
+    lx_mark_callers(fn, dirty);
+  return changed;
+}
+
+static void spawn_summaries(lx_program *p, char *dirty)
+{
+  lx_fixed_point(p, dirty, 20, spawn_step);
   p->spawns_known = 1;
+}
+
+static int waits_step(lx_program *p, lx_fnode *fn, char *dirty)
+{
+  for (size_t j = 0; fn->def && j < fn->def->calls.n && !fn->waits_event; j++) {
+    const lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+    if (callee && callee != fn && callee->waits_event) {
+      fn->waits_event = 1;
+      lx_mark_callers(fn, dirty);
+      return 1;
+    }
+  }
+  return 0;
 }
 
 static void waits_summaries(lx_program *p, char *dirty)
 {
-  memset(dirty, 1, p->order.n);
   /* Waiting directly does not change from pass to pass: found once. */
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
@@ -403,47 +414,27 @@ static void waits_summaries(lx_program *p, char *dirty)
       fn->waits_event = c->callee && lx_name_in(c->callee_name, event_transitive);
     }
   }
-  for (int round = 0, changed = 1; changed && round < 20; round++) {
-    changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (!fn->def || fn->waits_event || !dirty[i])
-        continue;
-      dirty[i] = 0;
-      for (size_t j = 0; j < fn->def->calls.n && !fn->waits_event; j++) {
-        const lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
-        if (callee && callee != fn && callee->waits_event) {
-          fn->waits_event = 1;
-          changed = 1;
-          lx_mark_callers(fn, dirty);
-        }
-      }
-    }
-  }
+  lx_fixed_point(p, dirty, 20, waits_step);
+}
+
+static int startup_step(lx_program *p, lx_fnode *fn, char *dirty)
+{
+  (void)p;
+  if (fn->startup || !fn->callers.n || fn->thread_entry)
+    return 0;
+  for (size_t k = 0; k < fn->callers.n; k++)
+    if (!fn->callers.v[k].fn->startup)
+      return 0;
+  fn->startup = 1;
+  mark_callees(fn, dirty);
+  return 1;
 }
 
 static void startup_summaries(lx_program *p, char *dirty)
 {
-  memset(dirty, 1, p->order.n);
   for (size_t i = 0; i < p->order.n; i++)
     p->order.v[i]->startup = startup_name(p->order.v[i]->name);
-  for (int round = 0, changed = 1; changed && round < 20; round++) {
-    changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (fn->startup || !fn->callers.n || fn->thread_entry || !dirty[i])
-        continue;
-      dirty[i] = 0;
-      int all = 1;
-      for (size_t k = 0; k < fn->callers.n && all; k++)
-        all = fn->callers.v[k].fn->startup;
-      if (all) {
-        fn->startup = 1;
-        changed = 1;
-        mark_callees(fn, dirty);
-      }
-    }
-  }
+  lx_fixed_point(p, dirty, 20, startup_step);
 }
 
 /* ---- handlers: registered callbacks and where they are dispatched ------------------ */

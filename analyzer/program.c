@@ -337,8 +337,7 @@ static lx_func_memo *memo_build(const lx_func *f)
   al->class_has = lx_xcalloc((size_t)nclasses + 1, 1);
   for (int c = 0; c < nclasses; c++)
     for (int i = al->class_start[c]; i < al->class_start[c + 1]; i++)
-      al->class_has[c] |= al->members[i][0] == 'C' ? LX_HAS_CALL
-                        : al->members[i][0] == 'F' || al->members[i][0] == 'G' ? LX_HAS_LOC : 0;
+      al->class_has[c] |= al->decoded[i].kind == 'C' ? LX_HAS_CALL : al->decoded[i].object ? LX_HAS_LOC : 0;
   al->param_class = lx_xmalloc(sizeof(int) * (size_t)(f->nparams + 1));
   al->param_class[0] = -1;
   for (int j = 1; j <= f->nparams; j++)
@@ -756,26 +755,24 @@ void lx_mark_callers(const lx_fnode *fn, char *dirty)
     dirty[fn->callers.v[k].fn->index] = 1;
 }
 
-typedef int (*pass_fn)(lx_program *p, lx_fnode *fn, char *dirty);
-
-/* Passes over the functions marked dirty, in order, until one changes nothing. */
-static void fixed_point(lx_program *p, char *dirty, pass_fn pass)
+void lx_fixed_point(lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass)
 {
   memset(dirty, 1, p->order.n);
-  for (int round = 0, changed = 1; changed && round < 50; round++) {
+  for (int round = 0, changed = 1; changed && round < max_rounds; round++) {
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
-      lx_fnode *fn = p->order.v[i];
-      if (!fn->def || !dirty[i])
+      if (!dirty[i])
         continue;
       dirty[i] = 0;
-      changed |= pass(p, fn, dirty);
+      changed |= pass(p, p->order.v[i], dirty);
     }
   }
 }
 
 static int timeout_step(lx_program *p, lx_fnode *fn, char *dirty)
 {
+  if (!fn->def)
+    return 0;
   size_t timed = p->timed_locs.n;
   uint64_t params = fn->timeout_params;
   unsigned rt = fn->returns_timed;
@@ -789,6 +786,8 @@ static int timeout_step(lx_program *p, lx_fnode *fn, char *dirty)
 
 static int blocks_step(lx_program *p, lx_fnode *fn, char *dirty)
 {
+  if (!fn->def)
+    return 0;
   /* An origin is set with its bit: only those of the bits already set can change
    * without the bits changing. */
   const lx_call *origin[LX_MAX_PARAMS];
@@ -818,8 +817,8 @@ static void *bottom_up(void *arg)
 {
   lx_program *p = arg;
   char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
-  fixed_point(p, dirty, timeout_step);
-  fixed_point(p, dirty, blocks_step);
+  lx_fixed_point(p, dirty, 50, timeout_step);
+  lx_fixed_point(p, dirty, 50, blocks_step);
   free(dirty);
   return NULL;
 }

@@ -162,8 +162,14 @@ int lx_alias_param(const lx_fnode *fn, int cls);
  * same loop, or set program-wide on a field or global of the class. */
 int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c);
 
-/* Fixed points skip a function whose inputs did not change since its last pass: after
- * fn's summary changed, marks its callers (dirty[caller->index]) to be passed again. */
+/* A fixed point over the program: rounds of pass over the functions, in order, until a
+ * round changes nothing or max_rounds rounds ran.  A function whose inputs did not
+ * change since its last pass would give the same result, so only those marked in
+ * dirty (by index; all at first) are passed; pass returns whether it changed anything
+ * and marks what must be passed again (lx_mark_callers). */
+typedef int (*lx_pass_fn)(lx_program *p, lx_fnode *fn, char *dirty);
+void lx_fixed_point(lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass);
+/* After fn's summary changed: marks its callers (dirty[caller->index]). */
 void lx_mark_callers(const lx_fnode *fn, char *dirty);
 
 /* ---- context (context.c) ---------------------------------------------------- */
