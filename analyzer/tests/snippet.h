@@ -4,9 +4,11 @@
 #define LX_TEST_SNIPPET_H
 
 #include <clang-c/Index.h>
+#include <jansson.h>
 #include <string.h>
 
 #include "extract.h"
+#include "facts.h"
 
 static lx_tu_facts *parse_snippet(const char *code)
 {
@@ -20,6 +22,16 @@ static lx_tu_facts *parse_snippet(const char *code)
   clang_disposeIndex(idx);
   assert_non_null(f);
   return f;
+}
+
+/* The facts as compact JSON with sorted keys, to compare two sets of facts; free it. */
+static inline char *facts_json_text(const lx_tu_facts *f)
+{
+  json_t *j = lx_facts_to_json(f);
+  assert_non_null(j);
+  char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+  json_decref(j);
+  return s;
 }
 
 #endif

@@ -48,15 +48,6 @@ static const char snippet[] =
     "  return spawn(worker, c) ? arg : 0;\n"
     "}\n";
 
-static char *dump(const lx_tu_facts *f)
-{
-  json_t *j = lx_facts_to_json(f);
-  assert_non_null(j);
-  char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
-  json_decref(j);
-  return s;
-}
-
 /* encode -> decode -> encode: the facts read back have the same JSON and encode to the
  * same bytes.  Returns the encoding (free it); *len gets its size. */
 static unsigned char *round_trip(const lx_tu_facts *f, size_t *len)
@@ -67,7 +58,7 @@ static unsigned char *round_trip(const lx_tu_facts *f, size_t *len)
   lx_tu_facts *back = lx_facts_decode(buf, *len, &err);
   if (!back)
     fail_msg("%s: %s", f->main_file, err);
-  char *a = dump(f), *b = dump(back);
+  char *a = facts_json_text(f), *b = facts_json_text(back);
   assert_string_equal(a, b);
   size_t len2 = 0;
   unsigned char *again = lx_facts_encode(back, &len2);
@@ -461,7 +452,7 @@ static size_t round_trip_tree(const char *dir, size_t *bin, size_t *json)
     assert_non_null(f);
     size_t len;
     free(round_trip(f, &len));
-    char *j = dump(f);
+    char *j = facts_json_text(f);
     *bin += len;
     *json += strlen(j);
     free(j);

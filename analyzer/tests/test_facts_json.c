@@ -38,27 +38,19 @@ static const char snippet[] =
     "}\n";
 
 
-static char *dump(const lx_tu_facts *f)
-{
-  json_t *j = lx_facts_to_json(f);
-  char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
-  json_decref(j);
-  return s;
-}
-
 static void test_round_trip(void **state)
 {
   lx_tu_facts *f = parse_snippet(snippet);
   f->parse_errors = 2;
   assert_true(f->funcs.n >= 3);
-  char *first = dump(f);
+  char *first = facts_json_text(f);
   json_t *j = json_loads(first, 0, NULL);
   const char *err = NULL;
   lx_tu_facts *back = lx_facts_from_json(j, &err);
   json_decref(j);
   assert_null(err);
   assert_non_null(back);
-  char *second = dump(back);
+  char *second = facts_json_text(back);
   assert_string_equal(first, second);
   /* Strings are owned by the new facts, not borrowed from the JSON. */
   assert_string_equal(back->main_file, f->main_file);
