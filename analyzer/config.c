@@ -391,6 +391,12 @@ const lx_rule_setting *lx_config_rule(const lx_config *c, const char *id)
   return NULL;
 }
 
+int lx_config_rule_on(const lx_config *c, const char *id)
+{
+  const lx_rule_setting *s = lx_config_rule(c, id);
+  return !s || s->enabled != 0;
+}
+
 int lx_config_excluded(const lx_config *c, const char *path)
 {
   const char *rel = path;

@@ -60,6 +60,8 @@ char *lx_config_find(const char *dir);
 
 const lx_api *lx_config_api(const lx_config *c, const char *name);
 const lx_rule_setting *lx_config_rule(const lx_config *c, const char *id);
+/* Whether the configuration leaves rule id on (it is unless `enabled: false`). */
+int lx_config_rule_on(const lx_config *c, const char *id);
 /* Whether path (absolute or relative to the root) matches an exclude pattern. */
 int lx_config_excluded(const lx_config *c, const char *path);
 

@@ -116,8 +116,7 @@ static int rule_enabled(const run *r, const lx_rule *rule)
     if (!hit)
       return 0;
   }
-  const lx_rule_setting *s = lx_config_rule(r->cfg, rule->id);
-  return !s || s->enabled != 0;
+  return lx_config_rule_on(r->cfg, rule->id);
 }
 
 static int check_rules_option(const run *r)

@@ -144,11 +144,7 @@ char *lx_lsp_path_from_uri(const char *uri)
 
 /* ---- evaluation -------------------------------------------------------------------- */
 
-static int enabled_in(const lx_rule *rule, void *cfg)
-{
-  const lx_rule_setting *s = lx_config_rule(cfg, rule->id);
-  return !(s && s->enabled == 0);
-}
+static int enabled_in(const lx_rule *rule, void *cfg) { return lx_config_rule_on(cfg, rule->id); }
 
 /* Runs the rules over the program of tus, reporting only in the functions with a call
  * in path (every finding is at a call of the function checked, and only path's are
@@ -186,8 +182,7 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
   free(subset);
   free(program_of);
   const lx_rule *meta = lx_rule_find(SUPPRESSION_RULE);
-  const lx_rule_setting *ms = lx_config_rule(cfg, SUPPRESSION_RULE);
-  int meta_on = meta && !(ms && ms->enabled == 0);
+  int meta_on = meta && lx_config_rule_on(cfg, SUPPRESSION_RULE);
   for (size_t i = 0; i < all.v.n; i++) {
     const lx_finding *fd = &all.v.v[i];
     if (strcmp(fd->loc.file, path) != 0 || lx_config_excluded(cfg, fd->loc.file))
