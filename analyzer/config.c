@@ -383,6 +383,11 @@ const lx_api *lx_config_api(const lx_config *c, const char *name)
   return name ? lx_map_get(&c->apis, name) : NULL;
 }
 
+const lx_api *lx_config_api_h(const lx_config *c, const char *name, uint64_t hash)
+{
+  return name ? lx_map_get_h(&c->apis, name, hash) : NULL;
+}
+
 const lx_rule_setting *lx_config_rule(const lx_config *c, const char *id)
 {
   for (size_t i = c->rules.n; i-- > 0;)

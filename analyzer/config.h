@@ -59,6 +59,8 @@ int lx_config_load_string(lx_config *c, const char *name, const char *text, size
 char *lx_config_find(const char *dir);
 
 const lx_api *lx_config_api(const lx_config *c, const char *name);
+/* The same, given lx_map_hash(name). */
+const lx_api *lx_config_api_h(const lx_config *c, const char *name, uint64_t hash);
 const lx_rule_setting *lx_config_rule(const lx_config *c, const char *id);
 /* Whether the configuration leaves rule id on (it is unless `enabled: false`). */
 int lx_config_rule_on(const lx_config *c, const char *id);

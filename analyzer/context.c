@@ -10,23 +10,23 @@
 #include "program.h"
 
 /* Calls that wait for the next external event: a loop around them runs per event. */
-static const char *const event_direct[] = {
+static lx_names event_direct = LX_NAMES(
     "accept", "accept4", "recv", "recvfrom", "recvmsg", "read", "epoll_wait", "epoll_pwait",
     "poll", "ppoll", "select", "pselect", "kevent", "mq_receive", "mq_timedreceive", "msgrcv",
     "SSL_accept", "SSL_read", "fgets", "getline", "getdelim", "recvmmsg", "leash_net_accept",
-    "leash_net_read", NULL};
+    "leash_net_read");
 /* The subset that also makes a function that calls it an event waiter, transitively
  * (read and fgets are too common in helpers to count through a call). */
-static const char *const event_transitive[] = {
+static lx_names event_transitive = LX_NAMES(
     "accept", "accept4", "recv", "recvfrom", "recvmsg", "recvmmsg", "epoll_wait", "epoll_pwait",
-    "mq_receive", "msgrcv", "SSL_accept", "leash_net_accept", NULL};
+    "mq_receive", "msgrcv", "SSL_accept", "leash_net_accept");
 /* Functions that take a callback but call it a bounded number of times. */
-static const char *const one_shot[] = {
+static lx_names one_shot = LX_NAMES(
     "qsort", "qsort_r", "bsearch", "lfind", "lsearch", "tsearch", "tfind", "tdelete", "twalk",
     "pthread_once", "call_once", "atexit", "at_quick_exit", "on_exit", "pthread_atfork",
     "pthread_key_create", "signal", "sigaction", "g_once_init_enter", "dl_iterate_phdr",
-    "pthread_cleanup_push", NULL};
-static const char *const process_spawns[] = {"fork", "vfork", "posix_spawn", "posix_spawnp", NULL};
+    "pthread_cleanup_push");
+static lx_names process_spawns = LX_NAMES("fork", "vfork", "posix_spawn", "posix_spawnp");
 
 static int startup_name(const char *name)
 {
@@ -79,7 +79,7 @@ static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg)
     *entry_arg = arg;
     return 1;
   }
-  if (c->callee && lx_name_in(c->callee_name, process_spawns)) {
+  if (c->callee && lx_call_named(c, &process_spawns)) {
     *entry_arg = 0;
     return 1;
   }
@@ -96,28 +96,29 @@ static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg)
 static int is_event_call(const lx_program *p, const lx_call *c);
 
 /* Reads that are events only outside start-up: at start-up they read files. */
-static const char *const file_reads[] = {"read", "fgets", "getline", "getdelim", NULL};
+static lx_names file_reads = LX_NAMES("read", "fgets", "getline", "getdelim");
 
 /* Condition waits synchronise; they are not events from outside (a loop that waits for
  * its own workers to start is not an event loop). */
-static const char *const cond_waits[] = {"pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
-                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait", NULL};
+static lx_names cond_waits = LX_NAMES("pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
+                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait");
 
 static int is_event_call(const lx_program *p, const lx_call *c)
 {
-  if (c->callee && lx_name_in(c->callee_name, event_direct))
+  if (c->callee && lx_call_named(c, &event_direct))
     return 1;
-  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL) && !lx_name_in(c->callee_name, cond_waits))
+  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL) && !lx_call_named(c, &cond_waits))
     return 1;
   const lx_fnode *callee = lx_program_callee(p, c);
   return callee && callee->waits_event;
 }
 
+static lx_names polls = LX_NAMES("poll", "ppoll", "select", "pselect", "epoll_wait", "epoll_pwait",
+                                      "kevent");
+
 static int is_poll(const lx_call *c)
 {
-  static const char *const polls[] = {"poll", "ppoll", "select", "pselect", "epoll_wait", "epoll_pwait",
-                                      "kevent", NULL};
-  return lx_name_in(c->callee_name, polls);
+  return lx_call_named(c, &polls);
 }
 
 /* The assignments of one function to each of its locals (not through a pointer), and
@@ -220,7 +221,7 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
     const lx_call *c = &f->calls.v[i];
     if (c->loop < 0 || !is_event_call(p, c))
       continue;
-    int file = c->callee && lx_name_in(c->callee_name, file_reads);
+    int file = c->callee && lx_call_named(c, &file_reads);
     for (int l = c->loop; l >= 0; l = f->loops.v[l].parent) {
       const lx_call **slot = file ? &fn->loop_read[l] : &fn->loop_event[l];
       /* Name the call that brings the event, not the poll that waits for it. */
@@ -337,12 +338,22 @@ int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c,
 
 /* ---- summaries to a fixed point ---------------------------------------------------- */
 
+/* Kept unformatted: it may be set many times before the fixed point. */
 static void set_why(lx_program *p, lx_fnode *fn, lx_loc loc, const char *fmt, const char *a, const char *b)
 {
-  char buf[256];
-  snprintf(buf, sizeof(buf), fmt, a, b);
-  fn->why = lx_arena_strdup(&p->arena, buf);
+  (void)p;
+  fn->why_fmt = fmt;
+  fn->why_args[0] = a;
+  fn->why_args[1] = b;
   fn->why_loc = loc;
+}
+
+const char *lx_fnode_why(const lx_fnode *fn, char *buf, size_t n)
+{
+  if (!fn->why_fmt)
+    return NULL;
+  snprintf(buf, n, fn->why_fmt, fn->why_args[0], fn->why_args[1]);
+  return buf;
 }
 
 /* After fn became start-up code: marks its callees, whose callers it is, to be passed
@@ -411,7 +422,7 @@ static void waits_summaries(lx_program *p, char *dirty)
     lx_fnode *fn = p->order.v[i];
     for (size_t j = 0; fn->def && j < fn->def->calls.n && !fn->waits_event; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      fn->waits_event = c->callee && lx_name_in(c->callee_name, event_transitive);
+      fn->waits_event = c->callee && lx_call_named(c, &event_transitive);
     }
   }
   lx_fixed_point(p, dirty, 20, waits_step);
@@ -468,8 +479,8 @@ static void add_reg(regs *r, lx_program *p, const lx_path *src, const char *key,
   reg g;
   memset(&g, 0, sizeof(g));
   g.cb = cb;
-  snprintf(g.key, sizeof(g.key), "%s", key ? key : "");
-  snprintf(g.rectype, sizeof(g.rectype), "%s", rectype ? rectype : "");
+  lx_copy(g.key, sizeof(g.key), key ? key : "");
+  lx_copy(g.rectype, sizeof(g.rectype), rectype ? rectype : "");
   g.loc = loc;
   g.via = via;
   lx_vec_push(r, g);
@@ -514,7 +525,7 @@ static const int *handler_sites(const lx_func *f, int *n)
         passes = c->args[a].kind == LX_PATH_FUNC;
       if (!c->callee)
         lx_vec_push(&v, (int)j << 2 | SITE_INDIRECT);
-      else if (passes && !lx_name_in(c->callee_name, one_shot))
+      else if (passes && !lx_call_named(c, &one_shot))
         lx_vec_push(&v, (int)j << 2 | SITE_PASS);
     }
     m->nhandler_sites = (int)v.n;
@@ -562,7 +573,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
           if (k[0] != 'F' && k[0] != 'G' && k[0] != 'P')
             continue;
           dispatch d = {fn, c, "", -1, 0, -1};
-          snprintf(d.key, sizeof(d.key), "%s", k);
+          lx_copy(d.key, sizeof(d.key), k);
           lx_key_undo_deref(d.key);
           lx_vec_push(ds, d);
         }
@@ -579,17 +590,13 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
           continue;
         }
         /* A registration function of the program: where does it keep parameter a+1? */
-        snprintf(key, sizeof(key), "P:%d", a + 1);
-        lx_path pp = {0};
-        pp.kind = LX_PATH_PARAM;
-        pp.index = a + 1;
-        int cls = lx_alias_class(callee, &pp);
+        int cls = lx_alias_param_class(callee, a + 1);
         size_t it = 0;
         const char *k;
         while (cls >= 0 && (k = lx_alias_next_key(callee, cls, &it)))
           if (k[0] == 'F' || k[0] == 'G') {
             char kk[256];
-            snprintf(kk, sizeof(kk), "%s", k);
+            lx_copy(kk, sizeof(kk), k);
             lx_key_undo_deref(kk);
             add_reg(rs, p, &c->args[a], kk, NULL, c->loc, NULL);
           }
@@ -605,7 +612,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
     if (ds->v[i].key[0] == 'P') {
       char tmp[256];
       snprintf(tmp, sizeof(tmp), "P:%s:%s", ds->v[i].fn->usr, ds->v[i].key + 2);
-      snprintf(ds->v[i].key, sizeof(ds->v[i].key), "%s", tmp);
+      lx_copy(ds->v[i].key, sizeof(ds->v[i].key), tmp);
     }
 }
 
@@ -854,7 +861,7 @@ static int propagate_fn(lx_program *p, int bounded, size_t i, lx_fnode *const *c
       target->per_event = 1;
     target->request_path = 1;
     touch(pd, target);
-    if (bounded || !target->why) {
+    if (bounded || !target->why_fmt) {
       if (in_loop)
         set_why(p, target, fn->def->loops.v[loop].loc, "runs once per event of the %s() loop in %s()",
                 m->src ? m->src->callee_name : "event", fn->name);
@@ -957,8 +964,10 @@ void lx_context_compute(lx_program *p)
   if (getenv("LEASH_DEBUG_CONTEXT"))
     for (size_t i = 0; i < p->order.n; i++) {
       const lx_fnode *fn = p->order.v[i];
+      char why[256];
+      const char *w = lx_fnode_why(fn, why, sizeof(why));
       if (fn->request_path)
         fprintf(stderr, "leash: context: %s()%s %s [%s:%u]\n", fn->name, fn->per_event ? "" : " (bounded)",
-                fn->why ? fn->why : "", fn->why_loc.file ? fn->why_loc.file : "", fn->why_loc.line);
+                w ? w : "", fn->why_loc.file ? fn->why_loc.file : "", fn->why_loc.line);
     }
 }

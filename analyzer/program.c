@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,14 @@ lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c)
   return c->callee_node; /* resolved once by resolve_calls */
 }
 
-static lx_fnode *fnode_get(lx_program *p, const lx_func *f)
+static lx_fnode *fnode_get(lx_program *p, lx_func *f)
 {
-  lx_fnode *n = lx_map_get(&p->fns, f->usr);
+  if (!f->usr_hash)
+    f->usr_hash = lx_map_hash(f->usr);
+  lx_fnode *n = lx_map_get_h(&p->fns, f->usr, f->usr_hash);
   if (!n) {
     n = lx_arena_alloc(&p->arena, sizeof(*n));
-    n->usr = lx_map_put(&p->fns, f->usr, n);
+    n->usr = lx_map_put_h(&p->fns, f->usr, f->usr_hash, n);
     n->name = f->name;
     n->api = lx_config_api(p->cfg, f->name);
     n->index = (int)p->order.n;
@@ -78,8 +81,14 @@ static void resolve_calls(lx_program *p, lx_func *f)
 {
   for (size_t j = 0; j < f->calls.n; j++) {
     lx_call *c = &f->calls.v[j];
-    c->callee_node = lx_program_fn(p, c->callee);
-    c->api = c->callee_node ? c->callee_node->api : c->callee ? lx_config_api(p->cfg, c->callee_name) : NULL;
+    if (c->callee && !c->callee_hash)
+      c->callee_hash = lx_map_hash(c->callee);
+    c->callee_node = c->callee ? lx_map_get_h(&p->fns, c->callee, c->callee_hash) : NULL;
+    if (c->callee_name && !c->name_hash)
+      c->name_hash = lx_map_hash(c->callee_name);
+    c->api = c->callee_node ? c->callee_node->api
+             : c->callee    ? lx_config_api_h(p->cfg, c->callee_name, c->name_hash)
+                            : NULL;
     int n = 0;
     const int max = (int)(sizeof(c->effects) / sizeof(c->effects[0]));
     for (size_t i = 0; c->callee_node && i < c->callee_node->annots.n && n < max; i++)
@@ -140,6 +149,39 @@ int lx_name_in(const char *name, const char *const *list)
     if (name[0] == list[i][0] && !strcmp(name, list[i]))
       return 1;
   return 0;
+}
+
+/* Whether bit b of a 256-bit filter is set; sets it when set_it. */
+static int filter_bit(uint64_t *filter, unsigned b, int set_it)
+{
+  if (set_it)
+    filter[b >> 6] |= 1ULL << (b & 63);
+  return (int)(filter[b >> 6] >> (b & 63) & 1);
+}
+
+int lx_call_named(const lx_call *c, lx_names *set)
+{
+  if (!c->callee_name)
+    return 0;
+  if (!c->name_hash)
+    return lx_name_in(c->callee_name, set->names);
+  if (!atomic_load_explicit(&set->ready, memory_order_acquire)) {
+    /* Built once, by whichever thread asks first. */
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    if (!atomic_load_explicit(&set->ready, memory_order_relaxed)) {
+      for (int i = 0; set->names[i]; i++) {
+        uint64_t h = lx_map_hash(set->names[i]);
+        filter_bit(set->filter, (unsigned)(h & 255), 1);
+        filter_bit(set->filter, (unsigned)(h >> 8 & 255), 1);
+      }
+      atomic_store_explicit(&set->ready, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&lock);
+  }
+  uint64_t h = c->name_hash;
+  return filter_bit(set->filter, (unsigned)(h & 255), 0) && filter_bit(set->filter, (unsigned)(h >> 8 & 255), 0) &&
+         lx_name_in(c->callee_name, set->names);
 }
 
 void lx_key_undo_deref(char *key)
@@ -332,7 +374,10 @@ static lx_func_memo *memo_build(const lx_func *f)
       } else {
         m->object = k;
       }
+      m->key_hash = lx_map_hash(k);
+      m->object_hash = m->deref ? lx_map_hash(m->object) : m->key_hash;
     }
+    m->key = k;
   }
   al->class_has = lx_xcalloc((size_t)nclasses + 1, 1);
   for (int c = 0; c < nclasses; c++)
@@ -345,11 +390,27 @@ static lx_func_memo *memo_build(const lx_func *f)
   al->ret_class = (int)(intptr_t)lx_map_get(&al->key2class, "R") - 1;
   al->fg_keys = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
   al->fg_class = lx_xcalloc((size_t)(count ? count : 1), sizeof(int));
+  al->fg_hash = lx_xcalloc((size_t)(count ? count : 1), sizeof(uint64_t));
   for (size_t i = 0; i < al->key2class.cap; i++) {
     const char *k = al->key2class.keys[i];
     if (k && (k[0] == 'F' || k[0] == 'G')) {
       al->fg_keys[al->nfg] = k;
+      al->fg_hash[al->nfg] = al->key2class.hashes[i];
       al->fg_class[al->nfg++] = (int)(intptr_t)al->key2class.vals[i] - 1;
+    }
+  }
+  /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
+   * descriptor is non-blocking from the start. */
+  static const char *const nonblocking_at_birth[] = {"socket", "accept4", NULL};
+  for (size_t i = 0; i < f->calls.n; i++) {
+    lx_call *c = &((lx_func *)f)->calls.v[i]; /* the names' hashes are kept with the calls */
+    c->name_hash = c->callee_name ? lx_map_hash(c->callee_name) : 0;
+    int hit = 0;
+    for (int j = 0; c->callee && lx_name_in(c->callee_name, nonblocking_at_birth) && j < c->nargs && !hit; j++)
+      hit = lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK");
+    if (hit) {
+      al->nonblocking_calls = lx_xrealloc(al->nonblocking_calls, sizeof(int) * (size_t)(al->nnonblocking + 1));
+      al->nonblocking_calls[al->nnonblocking++] = (int)i;
     }
   }
   for (al->path_cap = 16; al->path_cap < npaths * 2; al->path_cap *= 2)
@@ -396,6 +457,8 @@ void lx_func_memo_free(lx_func_memo *m)
   free(m->path_class);
   free(m->fg_keys);
   free(m->fg_class);
+  free(m->fg_hash);
+  free(m->nonblocking_calls);
   free(m->loop_input);
   free(m->handler_sites);
   free(m);
@@ -431,6 +494,18 @@ int lx_alias_class(const lx_fnode *fn, const lx_path *path)
     return -1;
   return (int)(intptr_t)lx_map_get(&m->key2class, buf) - 1;
 }
+
+int lx_alias_param_class(const lx_fnode *fn, int param)
+{
+  if (fn->def && param >= 1 && param <= fn->def->nparams)
+    return fn->alias.m->param_class[param];
+  lx_path pp = {0};
+  pp.kind = LX_PATH_PARAM;
+  pp.index = param;
+  return lx_alias_class(fn, &pp);
+}
+
+static int return_class(const lx_fnode *fn) { return fn->def ? fn->alias.m->ret_class : -1; }
 
 const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n)
 {
@@ -471,10 +546,10 @@ int lx_alias_param(const lx_fnode *fn, int cls)
 
 static int class_globally_timed(const lx_program *p, const lx_fnode *fn, int cls)
 {
-  size_t it = 0;
-  const char *k;
-  while ((k = lx_alias_next_key(fn, cls, &it)))
-    if ((k[0] == 'F' || k[0] == 'G') && lx_map_get(&p->timed_locs, k))
+  size_t n;
+  const lx_member *m = lx_alias_members(fn, cls, &n);
+  for (size_t i = 0; i < n; i++)
+    if ((m[i].kind == 'F' || m[i].kind == 'G') && lx_map_get_h(&p->timed_locs, m[i].key, m[i].key_hash))
       return 1;
   return 0;
 }
@@ -633,18 +708,6 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     for (int j = 0; j < c->neffects; j++)
       if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs)
         mark_timed(fn, &c->args[c->effects[j].arg - 1], c);
-    /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
-     * descriptor is non-blocking from the start. */
-    static const char *const nonblocking_at_birth[] = {"socket", "accept4", NULL};
-    if (c->callee && lx_name_in(c->callee_name, nonblocking_at_birth)) {
-      for (int j = 0; j < c->nargs; j++)
-        if (lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK")) {
-          lx_path r = {0};
-          r.kind = LX_PATH_CALL;
-          r.index = (int)i;
-          mark_timed(fn, &r, c);
-        }
-    }
     const lx_fnode *callee = lx_program_callee(p, c);
     if (!callee)
       continue;
@@ -658,12 +721,15 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
       mark_timed(fn, &r, c);
     }
   }
+  for (int k = 0; k < al->m->nnonblocking; k++) {
+    lx_path r = {0};
+    r.kind = LX_PATH_CALL;
+    r.index = al->m->nonblocking_calls[k];
+    mark_timed(fn, &r, &f->calls.v[r.index]);
+  }
   uint64_t params = 0;
   for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
-    lx_path pp = {0};
-    pp.kind = LX_PATH_PARAM;
-    pp.index = j;
-    int cls = lx_alias_class(fn, &pp);
+    int cls = lx_alias_param_class(fn, j);
     if (cls >= 0 && al->timed_seq[cls] != NOT_TIMED)
       params |= 1ULL << (j - 1);
   }
@@ -671,9 +737,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     fn->timeout_params = params;
     changed = 1;
   }
-  lx_path ret = {0};
-  ret.kind = LX_PATH_RETURN;
-  int rc = lx_alias_class(fn, &ret);
+  int rc = return_class(fn);
   int rt = rc >= 0 && (al->timed_seq[rc] != NOT_TIMED || class_globally_timed(p, fn, rc));
   if (rt != (int)fn->returns_timed) {
     fn->returns_timed = (unsigned)rt;
@@ -682,8 +746,8 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   /* A timeout set on a field or global holds program-wide. */
   for (int i = 0; i < al->m->nfg; i++) {
     const char *k = al->m->fg_keys[i];
-    if (al->timed_seq[al->m->fg_class[i]] != NOT_TIMED && !lx_map_get(&p->timed_locs, k)) {
-      lx_map_put(&p->timed_locs, k, (void *)1);
+    if (al->timed_seq[al->m->fg_class[i]] != NOT_TIMED && !lx_map_get_h(&p->timed_locs, k, al->m->fg_hash[i])) {
+      lx_map_put_h(&p->timed_locs, k, al->m->fg_hash[i], (void *)1);
       changed = 1;
     }
   }

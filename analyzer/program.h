@@ -28,6 +28,8 @@ typedef struct {
   unsigned deref : 1; /* the key ends in '*': what the path points to */
   int index;          /* 'C': the call's index in the function's calls; 'P': the parameter (1-based) */
   const char *object; /* 'F', 'G': the key without a trailing '*' (see lx_key_undo_deref) */
+  const char *key;    /* the whole key */
+  uint64_t key_hash, object_hash; /* 'F', 'G': their lx_map_hash */
 } lx_member;
 
 typedef struct lx_func_memo {
@@ -43,7 +45,10 @@ typedef struct lx_func_memo {
   int ret_class;        /* class of the returned value, -1 */
   const char **fg_keys; /* the keys of fields and globals ("F:...", "G:..."), with */
   int *fg_class;        /* ... their classes */
+  uint64_t *fg_hash;    /* ... and their lx_map_hash */
   int nfg;
+  int *nonblocking_calls; /* calls making a descriptor non-blocking from its birth */
+  int nnonblocking;       /* (socket(..., SOCK_NONBLOCK), accept4(..., SOCK_NONBLOCK)) */
   /* Open addressing, by address: the class of each path stored in the facts (call
    * arguments, pointers called through, both sides of assignments), so that looking
    * one up neither formats nor hashes its key. */
@@ -96,8 +101,13 @@ struct lx_fnode {
   const lx_call **loop_event; /* per loop: the call that makes it an event loop (not a file read) */
   const lx_call **loop_read;  /* per loop: a read/fgets in it (an event outside start-up) */
   lx_loc why_loc;            /* per_event: the loop, caller or registration that makes it so */
-  const char *why;           /* ... in words: "called in the accept loop of serve()" */
+  const char *why_fmt;       /* ... in words (lx_fnode_why): a format with two %s, or NULL */
+  const char *why_args[2];
 };
+
+/* Why fn runs per event, in words ("runs once per event of the accept() loop in
+ * serve()"), written to buf; NULL when nothing says so. */
+const char *lx_fnode_why(const lx_fnode *fn, char *buf, size_t n);
 
 typedef struct {
   lx_arena arena;            /* the nodes and what is computed about them */
@@ -142,6 +152,16 @@ int lx_path_clears_flag(const lx_path *a, const char *flag);
 
 /* Whether name is one of list (NULL-terminated); a NULL name is in none. */
 int lx_name_in(const char *name, const char *const *list);
+/* A set of function names with a filter, built on first use, that turns most other
+ * names away by their hash alone: lx_call_named reads no string for most calls. */
+typedef struct {
+  const char *const *names;
+  _Atomic int ready;  /* filter is built */
+  uint64_t filter[4]; /* two bits of 256 per name */
+} lx_names;
+#define LX_NAMES(...) {(const char *const[]){__VA_ARGS__, NULL}, 0, {0}}
+/* Whether the function c names (its callee_name) is one of set. */
+int lx_call_named(const lx_call *c, lx_names *set);
 /* Drops the trailing '*' of a path key ("L:usr*" -> "L:usr"): the object, not its
  * element, for matching keys across functions. */
 void lx_key_undo_deref(char *key);
@@ -151,6 +171,8 @@ void lx_key_undo_deref(char *key);
 const char *lx_path_key(const lx_path *p, char *buf, size_t n);
 /* Alias class of path in fn, or -1. */
 int lx_alias_class(const lx_fnode *fn, const lx_path *path);
+/* The class of fn's parameter param (1-based), as lx_alias_class of that parameter. */
+int lx_alias_param_class(const lx_fnode *fn, int param);
 /* The members of class cls of fn, decoded: *n of them (in lx_alias_next_key's order). */
 const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n);
 /* Iterates the keys of class cls: returns the next key after index *it, or NULL. */

@@ -163,23 +163,39 @@ uint64_t lx_hash64_fast(const void *data, size_t n, uint64_t seed)
   return avalanche(mix_word(h, w));
 }
 
+void lx_copy(char *dst, size_t n, const char *src)
+{
+  if (!n)
+    return;
+  size_t len = strnlen(src, n - 1);
+  memcpy(dst, src, len);
+  dst[len] = '\0';
+}
+
 void lx_map_init(lx_map *m) { memset(m, 0, sizeof(*m)); }
 
-static size_t map_slot(const lx_map *m, const char *key)
+uint64_t lx_map_hash(const char *key) { return lx_hash64_fast(key, strlen(key), 0); }
+
+static size_t map_slot(const lx_map *m, const char *key, uint64_t hash)
 {
   size_t mask = m->cap - 1;
-  size_t i = (size_t)lx_hash64_fast(key, strlen(key), 0) & mask;
-  while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+  size_t i = (size_t)hash & mask;
+  while (m->keys[i] && (m->hashes[i] != hash || strcmp(m->keys[i], key) != 0))
     i = (i + 1) & mask;
   return i;
 }
 
-void *lx_map_get(const lx_map *m, const char *key)
+void *lx_map_get_h(const lx_map *m, const char *key, uint64_t hash)
 {
   if (!m->cap)
     return NULL;
-  size_t i = map_slot(m, key);
+  size_t i = map_slot(m, key, hash);
   return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void *lx_map_get(const lx_map *m, const char *key)
+{
+  return m->cap ? lx_map_get_h(m, key, lx_map_hash(key)) : NULL;
 }
 
 static void map_grow(lx_map *m)
@@ -188,26 +204,34 @@ static void map_grow(lx_map *m)
   m->cap = old.cap ? old.cap * 2 : 64;
   m->keys = lx_xcalloc(m->cap, sizeof(char *));
   m->vals = lx_xcalloc(m->cap, sizeof(void *));
+  m->hashes = lx_xcalloc(m->cap, sizeof(uint64_t));
   m->n = 0;
   for (size_t i = 0; i < old.cap; i++) {
     if (old.keys[i]) {
-      size_t j = map_slot(m, old.keys[i]);
+      size_t j = (size_t)old.hashes[i] & (m->cap - 1);
+      while (m->keys[j])
+        j = (j + 1) & (m->cap - 1);
       m->keys[j] = old.keys[i];
       m->vals[j] = old.vals[i];
+      m->hashes[j] = old.hashes[i];
       m->n++;
     }
   }
   free(old.keys);
   free(old.vals);
+  free(old.hashes);
 }
 
-const char *lx_map_put(lx_map *m, const char *key, void *val)
+const char *lx_map_put(lx_map *m, const char *key, void *val) { return lx_map_put_h(m, key, lx_map_hash(key), val); }
+
+const char *lx_map_put_h(lx_map *m, const char *key, uint64_t hash, void *val)
 {
   if ((m->n + 1) * 2 > m->cap)
     map_grow(m);
-  size_t i = map_slot(m, key);
+  size_t i = map_slot(m, key, hash);
   if (!m->keys[i]) {
     m->keys[i] = lx_xstrdup(key);
+    m->hashes[i] = hash;
     m->n++;
   }
   m->vals[i] = val;
@@ -220,6 +244,7 @@ void lx_map_free(lx_map *m)
     free(m->keys[i]);
   free(m->keys);
   free(m->vals);
+  free(m->hashes);
   memset(m, 0, sizeof(*m));
 }
 

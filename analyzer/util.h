@@ -51,6 +51,7 @@ char *lx_xstrdup(const char *s);
 typedef struct {
   char **keys;
   void **vals;
+  uint64_t *hashes; /* lx_map_hash of each key: probes compare it before the string */
   size_t n, cap;
 } lx_map;
 
@@ -58,7 +59,14 @@ void lx_map_init(lx_map *m);
 void *lx_map_get(const lx_map *m, const char *key);
 /* Sets key to val, replacing an older value; returns the stored key. */
 const char *lx_map_put(lx_map *m, const char *key, void *val);
+/* A key's hash, for callers that look the same key up many times (lx_map_get_h). */
+uint64_t lx_map_hash(const char *key);
+void *lx_map_get_h(const lx_map *m, const char *key, uint64_t hash);
+const char *lx_map_put_h(lx_map *m, const char *key, uint64_t hash, void *val);
 void lx_map_free(lx_map *m);
+
+/* Copies src into dst of n bytes, cut to fit and always terminated (snprintf's "%s"). */
+void lx_copy(char *dst, size_t n, const char *src);
 
 uint64_t lx_hash64(const void *data, size_t n, uint64_t seed);
 /* Another 64-bit hash, several times faster on long inputs (file contents, encoded

@@ -11,22 +11,22 @@
 #define RULE "consumer-without-closer"
 
 /* Blocking receives whose result says nothing about closing: condition waits. */
-static const char *const cond_waits[] = {"pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
-                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait", NULL};
+static lx_names cond_waits = LX_NAMES("pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
+                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait");
 /* Byte-stream receives: they return 0 at end of stream, when the peer closes. */
-static const char *const stream_reads[] = {"read", "recv", "recvfrom", "recvmsg", NULL};
+static lx_names stream_reads = LX_NAMES("read", "recv", "recvfrom", "recvmsg");
 /* Writes through a call: atomic_store(&flag, v) and friends (value in argument 2). */
-static const char *const atomic_writes[] = {"atomic_store", "atomic_store_explicit", "__atomic_store_n",
+static lx_names atomic_writes = LX_NAMES("atomic_store", "atomic_store_explicit", "__atomic_store_n",
                                             "__atomic_exchange_n", "atomic_exchange", "g_atomic_int_set",
                                             "g_atomic_pointer_set", "__sync_lock_test_and_set",
-                                            "__atomic_store", NULL};
+                                            "__atomic_store");
 
-static const char *const atomic_loads[] = {"atomic_load", "atomic_load_explicit", "__atomic_load_n",
-                                           "g_atomic_int_get", "g_atomic_pointer_get", NULL};
+static lx_names atomic_loads = LX_NAMES("atomic_load", "atomic_load_explicit", "__atomic_load_n",
+                                           "g_atomic_int_get", "g_atomic_pointer_get");
 
 static int is_receive(const lx_program *p, const lx_call *c)
 {
-  return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && lx_name_in(c->callee_name, stream_reads));
+  return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && lx_call_named(c, &stream_reads));
 }
 
 static lx_cmp_op negate(lx_cmp_op op)
@@ -78,7 +78,7 @@ static int flag_set_somewhere(const lx_program *p, const char *key, lx_cmp_op ex
     }
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      if (!c->callee || !lx_name_in(c->callee_name, atomic_writes) || c->nargs < 2)
+      if (!c->callee || !lx_call_named(c, &atomic_writes) || c->nargs < 2)
         continue;
       lx_path d = c->args[0];
       d.addr_of = 0;
@@ -126,7 +126,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
   lx_path loaded;
   if (v->kind == LX_PATH_CALL && v->index >= 0 && (size_t)v->index < ec->fn->def->calls.n) {
     const lx_call *ld = &ec->fn->def->calls.v[v->index];
-    if (ld->callee && lx_name_in(ld->callee_name, atomic_loads) && ld->nargs >= 1) {
+    if (ld->callee && lx_call_named(ld, &atomic_loads) && ld->nargs >= 1) {
       loaded = ld->args[0];
       loaded.addr_of = 0;
       v = &loaded;
@@ -385,7 +385,7 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
         lx_loc rel;
         int stuck = loop_stuck(p, fn, li, r, msg, sizeof(msg), &rel);
         char object[256] = "";
-        if (!stuck && !lx_name_in(r->callee_name, cond_waits) && lx_call_has(p, r, LX_ANN_RECEIVES, NULL) &&
+        if (!stuck && !lx_call_named(r, &cond_waits) && lx_call_has(p, r, LX_ANN_RECEIVES, NULL) &&
             !f->loops.v[li].infinite && !receive_closed_somewhere(p, fn, r, object, sizeof(object))) {
           snprintf(msg, sizeof(msg), "waits on '%s' until it is closed, and no code in the program closes it",
                    object);

@@ -28,14 +28,15 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
       lx_loop_bound kind = LX_LOOP_FIXED;
       const lx_call *src = NULL;
       int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &src) : -1;
-      char why[512];
+      char why[512], fwb[256];
+      const char *fw = lx_fnode_why(fn, fwb, sizeof(fwb));
       lx_loc at;
       if (loop >= 0 && kind == LX_LOOP_EVENT) {
         snprintf(why, sizeof(why), "once per event of the loop at line %u (it waits in %s())",
                  fn->def->loops.v[loop].loc.line, src ? src->callee_name : "?");
         at = fn->def->loops.v[loop].loc;
       } else if (fn->request_path) {
-        snprintf(why, sizeof(why), "on a request path: %s() %s", fn->name, fn->why ? fn->why : "runs per event");
+        snprintf(why, sizeof(why), "on a request path: %s() %s", fn->name, fw ? fw : "runs per event");
         at = fn->why_loc;
       } else {
         continue; /* start-up, or a context we cannot see */
@@ -53,7 +54,7 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
       if (loop >= 0 && kind == LX_LOOP_EVENT)
         lx_finding_relate(ctx->out, fd, at, "this loop runs once per event");
       else
-        lx_finding_relate(ctx->out, fd, at, "%s() %s", fn->name, fn->why ? fn->why : "runs per event");
+        lx_finding_relate(ctx->out, fd, at, "%s() %s", fn->name, fw ? fw : "runs per event");
     }
   }
 }

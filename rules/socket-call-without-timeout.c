@@ -10,7 +10,7 @@
 
 #define RULE "socket-call-without-timeout"
 
-static const char *const creators[] = {"socket", "accept", "accept4", NULL};
+static lx_names creators = LX_NAMES("socket", "accept", "accept4");
 
 static int socket_api(const lx_api *api)
 {
@@ -33,14 +33,14 @@ static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls
     if (m[i].kind == 'C') {
       const lx_call *c = &fn->def->calls.v[m[i].index];
       const lx_fnode *callee = lx_program_callee(st->p, c);
-      if ((c->callee && lx_name_in(c->callee_name, creators)) || (callee && st->returns_socket[callee->index])) {
+      if ((c->callee && lx_call_named(c, &creators)) || (callee && st->returns_socket[callee->index])) {
         *ofn = fn;
         return c;
       }
     } else if (m[i].object) {
-      const lx_call *c = lx_map_get(&st->socket_keys, m[i].object);
+      const lx_call *c = lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash);
       if (c) {
-        *ofn = lx_map_get(&st->key_fn, m[i].object);
+        *ofn = lx_map_get_h(&st->key_fn, m[i].object, m[i].object_hash);
         return c;
       }
     }
@@ -53,6 +53,7 @@ static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls
 typedef struct {
   const lx_fnode *callee; /* a "C:" member's callee, or NULL */
   const char *key;        /* an "F:"/"G:" member's object, or NULL */
+  uint64_t key_hash;
 } dep;
 
 /* A class that had no origin when last looked at. */
@@ -75,7 +76,8 @@ static void add_pending(const state *st, const lx_fnode *fn, int cls, pending_li
   size_t n;
   const lx_member *m = lx_alias_members(fn, cls, &n);
   for (size_t i = 0; i < n; i++) {
-    dep d = {m[i].kind == 'C' ? lx_program_callee(st->p, &fn->def->calls.v[m[i].index]) : NULL, m[i].object};
+    dep d = {m[i].kind == 'C' ? lx_program_callee(st->p, &fn->def->calls.v[m[i].index]) : NULL, m[i].object,
+             m[i].object_hash};
     if (d.callee || d.key)
       lx_vec_push(&pl->deps, d);
   }
@@ -91,7 +93,7 @@ static int may_have_origin(const state *st, const pending *pd, const pending_lis
   for (size_t i = pd->first; i < pd->first + pd->n; i++) {
     const dep *d = &pl->deps.v[i];
     if ((d->callee && st->returns_socket[d->callee->index]) ||
-        (new_keys && d->key && lx_map_get(&st->socket_keys, d->key)))
+        (new_keys && d->key && lx_map_get_h(&st->socket_keys, d->key, d->key_hash)))
       return 1;
   }
   return 0;
@@ -104,9 +106,9 @@ static int record(state *st, const lx_fnode *fn, int cls, const lx_call *o, cons
   size_t n;
   const lx_member *m = lx_alias_members(fn, cls, &n);
   for (size_t i = 0; i < n; i++) {
-    if (m[i].object && !lx_map_get(&st->socket_keys, m[i].object)) {
-      lx_map_put(&st->socket_keys, m[i].object, (void *)o);
-      lx_map_put(&st->key_fn, m[i].object, (void *)ofn);
+    if (m[i].object && !lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash)) {
+      lx_map_put_h(&st->socket_keys, m[i].object, m[i].object_hash, (void *)o);
+      lx_map_put_h(&st->key_fn, m[i].object, m[i].object_hash, (void *)ofn);
       changed = 1;
     }
     if (m[i].kind == 'R' && !st->returns_socket[fn->index]) {

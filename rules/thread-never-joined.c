@@ -20,12 +20,11 @@ static const struct {
 };
 
 /* Calls that end a handle's duty: join or detach its argument 1. */
-static const char *const enders[] = {"pthread_join", "pthread_tryjoin_np", "pthread_timedjoin_np",
+static lx_names enders = LX_NAMES("pthread_join", "pthread_tryjoin_np", "pthread_timedjoin_np",
                                      "pthread_clockjoin_np", "pthread_detach", "thrd_join", "thrd_detach",
                                      "uv_thread_join", "g_thread_join", "g_thread_unref",
-                                     "leash_thread_join", "leash_thread_detach", NULL};
+                                     "leash_thread_join", "leash_thread_detach");
 
-static int is_ender(const char *name) { return lx_name_in(name, enders); }
 
 /* The handle object an argument designates: &t -> t, p -> *p. */
 static lx_path handle_of(const lx_path *arg)
@@ -47,7 +46,7 @@ typedef struct {
 /* Does call c end (join/detach) the value in its argument a (1-based)? */
 static int call_ends_arg(const state *st, const lx_call *c, int a)
 {
-  if (a == 1 && c->callee && is_ender(c->callee_name))
+  if (a == 1 && c->callee && lx_call_named(c, &enders))
     return 1;
   const lx_fnode *callee = lx_program_callee(st->p, c);
   return callee && a <= LX_MAX_PARAMS && (st->joins_params[callee->index] & (1ULL << (a - 1)));
@@ -70,8 +69,8 @@ static void summaries(state *st)
           size_t n;
           const lx_member *m = lx_alias_members(fn, lx_alias_class(fn, &c->args[a - 1]), &n);
           for (size_t i = 0; i < n; i++) {
-            if (m[i].object && !lx_map_get(&st->ended_keys, m[i].object)) {
-              lx_map_put(&st->ended_keys, m[i].object, (void *)1);
+            if (m[i].object && !lx_map_get_h(&st->ended_keys, m[i].object, m[i].object_hash)) {
+              lx_map_put_h(&st->ended_keys, m[i].object, m[i].object_hash, (void *)1);
               changed = 1;
             }
             if (m[i].kind == 'P' && !m[i].deref) {

@@ -19,7 +19,8 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
 {
   const lx_func *f = fn->def;
   const char *thing = what_starts(origin);
-  char why[512];
+  char why[512], fwb[256];
+  const char *fw = lx_fnode_why(fn, fwb, sizeof(fwb));
   lx_severity sev = LX_SEV_ERROR;
   const char *src = source ? source->callee_name : "?";
   if (loop >= 0 && kind == LX_LOOP_EVENT && (!strcmp(src, "accept") || !strcmp(src, "accept4") ||
@@ -34,7 +35,7 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
     if (!fn->per_event)
       sev = LX_SEV_WARNING;
   } else {
-    snprintf(why, sizeof(why), "each time %s() runs, and it %s", fn->name, fn->why ? fn->why : "runs per event");
+    snprintf(why, sizeof(why), "each time %s() runs, and it %s", fn->name, fw ? fw : "runs per event");
   }
   char via[256] = "";
   if (origin != c)
@@ -48,8 +49,8 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
   if (loop >= 0)
     lx_finding_relate(ctx->out, fd, f->loops.v[loop].loc, kind == LX_LOOP_EVENT ?
                       "this loop runs once per event" : "this loop runs once per input item");
-  else if (fn->why)
-    lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fn->why);
+  else if (fw)
+    lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fw);
   if (origin != c)
     lx_finding_relate(ctx->out, fd, origin->loc, "the %s is started here, in %s()", thing, c->callee_name);
 }

@@ -53,10 +53,12 @@ static char *describe(lx_tu_facts **tus, size_t n, const lx_config *cfg)
     lx_program *p = lx_program_build(subset, m, cfg);
     for (size_t i = 0; i < p->order.n; i++) {
       const lx_fnode *f = p->order.v[i];
+      char why[256];
+      const char *w = lx_fnode_why(f, why, sizeof(why));
       put(&t, "%s te%d su%d we%d pe%d rp%d bo%d sp%llx to%llx bl%llx rt%d why[%s %u]\n", f->usr, f->thread_entry,
           f->startup, f->waits_event, f->per_event, f->request_path, f->bounds, (unsigned long long)f->spawns_params,
           (unsigned long long)f->timeout_params, (unsigned long long)f->blocks_params, f->returns_timed,
-          f->why ? f->why : "", f->why_loc.line);
+          w ? w : "", f->why_loc.line);
       for (int b = 0; b < LX_MAX_PARAMS; b++) {
         if (f->blocks_params >> b & 1)
           put(&t, "  blocks %d at %s:%u\n", b, loc_file(f->blocks_origin[b]), loc_line(f->blocks_origin[b]));
