@@ -153,10 +153,21 @@ static void run_rules(lx_tu_facts **tus, size_t n, const lx_config *cfg, const c
 {
   lx_program *prog = lx_program_build(tus, n, cfg);
   char *scope = lx_xcalloc(prog->order.n ? prog->order.n : 1, 1);
+  /* A TU's file names are one string each: compared once per string, not per call. */
+  const char *in = NULL, *not_in = NULL;
   for (size_t i = 0; i < prog->order.n; i++) {
     const lx_func *f = prog->order.v[i]->def;
-    for (size_t j = 0; f && j < f->calls.n && !scope[i]; j++)
-      scope[i] = f->calls.v[j].loc.file && !strcmp(f->calls.v[j].loc.file, path);
+    for (size_t j = 0; f && j < f->calls.n && !scope[i]; j++) {
+      const char *file = f->calls.v[j].loc.file;
+      if (!file || file == not_in)
+        continue;
+      if (file == in || !strcmp(file, path)) {
+        scope[i] = 1;
+        in = file;
+      } else {
+        not_in = file;
+      }
+    }
   }
   lx_rules_run(prog, scope, enabled_in, (void *)cfg, out);
   free(scope);

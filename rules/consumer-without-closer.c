@@ -260,22 +260,23 @@ static int loop_stuck(const lx_program *p, const lx_fnode *fn, int li, const lx_
 }
 
 /* Is there a pthread_cancel on a handle kept in key (a field or global, any function)? */
-static int cancel_on_key(const lx_program *p, const char *key)
+static lx_names cancels = LX_NAMES("pthread_cancel");
+
+/* The objects pthread_cancel is called on anywhere in the program ("F:struct a.t",
+ * "G:usr"), found in one walk of every call. */
+static void cancel_keys(const lx_program *p, lx_map *out)
 {
   char dk[512];
   for (size_t a = 0; a < p->order.n; a++) {
     const lx_fnode *x = p->order.v[a];
     for (size_t b = 0; x->def && b < x->def->calls.n; b++) {
       const lx_call *d = &x->def->calls.v[b];
-      if (!d->callee_name || strcmp(d->callee_name, "pthread_cancel") || d->nargs < 1 ||
-          !lx_path_key(&d->args[0], dk, sizeof(dk)))
+      if (!lx_call_named(d, &cancels) || d->nargs < 1 || !lx_path_key(&d->args[0], dk, sizeof(dk)))
         continue;
       lx_key_undo_deref(dk);
-      if (!strcmp(dk, key))
-        return 1;
+      lx_map_put(out, dk, (void *)1);
     }
   }
-  return 0;
 }
 
 /* Whether call c starts a thread running entry. */
@@ -288,7 +289,7 @@ static int spawns_entry(const lx_program *p, const lx_call *c, const lx_fnode *e
 
 /* Started and later cancelled: pthread_cancel on the handle of a spawn of entry, in the
  * same function or through the field or global the handle is kept in. */
-static int cancelled(const lx_program *p, const lx_fnode *entry)
+static int cancelled(const lx_program *p, const lx_map *cancel_keys, const lx_fnode *entry)
 {
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *g = p->order.v[i];
@@ -301,7 +302,7 @@ static int cancelled(const lx_program *p, const lx_fnode *entry)
       char hk[512];
       if (lx_path_key(&h, hk, sizeof(hk))) {
         lx_key_undo_deref(hk);
-        if ((hk[0] == 'F' || hk[0] == 'G') && cancel_on_key(p, hk))
+        if ((hk[0] == 'F' || hk[0] == 'G') && lx_map_get(cancel_keys, hk))
           return 1;
       }
       int cls = lx_alias_class(g, &h);
@@ -310,7 +311,7 @@ static int cancelled(const lx_program *p, const lx_fnode *entry)
       while (cls >= 0 && (k = lx_alias_next_key(g, cls, &it))) {
         snprintf(hk, sizeof(hk), "%s", k);
         lx_key_undo_deref(hk);
-        if ((hk[0] == 'F' || hk[0] == 'G') && cancel_on_key(p, hk))
+        if ((hk[0] == 'F' || hk[0] == 'G') && lx_map_get(cancel_keys, hk))
           return 1;
       }
       for (size_t b = 0; cls >= 0 && b < g->def->calls.n; b++) {
@@ -349,11 +350,15 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
   /* Which functions run on a thread, and the entry each is reached from. */
   const lx_fnode **entry_of = lx_xcalloc(n ? n : 1, sizeof(*entry_of));
   LX_VEC(const lx_fnode *) work = {0};
+  lx_map cancelled_keys;
+  lx_map_init(&cancelled_keys);
+  cancel_keys(p, &cancelled_keys);
   for (size_t i = 0; i < n; i++)
-    if (p->order.v[i]->thread_entry && p->order.v[i]->def && !cancelled(p, p->order.v[i])) {
+    if (p->order.v[i]->thread_entry && p->order.v[i]->def && !cancelled(p, &cancelled_keys, p->order.v[i])) {
       entry_of[i] = p->order.v[i];
       lx_vec_push(&work, p->order.v[i]);
     }
+  lx_map_free(&cancelled_keys);
   while (work.n) {
     const lx_fnode *fn = work.v[--work.n];
     for (size_t j = 0; j < fn->def->calls.n; j++) {

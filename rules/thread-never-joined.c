@@ -18,13 +18,14 @@ static const struct {
     {"pthread_create", 1, 2}, {"thrd_create", 1, 0},     {"uv_thread_create", 1, 0},
     {"g_thread_new", 0, 0},   {"g_thread_try_new", 0, 0}, {"leash_thread_spawn", 1, 0},
 };
+static lx_names creator_names = LX_NAMES("pthread_create", "thrd_create", "uv_thread_create", "g_thread_new",
+                                         "g_thread_try_new", "leash_thread_spawn");
 
 /* Calls that end a handle's duty: join or detach its argument 1. */
 static lx_names enders = LX_NAMES("pthread_join", "pthread_tryjoin_np", "pthread_timedjoin_np",
                                      "pthread_clockjoin_np", "pthread_detach", "thrd_join", "thrd_detach",
                                      "uv_thread_join", "g_thread_join", "g_thread_unref",
                                      "leash_thread_join", "leash_thread_detach");
-
 
 /* The handle object an argument designates: &t -> t, p -> *p. */
 static lx_path handle_of(const lx_path *arg)
@@ -52,39 +53,49 @@ static int call_ends_arg(const state *st, const lx_call *c, int a)
   return callee && a <= LX_MAX_PARAMS && (st->joins_params[callee->index] & (1ULL << (a - 1)));
 }
 
+/* One pass over fn's calls; returns whether fn's own joins_params grew. */
+static int summary_pass(state *st, const lx_fnode *fn)
+{
+  uint64_t before = st->joins_params[fn->index];
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    for (int a = 1; a <= c->nargs; a++) {
+      if (!call_ends_arg(st, c, a))
+        continue;
+      size_t n;
+      const lx_member *m = lx_alias_members(fn, lx_alias_class(fn, &c->args[a - 1]), &n);
+      for (size_t i = 0; i < n; i++) {
+        if (m[i].object && !lx_map_get_h(&st->ended_keys, m[i].object, m[i].object_hash))
+          lx_map_put_h(&st->ended_keys, m[i].object, m[i].object_hash, (void *)1);
+        if (m[i].kind == 'P' && !m[i].deref && m[i].index >= 1 && m[i].index <= LX_MAX_PARAMS)
+          st->joins_params[fn->index] |= 1ULL << (m[i].index - 1);
+      }
+    }
+  }
+  return st->joins_params[fn->index] != before;
+}
+
+/* To a fixed point: what a pass finds depends only on the callees' joins_params, so
+ * after the first pass only the callers of a function whose summary grew look again. */
 static void summaries(state *st)
 {
   const lx_program *p = st->p;
+  char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
+  memset(dirty, 1, p->order.n);
   for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
     for (size_t i = 0; i < p->order.n; i++) {
       const lx_fnode *fn = p->order.v[i];
-      if (!fn->def)
+      if (!dirty[i])
         continue;
-      for (size_t j = 0; j < fn->def->calls.n; j++) {
-        const lx_call *c = &fn->def->calls.v[j];
-        for (int a = 1; a <= c->nargs; a++) {
-          if (!call_ends_arg(st, c, a))
-            continue;
-          size_t n;
-          const lx_member *m = lx_alias_members(fn, lx_alias_class(fn, &c->args[a - 1]), &n);
-          for (size_t i = 0; i < n; i++) {
-            if (m[i].object && !lx_map_get_h(&st->ended_keys, m[i].object, m[i].object_hash)) {
-              lx_map_put_h(&st->ended_keys, m[i].object, m[i].object_hash, (void *)1);
-              changed = 1;
-            }
-            if (m[i].kind == 'P' && !m[i].deref) {
-              int pi = m[i].index;
-              if (pi >= 1 && pi <= LX_MAX_PARAMS && !(st->joins_params[fn->index] & (1ULL << (pi - 1)))) {
-                st->joins_params[fn->index] |= 1ULL << (pi - 1);
-                changed = 1;
-              }
-            }
-          }
-        }
+      dirty[i] = 0;
+      if (fn->def && summary_pass(st, fn)) {
+        lx_mark_callers(fn, dirty);
+        changed = 1;
       }
     }
   }
+  free(dirty);
 }
 
 /* Created detached: an attribute set to PTHREAD_CREATE_DETACHED, or an entry function
@@ -292,7 +303,9 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      for (size_t k = 0; c->callee && k < sizeof(creators) / sizeof(creators[0]); k++)
+      if (!c->callee || !lx_call_named(c, &creator_names))
+        continue;
+      for (size_t k = 0; k < sizeof(creators) / sizeof(creators[0]); k++)
         if (!strcmp(c->callee_name, creators[k].name))
           check_spawn(ctx, &st, fn, c, creators[k].handle, creators[k].attr);
     }
