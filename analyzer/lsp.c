@@ -89,6 +89,7 @@ typedef struct {
   char *cfg_path;
   struct timespec cfg_mtime;
   db_facts db;
+  lx_partition_cache *parts; /* how the last evaluation's TUs split into programs */
 } server;
 
 /* ---- output ----------------------------------------------------------------------- */
@@ -510,7 +511,7 @@ static void evaluate_publish(server *s, doc *d, int version, int force)
   lx_findings f;
   lx_findings_init(&f);
   if (!lx_config_excluded(cfg, d->path))
-    lx_lsp_evaluate(tus.v, tus.n, cfg, d->path, &lines, &f);
+    lx_lsp_evaluate(tus.v, tus.n, cfg, d->path, &lines, &s->parts, &f);
   double t3 = now_ms();
   say(s, 4, "%s: configuration %.1f ms, program facts %.1f ms, program of %zu TU(s) evaluated in %.1f ms", d->path,
       t1 - t0, t2 - t1, tus.n, t3 - t2);
@@ -814,6 +815,7 @@ int lx_lsp_serve(int in_fd, int out_fd, const char *db_path, int verbose)
   lx_config_free(s.cfg);
   free(s.cfg_path);
   db_facts_clear(&s.db);
+  lx_partition_cache_free(s.parts);
   free(s.root);
   if (s.db_option && s.db_option != db_path)
     free((char *)s.db_option);

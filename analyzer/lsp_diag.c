@@ -175,14 +175,14 @@ static void run_rules(lx_tu_facts **tus, size_t n, const lx_config *cfg, const c
 }
 
 void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path,
-                     const lx_lsp_lines *text, lx_findings *out)
+                     const lx_lsp_lines *text, lx_partition_cache **parts, lx_findings *out)
 {
   lx_findings all;
   lx_findings_init(&all);
   /* As `leash check` does: the TUs split into programs (partition.c), and the rules
    * run over the program(s) the file belongs to, not the other executables. */
   int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
-  size_t nprog = lx_partition(tus, n, program_of);
+  size_t nprog = parts ? lx_partition_cached(parts, tus, n, program_of) : lx_partition(tus, n, program_of);
   lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
   for (size_t k = 0; k < nprog; k++) {
     if (n && program_of[0] >= 0 && program_of[0] != (int)k)

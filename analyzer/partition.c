@@ -37,6 +37,7 @@ struct lx_tu_refs {
   uint64_t *def_hashes;
   size_t ndefs;
   int has_main;
+  uint64_t sig[2]; /* two hashes of all that lx_partition reads of the TU, in order */
 };
 
 void lx_tu_refs_free(struct lx_tu_refs *r)
@@ -109,6 +110,16 @@ static const struct lx_tu_refs *tu_refs(lx_tu_facts *tu)
       lx_vec_push(&defs.hashes, lx_map_hash(tu->global_inits.v[i].dst.key));
     }
   lx_map_free(&seen);
+  for (int k = 0; k < 2; k++) {
+    uint64_t h = lx_hash64_fast(tu->main_file ? tu->main_file : "", tu->main_file ? strlen(tu->main_file) : 0,
+                                (uint64_t)k + (uint64_t)r->has_main * 2);
+    for (size_t i = 0; i < defs.keys.n; i++)
+      h = lx_hash64_fast(defs.keys.v[i], strlen(defs.keys.v[i]) + 1, h + (uint64_t)k);
+    h = lx_hash64_fast("|", 1, h);
+    for (size_t i = 0; i < refs.keys.n; i++)
+      h = lx_hash64_fast(refs.keys.v[i], strlen(refs.keys.v[i]) + 1, h + (uint64_t)k);
+    r->sig[k] = h;
+  }
   r->keys = refs.keys.v; /* the strings live in tu's arena */
   r->hashes = refs.hashes.v;
   r->n = refs.keys.n;
@@ -226,6 +237,48 @@ size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
   lx_vec_free(&ps.lists);
   lx_map_free(&ps.defs);
   return nprog >= 2 ? nprog : 1;
+}
+
+struct lx_partition_cache {
+  size_t n, nprog;
+  uint64_t (*sigs)[2];
+  int *program_of;
+};
+
+size_t lx_partition_cached(lx_partition_cache **cache, lx_tu_facts *const *tus, size_t n, int *program_of)
+{
+  lx_partition_cache *c = *cache;
+  int same = c && c->n == n;
+  for (size_t t = 0; t < n && same; t++) {
+    const struct lx_tu_refs *r = tu_refs(tus[t]);
+    same = r->sig[0] == c->sigs[t][0] && r->sig[1] == c->sigs[t][1];
+  }
+  if (same) {
+    memcpy(program_of, c->program_of, sizeof(int) * n);
+    return c->nprog;
+  }
+  lx_partition_cache_free(c);
+  c = *cache = lx_xcalloc(1, sizeof(*c));
+  c->n = n;
+  c->nprog = lx_partition(tus, n, program_of);
+  c->sigs = lx_xmalloc(sizeof(*c->sigs) * (n ? n : 1));
+  c->program_of = lx_xmalloc(sizeof(int) * (n ? n : 1));
+  for (size_t t = 0; t < n; t++) {
+    const struct lx_tu_refs *r = tu_refs(tus[t]);
+    c->sigs[t][0] = r->sig[0];
+    c->sigs[t][1] = r->sig[1];
+  }
+  memcpy(c->program_of, program_of, sizeof(int) * n);
+  return c->nprog;
+}
+
+void lx_partition_cache_free(lx_partition_cache *c)
+{
+  if (!c)
+    return;
+  free(c->sigs);
+  free(c->program_of);
+  free(c);
 }
 
 size_t lx_partition_select(lx_tu_facts *const *tus, size_t n, const int *program_of, size_t k, lx_tu_facts **out)

@@ -179,10 +179,88 @@ static void test_builds_over_used_facts(void **state)
   lx_config_free(cfg);
 }
 
+/* lx_partition_cached answers as lx_partition does: over the same facts, over copies,
+ * in another order, and after a TU's main becomes a static function of another name
+ * (it then defines nothing more, but its program may merge with another). */
+typedef struct {
+  size_t sets, changed;
+} partition_check;
+
+static void expect_partition(lx_partition_cache **cache, lx_tu_facts **tus, size_t n, int *got, int *want)
+{
+  size_t want_n = lx_partition(tus, n, want);
+  assert_int_equal(lx_partition_cached(cache, tus, n, got), want_n);
+  assert_memory_equal(got, want, sizeof(int) * n);
+}
+
+static void check_partition(lx_tu_facts **tus, size_t n, void *arg)
+{
+  partition_check *pc = arg;
+  lx_partition_cache *cache = NULL;
+  int *got = calloc(n, sizeof(int)), *want = calloc(n, sizeof(int)), *first = calloc(n, sizeof(int));
+  lx_tu_facts **copy = calloc(n, sizeof(*copy));
+  expect_partition(&cache, tus, n, got, want);
+  memcpy(first, want, sizeof(int) * n);
+  for (size_t i = 0; i < n; i++)
+    copy[i] = fresh_copy(tus[i]);
+  expect_partition(&cache, copy, n, got, want);
+  for (size_t i = 0; i < n / 2; i++) {
+    lx_tu_facts *t = copy[i];
+    copy[i] = copy[n - 1 - i];
+    copy[n - 1 - i] = t;
+  }
+  expect_partition(&cache, copy, n, got, want);
+  for (size_t i = 0; i < n / 2; i++) {
+    lx_tu_facts *t = copy[i];
+    copy[i] = copy[n - 1 - i];
+    copy[n - 1 - i] = t;
+  }
+  expect_partition(&cache, copy, n, got, want);
+  for (size_t t = 0; t < n; t++) {
+    lx_tu_facts *renamed = fresh_copy(tus[t]);
+    int had = 0;
+    for (size_t i = 0; i < renamed->funcs.n; i++)
+      if (!strcmp(renamed->funcs.v[i]->name, "main")) {
+        renamed->funcs.v[i]->name = "not_main"; /* and static: it defines nothing more */
+        renamed->funcs.v[i]->is_static = 1;
+        had = 1;
+      }
+    if (!had) {
+      lx_facts_free(renamed);
+      continue;
+    }
+    lx_tu_facts *kept = copy[t];
+    copy[t] = renamed;
+    expect_partition(&cache, copy, n, got, want);
+    pc->changed += memcmp(want, first, sizeof(int) * n) != 0;
+    copy[t] = kept;
+    lx_facts_free(renamed);
+    expect_partition(&cache, copy, n, got, want);
+  }
+  for (size_t i = 0; i < n; i++)
+    lx_facts_free(copy[i]);
+  free(copy);
+  free(got);
+  free(want);
+  free(first);
+  lx_partition_cache_free(cache);
+  pc->sets++;
+}
+
+static void test_partition_cached(void **state)
+{
+  (void)state;
+  partition_check pc = {0, 0};
+  for_each_fixture_set(check_partition, &pc);
+  assert_true(pc.sets >= 20);
+  assert_true(pc.changed >= 1); /* some fixture's programs change when a main goes */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builds_over_used_facts),
+      cmocka_unit_test(test_partition_cached),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
