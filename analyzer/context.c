@@ -417,13 +417,21 @@ static int waits_step(lx_program *p, lx_fnode *fn, char *dirty)
 
 static void waits_summaries(lx_program *p, char *dirty)
 {
-  /* Waiting directly does not change from pass to pass: found once. */
+  /* Waiting directly depends on the function's own calls only: kept with its facts. */
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
-    for (size_t j = 0; fn->def && j < fn->def->calls.n && !fn->waits_event; j++) {
-      const lx_call *c = &fn->def->calls.v[j];
-      fn->waits_event = c->callee && lx_call_named(c, &event_transitive);
+    if (!fn->def)
+      continue;
+    lx_func_memo *m = fn->def->memo;
+    if (!m->waits_directly) {
+      int waits = 0;
+      for (size_t j = 0; j < fn->def->calls.n && !waits; j++) {
+        const lx_call *c = &fn->def->calls.v[j];
+        waits = c->callee && lx_call_named(c, &event_transitive);
+      }
+      m->waits_directly = waits ? 2 : 1;
     }
+    fn->waits_event = m->waits_directly == 2;
   }
   lx_fixed_point(p, dirty, 20, waits_step);
 }
@@ -443,8 +451,13 @@ static int startup_step(lx_program *p, lx_fnode *fn, char *dirty)
 
 static void startup_summaries(lx_program *p, char *dirty)
 {
-  for (size_t i = 0; i < p->order.n; i++)
-    p->order.v[i]->startup = startup_name(p->order.v[i]->name);
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    lx_func_memo *m = fn->def ? fn->def->memo : NULL;
+    if (m && !m->startup_name)
+      m->startup_name = startup_name(fn->name) ? 2 : 1; /* a name: kept with the facts */
+    fn->startup = m ? m->startup_name == 2 : startup_name(fn->name);
+  }
   lx_fixed_point(p, dirty, 20, startup_step);
 }
 
@@ -947,18 +960,22 @@ static void per_event_summaries(lx_program *p)
   lx_vec_free(&ds);
 }
 
-void lx_context_compute(lx_program *p)
+void lx_context_spawns(lx_program *p)
 {
-  for (size_t i = 0; i < p->order.n; i++) {
-    lx_fnode *fn = p->order.v[i];
-    for (size_t k = 0; k < fn->annots.n; k++)
-      if (fn->annots.v[k].kind == LX_ANN_BOUNDED)
-        fn->bounded_fn = 1;
-  }
   char *dirty = lx_arena_alloc(&p->arena, p->order.n ? p->order.n : 1);
   spawn_summaries(p, dirty);
+}
+
+void lx_context_beside(lx_program *p)
+{
+  char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
   waits_summaries(p, dirty);
   startup_summaries(p, dirty);
+  free(dirty);
+}
+
+void lx_context_events(lx_program *p)
+{
   per_event_summaries(p);
   /* LEASH_DEBUG_CONTEXT=1: why each function is thought to run per event. */
   if (getenv("LEASH_DEBUG_CONTEXT"))

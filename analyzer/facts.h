@@ -176,7 +176,7 @@ typedef struct {
   /* Filled by lx_program_build (program.h), freed with the function: what is derived
    * from this function's facts alone. */
   struct lx_func_memo *memo;
-  uint64_t usr_hash; /* lx_map_hash(usr) once computed, else 0 */
+  uint64_t usr_hash, name_hash; /* lx_map_hash of usr and name once computed, else 0 */
 } lx_func;
 
 /* Frees a function's memo (program.c). */

@@ -26,14 +26,16 @@ lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c)
 
 static lx_fnode *fnode_get(lx_program *p, lx_func *f)
 {
-  if (!f->usr_hash)
+  if (!f->usr_hash) {
     f->usr_hash = lx_map_hash(f->usr);
+    f->name_hash = lx_map_hash(f->name);
+  }
   lx_fnode *n = lx_map_get_h(&p->fns, f->usr, f->usr_hash);
   if (!n) {
     n = lx_arena_alloc(&p->arena, sizeof(*n));
     n->usr = lx_map_put_h(&p->fns, f->usr, f->usr_hash, n);
     n->name = f->name;
-    n->api = lx_config_api(p->cfg, f->name);
+    n->api = lx_config_api_h(p->cfg, f->name, f->name_hash);
     n->index = (int)p->order.n;
     lx_vec_push(&p->order, n);
   }
@@ -876,7 +878,8 @@ static int blocks_step(lx_program *p, lx_fnode *fn, char *dirty)
  * summaries, and for timeouts the program-wide timed fields) did not change since its
  * last pass would give the same result: it is skipped.  Reads the facts and the
  * nodes' links; writes only these summaries, timed_locs and bottom_arena, so it runs
- * beside lx_context_compute, which neither reads nor writes them. */
+ * beside lx_context_spawns, which neither reads nor writes them; then the part of the
+ * context that can run there too (lx_context_beside). */
 static void *bottom_up(void *arg)
 {
   lx_program *p = arg;
@@ -884,6 +887,7 @@ static void *bottom_up(void *arg)
   lx_fixed_point(p, dirty, 50, timeout_step);
   lx_fixed_point(p, dirty, 50, blocks_step);
   free(dirty);
+  lx_context_beside(p);
   return NULL;
 }
 
@@ -895,7 +899,10 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
   p->cfg = cfg;
   p->tus = tus;
   p->ntus = ntus;
-  lx_map_init(&p->fns);
+  size_t nfuncs = 0;
+  for (size_t t = 0; t < ntus; t++)
+    nfuncs += tus[t]->funcs.n;
+  lx_map_init_borrowed(&p->fns, nfuncs); /* keys: the facts' USRs, or in p->arena */
   lx_map_init(&p->timed_locs);
   lx_map_init(&p->field_origin);
   lx_map_init(&p->origin_fn);
@@ -921,7 +928,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
         snprintf(key, sizeof(key), "%s#%s:%u", f->usr, f->loc.file ? f->loc.file : "", f->loc.line);
         if (!lx_map_get(&p->fns, key)) {
           lx_fnode *d = lx_arena_alloc(&p->arena, sizeof(*d));
-          d->usr = lx_map_put(&p->fns, key, d);
+          d->usr = lx_map_put(&p->fns, lx_arena_strdup(&p->arena, key), d);
           d->name = f->name;
           d->api = n->api;
           d->index = (int)p->order.n;
@@ -959,14 +966,21 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
         callee->callers.v[callee->callers.n++] = (lx_site){fn, (int)j};
     }
   }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t k = 0; k < fn->annots.n; k++)
+      if (fn->annots.v[k].kind == LX_ANN_BOUNDED)
+        fn->bounded_fn = 1; /* before the threads: a bit beside thread_entry */
+  }
   /* Two independent halves: on a second thread when one can be had. */
   pthread_t th;
   int threaded = pthread_create(&th, NULL, bottom_up, p) == 0;
   if (!threaded)
     bottom_up(p);
-  lx_context_compute(p);
+  lx_context_spawns(p);
   if (threaded)
     pthread_join(th, NULL);
+  lx_context_events(p);
   return p;
 }
 

@@ -56,6 +56,8 @@ typedef struct lx_func_memo {
   int *path_class;
   size_t path_cap;
   signed char *loop_input; /* per loop: its bound comes from input (context.c), or NULL */
+  unsigned char startup_name; /* context.c: its name makes it start-up code (2), or not (1) */
+  unsigned char waits_directly; /* context.c: calls an event waiter itself (2), or not (1) */
   int *handler_sites;      /* where it may register or dispatch a handler (context.c), or NULL */
   int nhandler_sites;
 } lx_func_memo;
@@ -90,12 +92,13 @@ struct lx_fnode {
   /* context (context.c) */
   int index;                 /* position in lx_program.order, for per-rule arrays */
   unsigned thread_entry : 1; /* passed to a spawn */
-  unsigned startup : 1;      /* main, an init/start/setup function, or only called from them */
-  unsigned waits_event : 1;  /* waits for external events (accept, recv, epoll_wait...) */
   unsigned per_event : 1;    /* runs once per external event: see why */
   unsigned request_path : 1; /* same as per_event: the severity of hazards here is error */
-  unsigned bounded_fn : 1;   /* annotated leash:bounded */
-  unsigned bounds : 1;       /* calls something that bounds concurrency (sem_wait...) */
+  unsigned bounded_fn : 1;   /* annotated leash:bounded (set by lx_program_build) */
+  /* Bytes of their own, not bits: computed on two threads at once (lx_context_beside). */
+  unsigned char startup;     /* main, an init/start/setup function, or only called from them */
+  unsigned char waits_event; /* waits for external events (accept, recv, epoll_wait...) */
+  unsigned char bounds;      /* calls something that bounds concurrency (sem_wait...) */
   uint64_t spawns_params;    /* bit i: starts a thread running the function in parameter i+1 */
   const lx_call **spawn_origin; /* per bit: the spawn behind it (LX_MAX_PARAMS, once one is set) */
   const lx_call **loop_event; /* per loop: the call that makes it an event loop (not a file read) */
@@ -202,8 +205,14 @@ typedef enum {
   LX_LOOP_EVENT,     /* runs once per external event: it accepts, receives, polls */
 } lx_loop_bound;
 
-/* Computes startup, waits_event, per_event and spawn summaries for every function. */
-void lx_context_compute(lx_program *p);
+/* The context of every function, in three parts that lx_program_build runs in this
+ * order, the first two side by side: lx_context_spawns (bounds, spawn summaries),
+ * lx_context_beside (start-up and waits_event: they read only the call graph, the
+ * annotations and names, and write only those two bytes) and, after both,
+ * lx_context_events (thread entries, per_event, request_path). */
+void lx_context_spawns(lx_program *p);
+void lx_context_beside(lx_program *p);
+void lx_context_events(lx_program *p);
 /* How loop li of fn is bounded; *source gets the call that makes it an event loop. */
 lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source);
 /* The outermost loop around call c that is not fixed (event or input), or -1. */

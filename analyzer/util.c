@@ -174,6 +174,17 @@ void lx_copy(char *dst, size_t n, const char *src)
 
 void lx_map_init(lx_map *m) { memset(m, 0, sizeof(*m)); }
 
+void lx_map_init_borrowed(lx_map *m, size_t n)
+{
+  memset(m, 0, sizeof(*m));
+  m->borrowed = 1;
+  for (m->cap = 64; m->cap < n * 2; m->cap *= 2)
+    ;
+  m->keys = lx_xcalloc(m->cap, sizeof(char *));
+  m->vals = lx_xcalloc(m->cap, sizeof(void *));
+  m->hashes = lx_xcalloc(m->cap, sizeof(uint64_t));
+}
+
 uint64_t lx_map_hash(const char *key) { return lx_hash64_fast(key, strlen(key), 0); }
 
 static size_t map_slot(const lx_map *m, const char *key, uint64_t hash)
@@ -230,7 +241,7 @@ const char *lx_map_put_h(lx_map *m, const char *key, uint64_t hash, void *val)
     map_grow(m);
   size_t i = map_slot(m, key, hash);
   if (!m->keys[i]) {
-    m->keys[i] = lx_xstrdup(key);
+    m->keys[i] = m->borrowed ? (char *)key : lx_xstrdup(key);
     m->hashes[i] = hash;
     m->n++;
   }
@@ -240,7 +251,7 @@ const char *lx_map_put_h(lx_map *m, const char *key, uint64_t hash, void *val)
 
 void lx_map_free(lx_map *m)
 {
-  for (size_t i = 0; i < m->cap; i++)
+  for (size_t i = 0; i < m->cap && !m->borrowed; i++)
     free(m->keys[i]);
   free(m->keys);
   free(m->vals);

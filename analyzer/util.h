@@ -53,9 +53,13 @@ typedef struct {
   void **vals;
   uint64_t *hashes; /* lx_map_hash of each key: probes compare it before the string */
   size_t n, cap;
+  int borrowed;     /* keys are the callers' strings, not copies (lx_map_init_borrowed) */
 } lx_map;
 
 void lx_map_init(lx_map *m);
+/* A map whose keys are not copied: each must outlive the map.  Room is made for n keys
+ * up front. */
+void lx_map_init_borrowed(lx_map *m, size_t n);
 void *lx_map_get(const lx_map *m, const char *key);
 /* Sets key to val, replacing an older value; returns the stored key. */
 const char *lx_map_put(lx_map *m, const char *key, void *val);
