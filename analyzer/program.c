@@ -878,16 +878,33 @@ static int blocks_step(lx_program *p, lx_fnode *fn, char *dirty)
  * summaries, and for timeouts the program-wide timed fields) did not change since its
  * last pass would give the same result: it is skipped.  Reads the facts and the
  * nodes' links; writes only these summaries, timed_locs and bottom_arena, so it runs
- * beside lx_context_spawns, which neither reads nor writes them; then the part of the
- * context that can run there too (lx_context_beside). */
-static void *bottom_up(void *arg)
+ * beside the context (context.c), which neither reads nor writes them. */
+static void bottom_up(lx_program *p)
 {
-  lx_program *p = arg;
   char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
   lx_fixed_point(p, dirty, 50, timeout_step);
   lx_fixed_point(p, dirty, 50, blocks_step);
   free(dirty);
-  lx_context_beside(p);
+}
+
+/* The second thread: the part of the context that runs beside the spawn summaries,
+ * then (once the main thread may go on to per-event code) the bottom-up summaries. */
+typedef struct {
+  lx_program *p;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int beside_done;
+} second_thread;
+
+static void *second_main(void *arg)
+{
+  second_thread *st = arg;
+  lx_context_beside(st->p);
+  pthread_mutex_lock(&st->lock);
+  st->beside_done = 1;
+  pthread_cond_signal(&st->cond);
+  pthread_mutex_unlock(&st->lock);
+  bottom_up(st->p);
   return NULL;
 }
 
@@ -972,15 +989,25 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       if (fn->annots.v[k].kind == LX_ANN_BOUNDED)
         fn->bounded_fn = 1; /* before the threads: a bit beside thread_entry */
   }
-  /* Two independent halves: on a second thread when one can be had. */
+  /* On two threads when a second can be had: spawns beside start-up and waits, then
+   * per-event code beside the bottom-up summaries. */
+  second_thread st = {p, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
   pthread_t th;
-  int threaded = pthread_create(&th, NULL, bottom_up, p) == 0;
-  if (!threaded)
+  int threaded = pthread_create(&th, NULL, second_main, &st) == 0;
+  if (!threaded) {
+    lx_context_beside(p);
     bottom_up(p);
+  }
   lx_context_spawns(p);
+  pthread_mutex_lock(&st.lock);
+  while (threaded && !st.beside_done)
+    pthread_cond_wait(&st.cond, &st.lock);
+  pthread_mutex_unlock(&st.lock);
+  lx_context_events(p);
   if (threaded)
     pthread_join(th, NULL);
-  lx_context_events(p);
+  pthread_mutex_destroy(&st.lock);
+  pthread_cond_destroy(&st.cond);
   return p;
 }
 

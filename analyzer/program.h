@@ -209,7 +209,8 @@ typedef enum {
  * order, the first two side by side: lx_context_spawns (bounds, spawn summaries),
  * lx_context_beside (start-up and waits_event: they read only the call graph, the
  * annotations and names, and write only those two bytes) and, after both,
- * lx_context_events (thread entries, per_event, request_path). */
+ * lx_context_events (thread entries, per_event, request_path).  The bottom-up
+ * summaries run beside spawns and events: the context neither reads nor writes them. */
 void lx_context_spawns(lx_program *p);
 void lx_context_beside(lx_program *p);
 void lx_context_events(lx_program *p);
