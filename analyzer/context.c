@@ -579,7 +579,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
       const lx_call *c = &fn->def->calls.v[j];
       if (!c->callee) {
         /* An indirect call: a dispatch through whatever its pointer's class holds. */
-        int cls = lx_alias_class(fn, &c->fnptr);
+        int cls = lx_alias_class(fn, lx_call_fnptr(c));
         size_t it = 0;
         const char *k;
         while (cls >= 0 && (k = lx_alias_next_key(fn, cls, &it))) {

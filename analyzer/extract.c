@@ -330,9 +330,10 @@ static lx_path call(ex_ctx *x, CXCursor c)
     /* Through a pointer: the first child is the callee expression. */
     kids k = children(c);
     if (k.n >= 1) {
-      cl.fnptr = expr(x, k.v[0]);
+      cl.fnptr = lx_arena_alloc(&x->facts->arena, sizeof(*cl.fnptr));
+      *cl.fnptr = expr(x, k.v[0]);
       char buf[128];
-      cl.callee_name = lx_arena_strdup(&x->facts->arena, lx_path_str(&cl.fnptr, buf, sizeof(buf)));
+      cl.callee_name = lx_arena_strdup(&x->facts->arena, lx_path_str(cl.fnptr, buf, sizeof(buf)));
     }
   }
   int n = clang_Cursor_getNumArguments(c);

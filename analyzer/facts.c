@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const lx_path lx_path_none;
+
 static const char *const ann_names[LX_ANN_COUNT] = {
     [LX_ANN_SPAWNS] = "spawns",   [LX_ANN_BOUNDED] = "bounded", [LX_ANN_RECEIVES] = "receives",
     [LX_ANN_CLOSES] = "closes",   [LX_ANN_TIMEOUT] = "timeout", [LX_ANN_BLOCKS] = "blocks",

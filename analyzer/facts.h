@@ -68,8 +68,12 @@ typedef struct {
   uint64_t callee_hash; /* lx_map_hash(callee) once computed, else 0 (not part of the facts) */
   uint64_t name_hash;   /* lx_map_hash(callee_name), set with the function's memo, else 0 */
   lx_loc loc;
-  lx_path fnptr;           /* indirect calls: the pointer called through */
+  lx_path *fnptr; /* indirect calls: the pointer called through (lx_call_fnptr), or NULL */
 } lx_call;
+
+/* A path of kind LX_PATH_UNKNOWN: a direct call's pointer called through. */
+extern const lx_path lx_path_none;
+static inline const lx_path *lx_call_fnptr(const lx_call *c) { return c->fnptr ? c->fnptr : &lx_path_none; }
 
 /* dst = src: assignment, initialisation, `return src` (dst RETURN), or a function
  * stored into a table or variable (src FUNC). */

@@ -218,7 +218,7 @@ static void put_assign(writer *w, const lx_assign *a)
 
 static void put_call(writer *w, const lx_call *c)
 {
-  int fnptr = !c->callee && c->fnptr.kind != LX_PATH_UNKNOWN;
+  int fnptr = !c->callee && lx_call_fnptr(c)->kind != LX_PATH_UNKNOWN;
   put_str(w, c->callee);
   put_str(w, c->callee_name);
   put_loc(w, &c->loc);
@@ -227,7 +227,7 @@ static void put_call(writer *w, const lx_call *c)
   put_byte(&w->rec, (unsigned)c->in_cond | (unsigned)fnptr << 1);
   put_paths(w, c->args, c->nargs);
   if (fnptr)
-    put_path(w, &c->fnptr, 0);
+    put_path(w, c->fnptr, 0);
 }
 
 static void put_loop(writer *w, const lx_loop *l)
@@ -556,8 +556,9 @@ static void get_call(reader *rd, lx_call *c)
   c->args = get_paths(rd, &c->nargs);
   if (!(bits & 2) || rd->err)
     return;
-  get_path(rd, &c->fnptr, 0);
-  if (c->callee || c->fnptr.kind == LX_PATH_UNKNOWN)
+  c->fnptr = lx_arena_alloc(&rd->f->arena, sizeof(*c->fnptr));
+  get_path(rd, c->fnptr, 0);
+  if (c->callee || c->fnptr->kind == LX_PATH_UNKNOWN)
     fail(rd, "a function pointer on a direct call in binary facts");
 }
 

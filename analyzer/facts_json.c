@@ -88,8 +88,8 @@ static json_t *func_json(const lx_func *f)
     json_t *cj = json_pack("{s:s?, s:s?, s:o, s:i, s:i, s:b, s:o}", "callee", c->callee, "name",
                            c->callee_name, "loc", loc_json(&c->loc), "loop", c->loop, "seq", c->seq,
                            "in_cond", c->in_cond, "args", args);
-    if (!c->callee && c->fnptr.kind != LX_PATH_UNKNOWN)
-      json_object_set_new(cj, "fnptr", path_json(&c->fnptr));
+    if (!c->callee && lx_call_fnptr(c)->kind != LX_PATH_UNKNOWN)
+      json_object_set_new(cj, "fnptr", path_json(c->fnptr));
     json_array_append_new(calls, cj);
   }
   json_object_set_new(j, "calls", calls);
@@ -271,8 +271,10 @@ static void call_of(reader *rd, const json_t *j, lx_call *c)
   c->in_cond = bool_of(j, "in_cond");
   c->args = paths_of(rd, json_object_get(j, "args"), &c->nargs);
   const json_t *fp = json_object_get(j, "fnptr");
-  if (fp)
-    path_of(rd, fp, &c->fnptr, 0);
+  if (fp) {
+    c->fnptr = lx_arena_alloc(&rd->f->arena, sizeof(*c->fnptr));
+    path_of(rd, fp, c->fnptr, 0);
+  }
 }
 
 static void cond_of(reader *rd, const json_t *j, lx_cond *c)

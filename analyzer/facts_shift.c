@@ -112,7 +112,8 @@ static void shift_func(const shift *sh, lx_func *fn)
     lx_call *c = &fn->calls.v[i];
     shift_loc(&c->loc, sh->file, sh->line, sh->col, sh->lines);
     shift_spelling(sh, &c->callee_name);
-    shift_path(sh, &c->fnptr);
+    if (c->fnptr)
+      shift_path(sh, c->fnptr);
     for (int a = 0; a < c->nargs; a++)
       shift_path(sh, &c->args[a]);
   }

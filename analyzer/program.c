@@ -306,8 +306,9 @@ static lx_func_memo *memo_build(const lx_func *f)
       paths[np] = &c->args[j];
       pid[np++] = lx_path_key(&c->args[j], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
     }
-    paths[np] = &c->fnptr;
-    pid[np++] = c->callee ? -2 : lx_path_key(&c->fnptr, b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
+    const lx_path *fp = lx_call_fnptr(c);
+    paths[np] = fp;
+    pid[np++] = c->callee ? -2 : lx_path_key(fp, b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
   }
   int *param_id = lx_xmalloc(sizeof(int) * (size_t)(f->nparams + 1));
   param_id[0] = -1;

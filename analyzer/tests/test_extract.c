@@ -153,7 +153,8 @@ static void test_calls_results_and_returns(void **state)
   assert_int_equal(G->assigns.v[2].dst.kind, LX_PATH_RETURN);
   const lx_call *hk = &G->calls.v[G->calls.n - 1];
   assert_null(hk->callee);
-  assert_int_equal(hk->fnptr.kind, LX_PATH_GLOBAL);
+  assert_non_null(hk->fnptr);
+  assert_int_equal(hk->fnptr->kind, LX_PATH_GLOBAL);
   /* Evaluation order: make before set before hook. */
   assert_true(call(G, "make", 0)->seq < call(G, "set", 0)->seq);
   lx_facts_free(f);
