@@ -349,9 +349,21 @@ void lx_jobs_end(lx_jobs *j)
     dispatch(j);
     progress(j, 1);
   }
+  /* Every job is answered: an idle worker's input closes and it exits.  Its address
+   * space (libclang's) takes milliseconds to tear down, so it is not waited for here:
+   * reaped if it is done, else by whoever reaps this process's children later (init,
+   * once this process ends). */
   for (int i = 0; i < j->nworkers; i++)
-    if (j->ws[i].pid)
-      worker_stop(&j->ws[i], 0); /* its input closes: it exits */
+    if (j->ws[i].pid) {
+      worker *w = &j->ws[i];
+      close(w->to);
+      close(w->from);
+      int status;
+      while (waitpid(w->pid, &status, WNOHANG) < 0 && errno == EINTR)
+        ;
+      free(w->buf);
+      memset(w, 0, sizeof(*w));
+    }
   signal(SIGPIPE, j->old_pipe);
   lx_vec_free(&j->queue);
   free(j->pfd);
