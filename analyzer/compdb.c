@@ -131,12 +131,16 @@ int lx_compdb_load(const char *dir, lx_cmds *out, char *err, size_t errlen)
   char path[PATH_MAX];
   snprintf(path, sizeof(path), "%s/compile_commands.json", dir);
   json_error_t je;
-  json_t *j = json_load_file(path, 0, &je);
+  size_t len;
+  char *text = lx_read_file(path, &len); /* jansson reads a FILE a character at a time */
+  if (!text) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    return -1;
+  }
+  json_t *j = json_loadb(text, len, 0, &je);
+  free(text);
   if (!j) {
-    if (access(path, R_OK) != 0)
-      snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-    else
-      snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", path, je.line, je.column, je.text);
+    snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", path, je.line, je.column, je.text);
     return -1;
   }
   int ok = json_is_array(j);
