@@ -593,7 +593,7 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
     return;
   }
   pthread_mutex_lock(&s->lock);
-  lx_facts_free(d->facts);
+  lx_tu_facts *old = d->facts; /* freed once the new findings are out */
   d->facts = facts;
   pthread_mutex_unlock(&s->lock);
   free(d->facts_text);
@@ -601,6 +601,7 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
   d->facts_len = len;
   d->analysed_gen = gen;
   evaluate_publish(s, d, version, 1);
+  lx_facts_free(old);
   say(s, 4, "%s: version %d: parsed in %.1f ms, diagnosed in %.1f ms%s", d->path, version, t1 - t0, now_ms() - t0,
       st == LX_TU_ERRORS ? " (with errors)" : lx_tu_doc_reused(d->tu) ? " (one function body re-extracted)" : "");
 }
