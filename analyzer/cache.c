@@ -21,6 +21,7 @@ typedef struct {
   LX_VEC(const char *) dirs; /* -iquote and -I folders, in order */
   size_t dirs_no;            /* the folders' number in dir_lists: part of a resolution's identity */
   uint64_t h1, h2;
+  uint64_t bytes;            /* the sizes of the files scanned */
 } key_state;
 
 static void mix(key_state *k, const void *data, size_t n)
@@ -319,6 +320,7 @@ static void scan(key_state *k, const char *path)
     return;
   }
   mix(k, &m->hash, sizeof(m->hash));
+  k->bytes += (uint64_t)m->size;
   char dir[PATH_MAX];
   snprintf(dir, sizeof(dir), "%s", real);
   char *slash = strrchr(dir, '/');
@@ -348,7 +350,22 @@ static void include_dirs(key_state *k, const lx_cmd *cmd, lx_arena *a)
     }
 }
 
+static int key_of(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17], uint64_t *bytes);
+
 int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17])
+{
+  uint64_t bytes;
+  return key_of(cmd, version, key, content_hash, &bytes);
+}
+
+uint64_t lx_cache_weight(const lx_cmd *cmd)
+{
+  char key[33], content_hash[17];
+  uint64_t bytes = 0;
+  return key_of(cmd, "", key, content_hash, &bytes) == 0 ? bytes : 0;
+}
+
+static int key_of(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17], uint64_t *bytes)
 {
   char real[PATH_MAX];
   const file_memo *main = real_path(cmd->file, real) ? memo_of(real) : NULL;
@@ -381,6 +398,7 @@ int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char cont
     }
   }
   scan(&k, cmd->file);
+  *bytes = k.bytes;
   snprintf(key, 33, "%016llx%016llx", (unsigned long long)k.h1, (unsigned long long)k.h2);
   lx_vec_free(&k.dirs);
   lx_map_free(&k.seen);

@@ -397,10 +397,10 @@ static void put_stamp(const lx_file_stamp *s, void *arg)
 }
 
 /* The jobs in the order to look at them: those whose main file changed since the
- * last run first (most likely to need parsing: it starts at once), then largest
- * first, so that -j workers do not end with one of them parsing a big file alone
- * while the others wait (the biggest TU of memcached takes a fifth of the whole).
- * Facts stay in job order. */
+ * last run first (most likely to need parsing: it starts at once), then heaviest
+ * first, so that -j workers do not end with one of them parsing a big TU alone while
+ * the others wait (the biggest TU of memcached takes a seventh of the whole).  Facts
+ * stay in job order. */
 typedef struct {
   size_t job;
   int stamped; /* the main file is as the last run recorded it */
@@ -419,12 +419,21 @@ static int by_likely_work(const void *a, const void *b)
 
 static size_t *work_order(const run *r)
 {
-  size_t n = r->jobs.n, *order = lx_xcalloc(n ? n : 1, sizeof(size_t));
+  size_t n = r->jobs.n, *order = lx_xcalloc(n ? n : 1, sizeof(size_t)), likely = 0;
   work *w = lx_xcalloc(n ? n : 1, sizeof(work));
   for (size_t i = 0; i < n; i++) {
     w[i].job = i;
     w[i].stamped = lx_cache_stamped(r->jobs.v[i].file, &w[i].size);
+    likely += !w[i].stamped;
   }
+  /* More TUs to parse than workers: the heaviest first, weighed by everything they
+   * include (a short file that includes the project's big header is no quick job), so
+   * that none is left to run alone at the end.  One or two (a file changed) start at
+   * once. */
+  if (likely > (size_t)(r->o->jobs > 1 ? r->o->jobs : 1)) /* -j is resolved by then */
+    for (size_t i = 0; i < n; i++)
+      if (!w[i].stamped)
+        w[i].size = (off_t)lx_cache_weight(&r->jobs.v[i]);
   qsort(w, n, sizeof(*w), by_likely_work);
   for (size_t i = 0; i < n; i++)
     order[i] = w[i].job;

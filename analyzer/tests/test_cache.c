@@ -57,6 +57,32 @@ static void key_of(const char *flag, char key[33], char hash[17])
   assert_int_equal(lx_cache_key(&c, "1.0", key, hash), 0);
 }
 
+/* A TU's weight counts what it includes: a short file that includes a big header
+ * weighs more than a longer one that includes nothing. */
+static void test_weight(void **state)
+{
+  char big[4096], heavy[300], light[300];
+  memset(big, 'x', sizeof(big) - 1);
+  big[sizeof(big) - 1] = '\0';
+  char text[4200];
+  snprintf(text, sizeof(text), "/* %s */\n", big);
+  write_file("big.h", text);
+  write_file("heavy.c", "#include \"big.h\"\nint heavy;\n");
+  snprintf(text, sizeof(text), "/* %.*s */\nint light;\n", 1000, big);
+  write_file("light.c", text);
+  snprintf(heavy, sizeof(heavy), "%s/heavy.c", dir);
+  snprintf(light, sizeof(light), "%s/light.c", dir);
+  char *argv[] = {"-std=gnu11"};
+  lx_cmd h = {heavy, dir, 1, argv, "database"}, l = {light, dir, 1, argv, "database"};
+  uint64_t wh = lx_cache_weight(&h), wl = lx_cache_weight(&l);
+  assert_true(wl > 1000 && wl < 1100);
+  assert_true(wh > 4096 && wh < 4200);
+  char missing[300];
+  snprintf(missing, sizeof(missing), "%s/missing.c", dir);
+  lx_cmd m = {missing, dir, 1, argv, "database"};
+  assert_int_equal(lx_cache_weight(&m), 0);
+}
+
 static void test_key_follows_inputs(void **state)
 {
   char k1[33], k2[33], h1[17], h2[17];
@@ -195,6 +221,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_key_follows_inputs),
+      cmocka_unit_test(test_weight),
       cmocka_unit_test(test_snapshot),
       cmocka_unit_test(test_stamps),
       cmocka_unit_test(test_shards),
