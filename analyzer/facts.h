@@ -66,7 +66,7 @@ typedef struct {
   short spawn_arg; /* once known (context.c): -1 not a spawn, else lx_is_spawn's entry_arg */
   unsigned in_cond : 1; /* part of an if/loop/switch condition */
   uint64_t callee_hash; /* lx_map_hash(callee) once computed, else 0 (not part of the facts) */
-  uint64_t name_hash;   /* lx_map_hash(callee_name), set with the function's memo, else 0 */
+  uint64_t name_hash;   /* lx_map_hash(callee_name) once computed (resolve_calls), else 0 */
   lx_loc loc;
   lx_path *fnptr; /* indirect calls: the pointer called through (lx_call_fnptr), or NULL */
 } lx_call;

@@ -406,8 +406,7 @@ static lx_func_memo *memo_build(const lx_func *f)
    * descriptor is non-blocking from the start. */
   static const char *const nonblocking_at_birth[] = {"socket", "accept4", NULL};
   for (size_t i = 0; i < f->calls.n; i++) {
-    lx_call *c = &((lx_func *)f)->calls.v[i]; /* the names' hashes are kept with the calls */
-    c->name_hash = c->callee_name ? lx_map_hash(c->callee_name) : 0;
+    const lx_call *c = &f->calls.v[i];
     int hit = 0;
     for (int j = 0; c->callee && lx_name_in(c->callee_name, nonblocking_at_birth) && j < c->nargs && !hit; j++)
       hit = lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK");
