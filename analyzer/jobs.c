@@ -142,15 +142,22 @@ static int worker_start(const ctx *x, worker *w)
   return 0;
 }
 
-/* Ends a worker: closes its pipes, kills it when asked, reaps it; returns its status. */
-static int worker_stop(worker *w, int kill_it)
+/* How worker_stop ends a worker. */
+enum { STOP_WAIT, STOP_KILL, STOP_NO_WAIT };
+
+/* Ends a worker: closes its pipes (an idle worker then exits), kills it for
+ * STOP_KILL, and reaps it; returns its status.  With STOP_NO_WAIT it is reaped only if
+ * already gone (its status is then of no interest): tearing down libclang's address
+ * space takes milliseconds, and whoever reaps this process's children later (init,
+ * once this process ends) reaps it. */
+static int worker_stop(worker *w, int how)
 {
   int status = 0;
   close(w->to);
   close(w->from);
-  if (kill_it)
+  if (how == STOP_KILL)
     kill(w->pid, SIGKILL);
-  while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+  while (waitpid(w->pid, &status, how == STOP_NO_WAIT ? WNOHANG : 0) < 0 && errno == EINTR)
     ;
   free(w->buf);
   memset(w, 0, sizeof(*w));
@@ -238,7 +245,7 @@ static void drain(const ctx *x, worker *w)
     /* End of file: the worker died (a libclang crash, a stack overflow). */
     int busy = w->busy;
     size_t k = w->job;
-    int status = worker_stop(w, 0);
+    int status = worker_stop(w, STOP_WAIT);
     if (busy)
       fail_job(x, k, status, 0);
     return;
@@ -262,7 +269,7 @@ static void dispatch(lx_jobs *j)
     uint64_t id = job;
     if (write(w->to, &id, sizeof(id)) != (ssize_t)sizeof(id)) {
       j->next++;
-      fail_job(&j->x, job, worker_stop(w, 1), 0);
+      fail_job(&j->x, job, worker_stop(w, STOP_KILL), 0);
       j->finished++;
       continue;
     }
@@ -312,7 +319,7 @@ static void progress(lx_jobs *j, int block)
     }
     if (w->busy && j->x.timeout_s > 0 && t - w->started >= j->x.timeout_s) {
       size_t k = w->job;
-      worker_stop(w, 1);
+      worker_stop(w, STOP_KILL);
       fail_job(&j->x, k, 0, 1);
       j->finished++;
     }
@@ -349,21 +356,9 @@ void lx_jobs_end(lx_jobs *j)
     dispatch(j);
     progress(j, 1);
   }
-  /* Every job is answered: an idle worker's input closes and it exits.  Its address
-   * space (libclang's) takes milliseconds to tear down, so it is not waited for here:
-   * reaped if it is done, else by whoever reaps this process's children later (init,
-   * once this process ends). */
   for (int i = 0; i < j->nworkers; i++)
-    if (j->ws[i].pid) {
-      worker *w = &j->ws[i];
-      close(w->to);
-      close(w->from);
-      int status;
-      while (waitpid(w->pid, &status, WNOHANG) < 0 && errno == EINTR)
-        ;
-      free(w->buf);
-      memset(w, 0, sizeof(*w));
-    }
+    if (j->ws[i].pid)
+      worker_stop(&j->ws[i], STOP_NO_WAIT); /* every job is answered: it is idle */
   signal(SIGPIPE, j->old_pipe);
   lx_vec_free(&j->queue);
   free(j->pfd);
