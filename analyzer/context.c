@@ -365,8 +365,9 @@ static void mark_callees(const lx_fnode *fn, char *dirty)
       dirty[fn->def->calls.v[j].callee_node->index] = 1;
 }
 
-static int spawn_step(lx_program *p, lx_fnode *fn, char *dirty)
+static int spawn_step(void *arg, lx_fnode *fn, char *dirty)
 {
+  lx_program *p = arg;
   if (!fn->def || fn->bounded_fn)
     return 0;
   int changed = 0;
@@ -398,12 +399,13 @@ static int spawn_step(lx_program *p, lx_fnode *fn, char *dirty)
 
 static void spawn_summaries(lx_program *p, char *dirty)
 {
-  lx_fixed_point(p, dirty, 20, spawn_step);
+  lx_fixed_point(p, dirty, 20, spawn_step, p);
   p->spawns_known = 1;
 }
 
-static int waits_step(lx_program *p, lx_fnode *fn, char *dirty)
+static int waits_step(void *arg, lx_fnode *fn, char *dirty)
 {
+  lx_program *p = arg;
   for (size_t j = 0; fn->def && j < fn->def->calls.n && !fn->waits_event; j++) {
     const lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
     if (callee && callee != fn && callee->waits_event) {
@@ -433,12 +435,12 @@ static void waits_summaries(lx_program *p, char *dirty)
     }
     fn->waits_event = m->waits_directly == 2;
   }
-  lx_fixed_point(p, dirty, 20, waits_step);
+  lx_fixed_point(p, dirty, 20, waits_step, p);
 }
 
-static int startup_step(lx_program *p, lx_fnode *fn, char *dirty)
+static int startup_step(void *arg, lx_fnode *fn, char *dirty)
 {
-  (void)p;
+  (void)arg;
   if (fn->startup || !fn->callers.n || fn->thread_entry)
     return 0;
   for (size_t k = 0; k < fn->callers.n; k++)
@@ -458,7 +460,7 @@ static void startup_summaries(lx_program *p, char *dirty)
       m->startup_name = startup_name(fn->name) ? 2 : 1; /* a name: kept with the facts */
     fn->startup = m ? m->startup_name == 2 : startup_name(fn->name);
   }
-  lx_fixed_point(p, dirty, 20, startup_step);
+  lx_fixed_point(p, dirty, 20, startup_step, p);
 }
 
 /* ---- handlers: registered callbacks and where they are dispatched ------------------ */

@@ -821,7 +821,7 @@ void lx_mark_callers(const lx_fnode *fn, char *dirty)
     dirty[fn->callers.v[k].fn->index] = 1;
 }
 
-void lx_fixed_point(lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass)
+void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass, void *arg)
 {
   memset(dirty, 1, p->order.n);
   for (int round = 0, changed = 1; changed && round < max_rounds; round++) {
@@ -830,13 +830,14 @@ void lx_fixed_point(lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass)
       if (!dirty[i])
         continue;
       dirty[i] = 0;
-      changed |= pass(p, p->order.v[i], dirty);
+      changed |= pass(arg, p->order.v[i], dirty);
     }
   }
 }
 
-static int timeout_step(lx_program *p, lx_fnode *fn, char *dirty)
+static int timeout_step(void *arg, lx_fnode *fn, char *dirty)
 {
+  lx_program *p = arg;
   if (!fn->def)
     return 0;
   size_t timed = p->timed_locs.n;
@@ -850,8 +851,9 @@ static int timeout_step(lx_program *p, lx_fnode *fn, char *dirty)
   return changed;
 }
 
-static int blocks_step(lx_program *p, lx_fnode *fn, char *dirty)
+static int blocks_step(void *arg, lx_fnode *fn, char *dirty)
 {
+  lx_program *p = arg;
   if (!fn->def)
     return 0;
   /* An origin is set with its bit: only those of the bits already set can change
@@ -882,8 +884,8 @@ static int blocks_step(lx_program *p, lx_fnode *fn, char *dirty)
 static void bottom_up(lx_program *p)
 {
   char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
-  lx_fixed_point(p, dirty, 50, timeout_step);
-  lx_fixed_point(p, dirty, 50, blocks_step);
+  lx_fixed_point(p, dirty, 50, timeout_step, p);
+  lx_fixed_point(p, dirty, 50, blocks_step, p);
   free(dirty);
 }
 

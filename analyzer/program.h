@@ -190,10 +190,11 @@ int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_c
 /* A fixed point over the program: rounds of pass over the functions, in order, until a
  * round changes nothing or max_rounds rounds ran.  A function whose inputs did not
  * change since its last pass would give the same result, so only those marked in
- * dirty (by index; all at first) are passed; pass returns whether it changed anything
- * and marks what must be passed again (lx_mark_callers). */
-typedef int (*lx_pass_fn)(lx_program *p, lx_fnode *fn, char *dirty);
-void lx_fixed_point(lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass);
+ * dirty (by index; all at first) are passed; pass (given arg: the program, or a rule's
+ * state) returns whether it changed anything and marks what must be passed again
+ * (lx_mark_callers). */
+typedef int (*lx_pass_fn)(void *arg, lx_fnode *fn, char *dirty);
+void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass, void *arg);
 /* After fn's summary changed: marks its callers (dirty[caller->index]). */
 void lx_mark_callers(const lx_fnode *fn, char *dirty);
 

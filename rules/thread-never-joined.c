@@ -53,9 +53,13 @@ static int call_ends_arg(const state *st, const lx_call *c, int a)
   return callee && a <= LX_MAX_PARAMS && (st->joins_params[callee->index] & (1ULL << (a - 1)));
 }
 
-/* One pass over fn's calls; returns whether fn's own joins_params grew. */
-static int summary_pass(state *st, const lx_fnode *fn)
+/* One pass over fn's calls (lx_fixed_point: arg is the state).  What it finds depends
+ * only on the callees' joins_params, so when fn's own grew, its callers look again. */
+static int summary_step(void *arg, lx_fnode *fn, char *dirty)
 {
+  state *st = arg;
+  if (!fn->def)
+    return 0;
   uint64_t before = st->joins_params[fn->index];
   for (size_t j = 0; j < fn->def->calls.n; j++) {
     const lx_call *c = &fn->def->calls.v[j];
@@ -72,29 +76,16 @@ static int summary_pass(state *st, const lx_fnode *fn)
       }
     }
   }
-  return st->joins_params[fn->index] != before;
+  if (st->joins_params[fn->index] == before)
+    return 0;
+  lx_mark_callers(fn, dirty);
+  return 1;
 }
 
-/* To a fixed point: what a pass finds depends only on the callees' joins_params, so
- * after the first pass only the callers of a function whose summary grew look again. */
 static void summaries(state *st)
 {
-  const lx_program *p = st->p;
-  char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
-  memset(dirty, 1, p->order.n);
-  for (int round = 0, changed = 1; changed && round < 20; round++) {
-    changed = 0;
-    for (size_t i = 0; i < p->order.n; i++) {
-      const lx_fnode *fn = p->order.v[i];
-      if (!dirty[i])
-        continue;
-      dirty[i] = 0;
-      if (fn->def && summary_pass(st, fn)) {
-        lx_mark_callers(fn, dirty);
-        changed = 1;
-      }
-    }
-  }
+  char *dirty = lx_xmalloc(st->p->order.n ? st->p->order.n : 1);
+  lx_fixed_point(st->p, dirty, 20, summary_step, st);
   free(dirty);
 }
 
