@@ -350,22 +350,7 @@ static void include_dirs(key_state *k, const lx_cmd *cmd, lx_arena *a)
     }
 }
 
-static int key_of(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17], uint64_t *bytes);
-
-int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17])
-{
-  uint64_t bytes;
-  return key_of(cmd, version, key, content_hash, &bytes);
-}
-
-uint64_t lx_cache_weight(const lx_cmd *cmd)
-{
-  char key[33], content_hash[17];
-  uint64_t bytes = 0;
-  return key_of(cmd, "", key, content_hash, &bytes) == 0 ? bytes : 0;
-}
-
-static int key_of(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17], uint64_t *bytes)
+int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17], uint64_t *bytes)
 {
   char real[PATH_MAX];
   const file_memo *main = real_path(cmd->file, real) ? memo_of(real) : NULL;
@@ -398,7 +383,8 @@ static int key_of(const lx_cmd *cmd, const char *version, char key[33], char con
     }
   }
   scan(&k, cmd->file);
-  *bytes = k.bytes;
+  if (bytes)
+    *bytes = k.bytes;
   snprintf(key, 33, "%016llx%016llx", (unsigned long long)k.h1, (unsigned long long)k.h2);
   lx_vec_free(&k.dirs);
   lx_map_free(&k.seen);

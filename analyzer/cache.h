@@ -11,12 +11,10 @@
  * arguments, the main file's contents and those of the project headers it includes,
  * recursively (quoted and angle includes found in the file's folder or an -I/-iquote
  * folder; system headers are not followed).  content_hash (16 hex digits) gets the
- * hash of the main file alone.  Returns 0, or -1 when the main file cannot be read. */
-int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17]);
-/* How much parsing cmd's TU takes, roughly: the bytes of its file and of every file it
- * includes (as lx_cache_key finds them), 0 when its file cannot be read.  A run starts
- * the heaviest TUs first, so that no big one is left for last. */
-uint64_t lx_cache_weight(const lx_cmd *cmd);
+ * hash of the main file alone.  bytes, unless NULL, gets the size of the files hashed:
+ * how much parsing the TU takes, roughly (a run starts the heaviest TUs first).
+ * Returns 0, or -1 when the main file cannot be read. */
+int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17], uint64_t *bytes);
 
 /* Starts a snapshot: until the next call, files are taken not to change, so that each
  * is stat'ed, read and hashed once, and each include resolved once, for all the keys

@@ -417,7 +417,7 @@ static int by_likely_work(const void *a, const void *b)
   return (x->job > y->job) - (x->job < y->job);
 }
 
-static size_t *work_order(const run *r)
+static size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed)
 {
   size_t n = r->jobs.n, *order = lx_xcalloc(n ? n : 1, sizeof(size_t)), likely = 0;
   work *w = lx_xcalloc(n ? n : 1, sizeof(work));
@@ -428,12 +428,16 @@ static size_t *work_order(const run *r)
   }
   /* More TUs to parse than workers: the heaviest first, weighed by everything they
    * include (a short file that includes the project's big header is no quick job), so
-   * that none is left to run alone at the end.  One or two (a file changed) start at
-   * once. */
+   * that none is left to run alone at the end: the size lx_cache_key reports, its key
+   * kept for analyse() (keyed[i]: 1 done, -1 unreadable).  One or two (a file changed)
+   * start at once. */
   if (likely > (size_t)(r->o->jobs > 1 ? r->o->jobs : 1)) /* -j is resolved by then */
     for (size_t i = 0; i < n; i++)
-      if (!w[i].stamped)
-        w[i].size = (off_t)lx_cache_weight(&r->jobs.v[i]);
+      if (!w[i].stamped) {
+        uint64_t bytes = 0;
+        keyed[i] = lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], hashes[i], &bytes) == 0 ? 1 : -1;
+        w[i].size = (off_t)bytes;
+      }
   qsort(w, n, sizeof(*w), by_likely_work);
   for (size_t i = 0; i < n; i++)
     order[i] = w[i].job;
@@ -458,11 +462,14 @@ static int analyse(run *r)
     use_stamps(r);
   if (r->db && lx_db_batch_begin(r->db) < 0) /* the cached TUs' records, all at once */
     a.rc = db_error(r);
-  size_t *order = work_order(r);
+  signed char *keyed = lx_xcalloc(n ? n : 1, 1);
+  size_t *order = work_order(r, a.hashes, keyed);
   for (size_t k = 0; k < n && a.rc == 0; k++) {
     size_t i = order[k];
     const lx_cmd *c = &r->jobs.v[i];
-    if (!r->db || lx_cache_key(c, r->facts_version, r->tu_keys[i], a.hashes[i]) != 0)
+    if (r->db && !keyed[i])
+      keyed[i] = lx_cache_key(c, r->facts_version, r->tu_keys[i], a.hashes[i], NULL) == 0 ? 1 : -1;
+    if (!r->db || keyed[i] < 0)
       r->tu_keys[i][0] = a.hashes[i][0] = '\0';
     if (!r->tu_keys[i][0] || !lx_db_facts_digest(r->db, r->tu_keys[i], r->tu_digests[i])) {
       analyse_job(&a, i);
@@ -487,6 +494,7 @@ static int analyse(run *r)
     a.rc = db_error(r);
   analysed(&a);
   free(order);
+  free(keyed);
   free(a.hashes);
   return a.rc;
 }
@@ -514,7 +522,7 @@ static int load_facts(run *r)
   analysis a = {r, lx_xcalloc(n ? n : 1, 17), n - nbad, 0, NULL, NULL};
   for (size_t k = 0; k < nbad; k++) {
     size_t i = bad[k];
-    lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], a.hashes[i]);
+    lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], a.hashes[i], NULL);
     analyse_job(&a, i);
   }
   analysed(&a);
