@@ -8,11 +8,13 @@
 #include "db.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -153,6 +155,32 @@ static const char *const migrations[LX_DB_VERSION] = {
     "  hash TEXT NOT NULL,\n"
     "  includes TEXT NOT NULL\n"
     ");\n",
+    /* 3 -> 4: what a run covered (the whole program, some files, a shard) and the
+     * process that runs it (a run whose process is gone is interrupted); the views
+     * take the latest run over the whole program; translation units by path. */
+    "ALTER TABLE runs ADD COLUMN scope TEXT NOT NULL DEFAULT 'full';\n"
+    "ALTER TABLE runs ADD COLUMN host TEXT;\n"
+    "ALTER TABLE runs ADD COLUMN pid INTEGER;\n"
+    "ALTER TABLE runs ADD COLUMN process_start TEXT;\n"
+    "UPDATE runs SET scope = CASE WHEN shard IS NOT NULL THEN 'shard' WHEN command = 'pre-commit' THEN 'files'\n"
+    "  ELSE 'full' END;\n"
+    "CREATE INDEX translation_units_path ON translation_units(path, run_id);\n"
+    "DROP VIEW new_since;\n"
+    "DROP VIEW open_findings;\n"
+    "DROP VIEW latest_run;\n"
+    "CREATE VIEW latest_run AS\n"
+    "  SELECT coalesce(\n"
+    "    (SELECT max(id) FROM runs WHERE status = 'complete' AND shard IS NULL AND scope = 'full'\n"
+    "       AND command IN ('check', 'baseline', 'merge')),\n"
+    "    (SELECT max(id) FROM runs WHERE status = 'complete' AND shard IS NULL\n"
+    "       AND command IN ('check', 'baseline', 'merge'))) AS id;\n"
+    "CREATE VIEW open_findings AS\n"
+    "  SELECT f.id, f.fingerprint, f.rule, o.severity, f.file, o.line, o.\"column\", f.function,\n"
+    "         o.message, f.first_run, f.last_run, f.baselined\n"
+    "  FROM findings f JOIN occurrences o ON o.finding_id = f.id\n"
+    "  WHERE o.run_id = (SELECT id FROM latest_run) AND NOT o.suppressed;\n"
+    "CREATE VIEW new_since AS\n"
+    "  SELECT r.id AS since_run, o.* FROM runs r JOIN open_findings o ON o.first_run > r.id;\n",
 };
 
 static int fail(lx_db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -415,12 +443,107 @@ static int step_kept(lx_db *db, sqlite3_stmt *st, const char *what)
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
+/* The latest complete run over the whole program (a compilation database, unsharded,
+ * or a merge of shards), as an SQL expression; NULL when there is none. */
+#define LATEST_FULL                                                                                   \
+  "max(id) FROM runs WHERE status = 'complete' AND scope = 'full' AND shard IS NULL"                  \
+  " AND command IN ('check', 'baseline', 'merge')"
+
+/* Facts a TU had before its latest, kept beside those of the latest full run. */
+#define RECENT_FACTS_KEPT "1"
+
+/* This process as `runs` records it: the host, and when the process started (the
+ * boot's id and the start time in clock ticks, /proc/PID/stat field 22), so that a
+ * pid used again by another process is not taken for the run's.  out gets "" when
+ * /proc cannot say. */
+static void process_start(long pid, char *out, size_t n)
+{
+  char path[64], boot[64] = "", buf[1024];
+  out[0] = '\0';
+  FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "r");
+  if (fp) {
+    if (!fgets(boot, sizeof(boot), fp))
+      boot[0] = '\0';
+    fclose(fp);
+  }
+  boot[strcspn(boot, "\r\n")] = '\0';
+  snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+  fp = fopen(path, "r");
+  size_t len = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+  if (fp)
+    fclose(fp);
+  buf[len] = '\0';
+  const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+  for (int field = 2; p && field < 22; field++)
+    p = strchr(p + 1, ' ');
+  unsigned long long start;
+  if (boot[0] && p && sscanf(p + 1, "%llu", &start) == 1)
+    snprintf(out, n, "%s/%llu", boot, start);
+}
+
+static void host_name(char *out, size_t n)
+{
+  if (gethostname(out, n) != 0)
+    out[0] = '\0';
+  out[n - 1] = '\0';
+}
+
+/* Whether the process that began a run on this host still runs it. */
+static int process_alive(long pid, const char *start)
+{
+  if (pid <= 0)
+    return 1; /* not recorded: cannot tell */
+  if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+    return 0;
+  if (!start || !start[0])
+    return 1;
+  char now[128];
+  process_start(pid, now, sizeof(now));
+  return !now[0] || !strcmp(now, start);
+}
+
+int lx_db_runs_reap(lx_db *db)
+{
+  char host[256];
+  host_name(host, sizeof(host));
+  if (begin(db) < 0)
+    return -1;
+  sqlite3_stmt *st = prepare(db, "SELECT id, pid, process_start FROM runs WHERE status = 'running' AND host = ?");
+  sqlite3_stmt *up = prepare(db, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'");
+  int rc = st && up ? SQLITE_ROW : SQLITE_ERROR, n = 0;
+  if (st)
+    bind_text(st, 1, host);
+  while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (process_alive((long)sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2)))
+      continue;
+    sqlite3_reset(up);
+    sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+    if (sqlite3_step(up) != SQLITE_DONE)
+      rc = SQLITE_ERROR;
+    n++;
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(up);
+  if (rc != SQLITE_DONE) {
+    sql_fail(db, "marking interrupted runs");
+    rollback(db);
+    return -1;
+  }
+  return commit(db) < 0 ? -1 : n;
+}
+
 int lx_db_run_begin(lx_db *db, const lx_db_run *run, int64_t *id)
 {
+  if (lx_db_runs_reap(db) < 0)
+    return -1;
+  char host[256], start[128];
+  host_name(host, sizeof(host));
+  process_start((long)getpid(), start, sizeof(start));
   if (begin(db) < 0)
     return -1;
   sqlite3_stmt *st = prepare(db, "INSERT INTO runs (started_at, version, command, options, root, vcs_commit, "
-                                 "shard) VALUES (" NOW ", ?, ?, ?, ?, ?, ?)");
+                                 "shard, scope, host, pid, process_start) VALUES (" NOW ", ?, ?, ?, ?, ?, ?, ?, ?, "
+                                 "?, ?)");
   if (st) {
     bind_text(st, 1, run->version);
     bind_text(st, 2, run->command);
@@ -428,6 +551,10 @@ int lx_db_run_begin(lx_db *db, const lx_db_run *run, int64_t *id)
     bind_text(st, 4, run->root);
     bind_text(st, 5, run->vcs_commit);
     bind_text(st, 6, run->shard);
+    bind_text(st, 7, run->scope ? run->scope : run->shard ? "shard" : "full");
+    bind_text(st, 8, host);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)getpid());
+    bind_text(st, 10, start[0] ? start : NULL);
   }
   if (step_done(db, st, "recording the run") < 0) {
     rollback(db);
@@ -454,7 +581,14 @@ int lx_db_tu_record(lx_db *db, int64_t run, const lx_db_tu *tu)
     return -1;
   sqlite3_stmt *st;
   if (tu->facts && tu->facts_key) {
-    st = prepare_kept(db, "DELETE FROM facts_cache WHERE path = ? AND flags_hash = ? AND key <> ?");
+    /* The TU's older facts go, but for those a later run may still take as the rest
+     * of the program (lx_db_view_tus): the latest full run's, and the most recent
+     * other ones (a refused commit's facts, with the file as it was before kept too). */
+    st = prepare_kept(db, "DELETE FROM facts_cache WHERE path = ?1 AND flags_hash = ?2 AND key <> ?3"
+                          " AND key NOT IN (SELECT facts_key FROM translation_units WHERE path = ?1"
+                          "   AND facts_key IS NOT NULL AND run_id = (SELECT " LATEST_FULL "))"
+                          " AND key NOT IN (SELECT key FROM facts_cache WHERE path = ?1 AND flags_hash = ?2"
+                          "   AND key <> ?3 ORDER BY run_id DESC, rowid DESC LIMIT " RECENT_FACTS_KEPT ")");
     if (st) {
       bind_text(st, 1, tu->path);
       bind_text(st, 2, tu->flags_hash ? tu->flags_hash : "");
@@ -871,4 +1005,46 @@ int64_t lx_db_latest_analysis(lx_db *db, char *shard, size_t n)
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return sql_fail(db, "reading runs");
   return id;
+}
+
+int lx_db_view_tus(lx_db *db, int (*fn)(const lx_db_tu *tu, int64_t run, void *arg), void *arg)
+{
+  sqlite3_stmt *st = prepare(db, "SELECT t.path, t.content_hash, t.status, t.parse_errors, t.facts_key, t.flags_hash, "
+                                 "c.digest, t.run_id FROM translation_units t JOIN runs r ON r.id = t.run_id "
+                                 "LEFT JOIN facts_cache c ON c.key = t.facts_key "
+                                 "WHERE t.run_id >= coalesce((SELECT " LATEST_FULL "), 0) AND r.shard IS NULL "
+                                 "AND r.command IN ('check', 'baseline', 'merge', 'pre-commit') "
+                                 "ORDER BY t.path, t.run_id DESC, t.id DESC");
+  if (!st)
+    return -1;
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    lx_db_tu tu = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                   (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
+                   (const char *)sqlite3_column_text(st, 4), NULL, 0, (const char *)sqlite3_column_text(st, 5),
+                   (const char *)sqlite3_column_text(st, 6)};
+    stop = fn(&tu, sqlite3_column_int64(st, 7), arg);
+  }
+  sqlite3_finalize(st);
+  if (stop)
+    return stop;
+  return rc == SQLITE_DONE ? 0 : sql_fail(db, "reading translation units");
+}
+
+int lx_db_run_whole(lx_db *db, int64_t run, char *command, size_t n)
+{
+  sqlite3_stmt *st = prepare(db, "SELECT command, shard IS NULL AND status = 'complete' FROM runs WHERE id = ?");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, run);
+  int rc = sqlite3_step(st), whole = 0;
+  command[0] = '\0';
+  if (rc == SQLITE_ROW) {
+    snprintf(command, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    whole = strcmp(command, "pre-commit") != 0 && sqlite3_column_int(st, 1);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return sql_fail(db, "reading runs");
+  return whole;
 }

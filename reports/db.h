@@ -9,7 +9,7 @@
 #include "findings.h"
 
 /* The schema version this leash writes. */
-#define LX_DB_VERSION 3
+#define LX_DB_VERSION 4
 
 typedef struct lx_db lx_db;
 
@@ -36,9 +36,16 @@ typedef struct {
   const char *root;
   const char *vcs_commit; /* or NULL */
   const char *shard;      /* "K/N" or NULL */
+  const char *scope;      /* full (every TU of a compilation database, or a merge), files, shard;
+                             NULL: shard when sharded, else full */
 } lx_db_run;
 
-/* Inserts a run with status `running`; *id gets its id.  0 or -1. */
+/* Marks `interrupted` every `running` run begun on this host by a process that is
+ * gone (killed, crashed, the machine restarted); what they committed stays.  Returns
+ * how many, or -1. */
+int lx_db_runs_reap(lx_db *db);
+/* Inserts a run with status `running`, with this process's host, pid and start time
+ * (after lx_db_runs_reap); *id gets its id.  0 or -1. */
 int lx_db_run_begin(lx_db *db, const lx_db_run *run, int64_t *id);
 /* Marks the run complete (or failed when !complete) with its exit code and end time. */
 int lx_db_run_end(lx_db *db, int64_t run, int exit_code, int complete);
@@ -113,6 +120,21 @@ int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *ar
 /* The latest complete analysis run (check or baseline); its shard ("K/N", or "" when
  * not sharded) is copied to shard.  0 when there is none, -1 on error. */
 int64_t lx_db_latest_analysis(lx_db *db, char *shard, size_t n);
+
+/* The freshest complete view of the program the database knows, for a run that
+ * analyses some files only (--pre-commit, the editor): every TU that the latest
+ * complete full run (scope full; when there is none, any run) or a later unsharded
+ * run recorded.  fn gets each record of each TU since that run, grouped by path and
+ * newest first, with facts NULL and digest NULL when the cache has no facts under its
+ * facts_key (lx_db_facts_get reads them), and the run that recorded it; the caller
+ * picks one per path.  Stops at fn's first non-zero return, which it returns; -1 on
+ * a database error. */
+int lx_db_view_tus(lx_db *db, int (*fn)(const lx_db_tu *tu, int64_t run, void *arg), void *arg);
+
+/* Whether run's findings are those of the whole program (a complete, unsharded check,
+ * baseline or merge, not a pre-commit run): 1 or 0, with its command copied to command
+ * ("" when there is no such run); -1 on error. */
+int lx_db_run_whole(lx_db *db, int64_t run, char *command, size_t n);
 
 /* The latest run of the database that finished (any command when command is NULL),
  * or 0 when there is none; -1 on error. */

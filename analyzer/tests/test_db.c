@@ -1,6 +1,7 @@
 /* test_db.c - the findings database through its C API: schema on a new file, runs and
  * TUs, the facts cache, findings with first/last run seen (also when runs finish out of
- * order), loading a run back, baselines, and files that are refused. */
+ * order), loading a run back, baselines, files that are refused, the view of the
+ * program runs over some files take, and runs whose process is gone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -44,7 +46,7 @@ static int64_t count(lx_db *db, const char *sql)
 
 static int64_t begin_run(lx_db *db)
 {
-  lx_db_run info = {"check", "1.0", "[\"check\"]", "/repo", NULL, NULL};
+  lx_db_run info = {"check", "1.0", "[\"check\"]", "/repo", NULL, NULL, NULL};
   int64_t id;
   assert_int_equal(lx_db_run_begin(db, &info, &id), 0);
   return id;
@@ -75,7 +77,9 @@ static void test_runs_findings_cache(void **state)
 
   int64_t r1 = begin_run(db), r2 = begin_run(db);
   assert_true(r2 > r1);
-  /* Facts: one entry per (path, flags); a new key for the same TU replaces the old. */
+  /* Facts: per (path, flags), a new key replaces the older ones but for the latest full
+   * run's and the most recent other (a later run may take them as the rest of the
+   * program: lx_db_view_tus). */
   lx_db_tu a = {"/repo/src/a.c", "h1", "ok", 0, "k1", "\1a\0", 3, "f1", "d1"};
   lx_db_tu a2 = {"/repo/src/a.c", "h1", "ok", 0, "k2", "\1a2", 3, "f2", "d2"};
   lx_db_tu b = {"/repo/src/b.c", "h2", "failed", 3, NULL, NULL, 0, "f1", NULL};
@@ -83,22 +87,28 @@ static void test_runs_findings_cache(void **state)
   assert_int_equal(lx_db_tu_record(db, r1, &a2), 0);
   assert_int_equal(lx_db_tu_record(db, r1, &b), 0);
   assert_int_equal(count(db, "SELECT count(*) FROM facts_cache"), 2);
-  a.facts_key = "k3";
-  a.facts = "\1a3\0\2";
-  a.facts_len = 5;
-  a.digest = "d3";
-  assert_int_equal(lx_db_tu_record(db, r2, &a), 0);
-  assert_int_equal(count(db, "SELECT count(*) FROM facts_cache"), 2);
+  assert_int_equal(lx_db_run_end(db, r1, 1, 1), 0); /* r1, a full run, has a.c as k1 */
+  const char *keys[] = {"k4", "k5", "k3"};
+  for (int i = 0; i < 3; i++) {
+    a.facts_key = keys[i];
+    a.facts = "\1a3\0\2";
+    a.facts_len = 5;
+    a.digest = "d3";
+    assert_int_equal(lx_db_tu_record(db, r2, &a), 0);
+  }
+  assert_int_equal(count(db, "SELECT count(*) FROM facts_cache"), 4); /* k1 (r1's), k2 (f2), k5, k3 */
+  assert_int_equal(count(db, "SELECT count(*) FROM facts_cache WHERE key = 'k4'"), 0);
   size_t len = 0;
   char *bytes = lx_db_facts_get(db, "k3", &len);
   assert_int_equal(len, 5);
   assert_memory_equal(bytes, "\1a3\0\2", 5); /* binary, NUL bytes included */
   free(bytes);
-  assert_null(lx_db_facts_get(db, "k1", &len));
+  assert_null(lx_db_facts_get(db, "k4", &len));
   char digest[17];
   assert_int_equal(lx_db_facts_digest(db, "k3", digest), 1);
   assert_string_equal(digest, "d3");
-  assert_int_equal(lx_db_facts_digest(db, "k1", digest), 0);
+  assert_int_equal(lx_db_facts_digest(db, "k4", digest), 0);
+  assert_int_equal(lx_db_facts_digest(db, "k1", digest), 1);
 
   /* Evaluations: found by key, the few most recent kept. */
   assert_null(lx_db_evaluation_get(db, "e0"));
@@ -115,7 +125,7 @@ static void test_runs_findings_cache(void **state)
   assert_int_equal(count(db, "SELECT count(*) FROM evaluations"), 8);
   char seen[256] = "";
   assert_int_equal(lx_db_run_tus(db, r1, collect, seen), 0);
-  assert_string_equal(seen, "/repo/src/a.c-;/repo/src/a.c+;/repo/src/b.c-;"); /* k1 was replaced by k3 */
+  assert_string_equal(seen, "/repo/src/a.c+;/repo/src/a.c+;/repo/src/b.c-;"); /* k1 is the full run's */
 
   /* Findings: the later run (r2) finishes first; r1's older text must not win. */
   lx_findings f1, f2;
@@ -172,6 +182,91 @@ static void test_runs_findings_cache(void **state)
   lx_db_close(db);
 }
 
+static int collect_view(const lx_db_tu *tu, int64_t run, void *arg)
+{
+  char *out = arg;
+  sprintf(out + strlen(out), "%s:%s:%lld%s;", tu->path, tu->facts_key ? tu->facts_key : "", (long long)run,
+          tu->digest ? "" : "-");
+  return 0;
+}
+
+static void record(lx_db *db, int64_t run, const char *file, const char *key)
+{
+  lx_db_tu t = {file, "h", "ok", 0, key, "\1", 1, "f", "d"};
+  assert_int_equal(lx_db_tu_record(db, run, &t), 0);
+}
+
+static int64_t begin_as(lx_db *db, const char *command, const char *scope)
+{
+  lx_db_run info = {command, "1.0", "[]", "/repo", NULL, NULL, scope};
+  int64_t id;
+  assert_int_equal(lx_db_run_begin(db, &info, &id), 0);
+  return id;
+}
+
+/* Runs over some files add to the view of the program and hide nothing of it; runs
+ * whose process is gone are marked interrupted. */
+static void test_view_and_reap(void **state)
+{
+  char err[512], vpath[320];
+  snprintf(vpath, sizeof(vpath), "%s/view.db", dir);
+  lx_db *db;
+  assert_int_equal(lx_db_open(vpath, LX_DB_CREATE, &db, err, sizeof(err)), 0);
+  int64_t r1 = begin_as(db, "check", "full");
+  record(db, r1, "/repo/a.c", "a1");
+  record(db, r1, "/repo/b.c", "b1");
+  assert_int_equal(lx_db_run_end(db, r1, 0, 1), 0);
+  int64_t r2 = begin_as(db, "pre-commit", "files");
+  record(db, r2, "/repo/a.c", "a2");
+  assert_int_equal(lx_db_run_end(db, r2, 1, 1), 0);
+  int64_t r3 = begin_as(db, "check", "files"); /* still running */
+  record(db, r3, "/repo/c.c", "c1");
+  char seen[512] = "";
+  assert_int_equal(lx_db_view_tus(db, collect_view, seen), 0);
+  char want[512];
+  snprintf(want, sizeof(want), "/repo/a.c:a2:%lld;/repo/a.c:a1:%lld;/repo/b.c:b1:%lld;/repo/c.c:c1:%lld;",
+           (long long)r2, (long long)r1, (long long)r1, (long long)r3);
+  assert_string_equal(seen, want);
+  /* The views take the latest full run; a run over some files does not replace it. */
+  assert_int_equal(lx_db_run_end(db, r3, 0, 1), 0);
+  assert_int_equal(count(db, "SELECT id FROM latest_run"), r1);
+  char command[32];
+  assert_int_equal(lx_db_run_whole(db, r1, command, sizeof(command)), 1);
+  assert_int_equal(lx_db_run_whole(db, r2, command, sizeof(command)), 0);
+  assert_string_equal(command, "pre-commit");
+  assert_int_equal(lx_db_run_whole(db, 999, command, sizeof(command)), 0);
+  assert_string_equal(command, "");
+  /* A new full run starts the view again. */
+  int64_t r4 = begin_as(db, "check", "full");
+  record(db, r4, "/repo/b.c", "b2");
+  assert_int_equal(lx_db_run_end(db, r4, 0, 1), 0);
+  seen[0] = '\0';
+  assert_int_equal(lx_db_view_tus(db, collect_view, seen), 0);
+  snprintf(want, sizeof(want), "/repo/b.c:b2:%lld;", (long long)r4);
+  assert_string_equal(seen, want);
+
+  /* A run whose process is gone is interrupted; one whose process lives is not. */
+  pid_t child = fork();
+  if (child == 0)
+    _exit(0);
+  assert_true(child > 0);
+  assert_int_equal(waitpid(child, NULL, 0), child);
+  int64_t r5 = begin_as(db, "check", "full"), r6 = begin_as(db, "check", "full");
+  record(db, r5, "/repo/a.c", "a3");
+  char sql[128];
+  snprintf(sql, sizeof(sql), "UPDATE runs SET pid = %d WHERE id = %lld", (int)child, (long long)r5);
+  assert_int_equal(sqlite3_exec(lx_db_sqlite(db), sql, NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(lx_db_runs_reap(db), 1);
+  snprintf(sql, sizeof(sql), "SELECT status = 'interrupted' FROM runs WHERE id = %lld", (long long)r5);
+  assert_int_equal(count(db, sql), 1);
+  snprintf(sql, sizeof(sql), "SELECT status = 'running' FROM runs WHERE id = %lld", (long long)r6);
+  assert_int_equal(count(db, sql), 1);
+  snprintf(sql, sizeof(sql), "SELECT count(*) FROM translation_units WHERE run_id = %lld", (long long)r5);
+  assert_int_equal(count(db, sql), 1); /* what it committed stays */
+  assert_int_equal(lx_db_runs_reap(db), 0);
+  lx_db_close(db);
+}
+
 static void test_refused(void **state)
 {
   char err[512], other[300];
@@ -208,6 +303,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_runs_findings_cache),
       cmocka_unit_test(test_refused),
+      cmocka_unit_test(test_view_and_reap),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
