@@ -258,6 +258,16 @@ int lx_cache_stamped(const char *path, off_t *size)
   return stamp_of(real, &st) != NULL;
 }
 
+int lx_cache_file_hash(const char *path, char out[17])
+{
+  char real[PATH_MAX];
+  const file_memo *m = real_path(path, real) ? memo_of(real) : NULL;
+  if (!m || m->missing)
+    return -1;
+  snprintf(out, 17, "%016llx", (unsigned long long)m->hash);
+  return 0;
+}
+
 void lx_cache_use_stamps(const lx_file_stamp *s, size_t n)
 {
   for (size_t i = 0; i < stamps.cap; i++)

@@ -16,6 +16,11 @@
  * Returns 0, or -1 when the main file cannot be read. */
 int lx_cache_key(const lx_cmd *cmd, const char *version, char key[33], char content_hash[17], uint64_t *bytes);
 
+/* The hash of path's contents as lx_cache_key's content_hash gives it (16 hex
+ * digits): whether a TU's recorded facts are of the file as it is.  Returns 0, or -1
+ * when the file cannot be read. */
+int lx_cache_file_hash(const char *path, char out[17]);
+
 /* Starts a snapshot: until the next call, files are taken not to change, so that each
  * is stat'ed, read and hashed once, and each include resolved once, for all the keys
  * of a run.  Without a snapshot every key checks every file again (for long-lived

@@ -20,10 +20,11 @@ static const char db_usage[] =
     "       leash db [--db FILE] show RUN [--format text|json|sarif] [-o FILE]\n"
     "       leash db [--db FILE] diff RUN_A RUN_B [--format text|json]\n"
     "       leash db [--db FILE] sql 'SELECT ...' [--format text|json]\n"
-    "RUN is a run id (see `leash db runs`) or `latest`; FILE defaults to " LX_DEFAULT_DB ".\n";
+    "RUN is a run id (see `leash db runs`) or `latest`; FILE defaults to " LX_DEFAULT_DB " at the\n"
+    "project root (the folder of .leash.yaml, or of the compilation database found like clangd).\n";
 
 typedef struct {
-  const char *db_path;
+  const char *db_path; /* NULL: the project's */
   const char *output;
   lx_format format;
   int nargs;
@@ -39,7 +40,6 @@ static int bad_usage(const char *what, const char *arg)
 static int parse(int argc, char **argv, db_opts *o)
 {
   memset(o, 0, sizeof(*o));
-  o->db_path = LX_DEFAULT_DB;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char **slot = !strcmp(a, "--db") ? &o->db_path : !strcmp(a, "-o") ? &o->output : NULL;
@@ -115,6 +115,7 @@ static const char *col(sqlite3_stmt *st, int i)
 
 static int cmd_runs(lx_db *db)
 {
+  lx_db_runs_reap(db); /* runs whose process is gone are shown interrupted (best effort) */
   static const char sql[] =
       "SELECT r.id, r.started_at, r.command, coalesce(r.shard, ''), r.status, coalesce(r.exit_code, ''),"
       " (SELECT count(*) FROM translation_units t WHERE t.run_id = r.id),"
@@ -125,11 +126,11 @@ static int cmd_runs(lx_db *db)
     fprintf(stderr, "leash: %s\n", sqlite3_errmsg(lx_db_sqlite(db)));
     return LX_EXIT_USAGE;
   }
-  printf("%-5s %-24s %-9s %-7s %-9s %-4s %5s %8s  %s\n", "run", "started (UTC)", "command", "shard", "status", "exit",
-         "TUs", "findings", "commit");
+  printf("%-5s %-24s %-10s %-7s %-11s %-4s %5s %8s  %s\n", "run", "started (UTC)", "command", "shard", "status",
+         "exit", "TUs", "findings", "commit");
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    printf("%-5s %-24s %-9s %-7s %-9s %-4s %5s %8s  %s\n", col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+    printf("%-5s %-24s %-10s %-7s %-11s %-4s %5s %8s  %s\n", col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
            col(st, 5), col(st, 6), col(st, 7), col(st, 8));
   sqlite3_finalize(st);
   return rc == SQLITE_DONE ? 0 : LX_EXIT_USAGE;
@@ -299,6 +300,8 @@ static int cmd_sql(lx_db *db, const db_opts *o)
   return rc == 0 && fflush(stdout) != 0 ? LX_EXIT_USAGE : rc;
 }
 
+static int db_command(const db_opts *o);
+
 int lx_db_command(int argc, char **argv)
 {
   db_opts o;
@@ -308,8 +311,21 @@ int lx_db_command(int argc, char **argv)
   }
   if (parse(argc, argv, &o))
     return LX_EXIT_USAGE;
+  char *mine = o.db_path ? NULL : lx_default_db(NULL);
+  if (mine)
+    o.db_path = mine;
+  int rc = 0;
   if (o.nargs == 0)
-    return bad_usage("missing subcommand", NULL);
+    rc = bad_usage("missing subcommand", NULL);
+  else
+    rc = db_command(&o);
+  free(mine);
+  return rc;
+}
+
+static int db_command(const db_opts *op)
+{
+  const db_opts o = *op;
   static const struct {
     const char *name;
     int nargs;
@@ -342,5 +358,37 @@ int lx_db_command(int argc, char **argv)
     rc = cmd_sql(db, &o);
   }
   lx_db_close(db);
+  return rc;
+}
+
+int lx_baseline_from_run(const char *db_path, const char *run, int quiet)
+{
+  db_opts o;
+  memset(&o, 0, sizeof(o));
+  char *mine = db_path ? NULL : lx_default_db(NULL);
+  o.db_path = db_path ? db_path : mine;
+  lx_db *db = NULL;
+  int rc = open_existing(&o, 0, &db);
+  int64_t id = rc ? -1 : run_arg(db, o.db_path, run);
+  char command[32] = "";
+  int whole = id > 0 ? lx_db_run_whole(db, id, command, sizeof(command)) : -1;
+  if (rc == 0 && id < 0) {
+    rc = LX_EXIT_USAGE;
+  } else if (rc == 0 && whole < 0) {
+    fprintf(stderr, "leash: %s\n", lx_db_error(db));
+    rc = LX_EXIT_USAGE;
+  } else if (rc == 0 && !whole) {
+    fprintf(stderr, "leash: %s: run %lld (%s) is not a run over the whole program that completed; give a run of "
+                    "`leash check` or `leash baseline` (see `leash db runs`)\n", o.db_path, (long long)id, command);
+    rc = LX_EXIT_USAGE;
+  } else if (rc == 0 && lx_db_baseline_set(db, id) < 0) {
+    fprintf(stderr, "leash: %s\n", lx_db_error(db));
+    rc = LX_EXIT_USAGE;
+  } else if (rc == 0 && !quiet) {
+    printf("leash: baseline of %lld finding(s) recorded in %s (run %lld)\n", (long long)lx_db_baseline_size(db),
+           o.db_path, (long long)id);
+  }
+  lx_db_close(db);
+  free(mine);
   return rc;
 }

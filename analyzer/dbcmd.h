@@ -6,4 +6,10 @@
  * usage or database error, with one line on stderr). */
 int lx_db_command(int argc, char **argv);
 
+/* `leash baseline --run RUN`: makes the findings of a recorded run (an id, or `latest`)
+ * the baseline, analysing nothing and recording no run.  db_path NULL: the project's
+ * database.  The run must be one over the whole program (not a pre-commit run or a
+ * shard).  Returns the exit code (0, or 2 with one line on stderr). */
+int lx_baseline_from_run(const char *db_path, const char *run, int quiet);
+
 #endif

@@ -36,7 +36,12 @@ typedef struct {
   LX_VEC(lx_tu_facts *) facts;
   lx_findings findings;
   lx_sources *sources;
-  char root[PATH_MAX];
+  char root[PATH_MAX];                /* the current folder: paths are shown relative to it */
+  char project[PATH_MAX];             /* the project root (lx_project_root): findings are
+                                         recorded and fingerprinted relative to it */
+  char *compdb;                       /* the compilation database's folder, if one is used */
+  int whole;                          /* every TU of a compilation database is analysed */
+  char *db_path;                      /* --db, or the default database of the project */
   int tu_failed;
   lx_db *db;                          /* NULL with --no-db and --verify */
   int64_t run_id;
@@ -165,16 +170,36 @@ static int plan(run *r)
                          o->compdb_dir, "");
     }
   }
+  if (o->nfiles == 0 && !o->compdb_dir) {
+    /* No input: the compilation database of the project around the current folder, found
+     * the way clangd finds it (here or a parent, or a build/ folder under one). */
+    char here[PATH_MAX + 2];
+    db_dir = getcwd(here, PATH_MAX) ? (strcat(here, "/."), lx_compdb_discover(here)) : NULL;
+    if (!db_dir)
+      return usage_error("no input: give files, or -p DIR with a compile_commands.json (none in this folder, "
+                         "a parent, or a build/ folder under one)%s%s", "", "");
+    if (lx_compdb_load(db_dir, &db, err, sizeof(err)) < 0) {
+      free(db_dir);
+      return usage_error("%s%s", err, "");
+    }
+    if (db.n == 0) {
+      lx_cmds_free(&db);
+      usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s", db_dir, "");
+      free(db_dir);
+      return LX_EXIT_USAGE;
+    }
+    if (o->verbose)
+      fprintf(stderr, "leash: %s/compile_commands.json: the compilation database found for this folder\n", db_dir);
+  }
   if (o->nfiles == 0) {
-    if (!o->compdb_dir)
-      return usage_error("no input: give files, or -p DIR with a compile_commands.json%s%s", "", "");
+    r->compdb = db_dir;
+    r->whole = 1;
     for (size_t i = 0; i < db.n; i++)
       if (!lx_config_excluded(r->cfg, db.v[i].file))
         lx_vec_push(&r->jobs, db.v[i]);
       else
         lx_cmd_free(&db.v[i]);
     lx_vec_free(&db);
-    free(db_dir);
     return 0;
   }
   for (int i = 0; i < o->nfiles; i++) {
@@ -228,6 +253,8 @@ static int plan(run *r)
     if (r->o->verbose)
       fprintf(stderr, "leash: %s: flags from %s\n", abs, c.how);
     lx_vec_push(&r->jobs, c);
+    if (!r->compdb && db_dir)
+      r->compdb = lx_xstrdup(db_dir); /* the first file's: where the project is */
   }
   lx_cmds_free(&db);
   free(db_dir);
@@ -485,7 +512,7 @@ static int analyse(run *r)
     lx_cache_new_stamps(put_stamp, r);
     /* Every TU of the compilation database was looked at: a stamp no key met is of a
      * file nothing includes any more (or gone), and is dropped. */
-    if (r->o->compdb_dir && r->o->nfiles == 0 && !r->o->shard_n && !r->o->pre_commit)
+    if (r->whole && !r->o->shard_n && !r->o->pre_commit)
       lx_cache_unused_stamps(drop_stamp, r);
     if (r->stamp_failed)
       a.rc = db_error(r);
@@ -660,6 +687,8 @@ static void run_free(run *r)
   free(r->tu_keys);
   free(r->tu_digests);
   lx_cmds_free(&r->jobs);
+  free(r->compdb);
+  free(r->db_path);
   lx_findings_free(&r->findings);
   lx_sources_free(r->sources);
   lx_config_free(r->cfg);
@@ -678,12 +707,58 @@ static int make_parent(const char *path)
   return mkdir(dir, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+void lx_project_root(const char *compdb_dir, char out[PATH_MAX])
+{
+  char *cfg = lx_config_find(".");
+  if (cfg) {
+    char *slash = strrchr(cfg, '/');
+    if (slash)
+      *slash = '\0';
+    snprintf(out, PATH_MAX, "%s", slash == cfg ? "/" : cfg);
+    free(cfg);
+    return;
+  }
+  char here[PATH_MAX + 2], real[PATH_MAX];
+  char *found = NULL;
+  if (!compdb_dir && getcwd(here, PATH_MAX)) {
+    strcat(here, "/.");
+    compdb_dir = found = lx_compdb_discover(here);
+  }
+  char cwd[PATH_MAX];
+  int have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+  size_t n = have_cwd ? strlen(cwd) : 0;
+  if (compdb_dir && realpath(compdb_dir, real)) {
+    /* F/build/compile_commands.json is F's, as clangd finds it from F; a database in
+     * a folder under the current one (-p out/debug) is the current folder's. */
+    char *slash = strrchr(real, '/');
+    if (slash && slash != real && !strcmp(slash + 1, "build"))
+      *slash = '\0';
+    else if (have_cwd && !strncmp(real, cwd, n) && (real[n] == '/' || !real[n]))
+      real[n ? n : 1] = '\0';
+    snprintf(out, PATH_MAX, "%s", real);
+  } else {
+    snprintf(out, PATH_MAX, "%s", have_cwd ? cwd : ".");
+  }
+  free(found);
+}
+
+char *lx_default_db(const char *compdb_dir)
+{
+  char root[PATH_MAX], here[PATH_MAX];
+  lx_project_root(compdb_dir, root);
+  if (getcwd(here, sizeof(here)) && !strcmp(here, root))
+    return lx_xstrdup(LX_DEFAULT_DB);
+  char *path = lx_xmalloc(strlen(root) + sizeof(LX_DEFAULT_DB) + 2);
+  sprintf(path, "%s/%s", strcmp(root, "/") ? root : "", LX_DEFAULT_DB);
+  return path;
+}
+
 static int open_db(run *r)
 {
   const lx_check_opts *o = r->o;
   if (o->no_db || o->verify)
     return 0;
-  const char *path = o->db_path ? o->db_path : LX_DEFAULT_DB;
+  const char *path = r->db_path;
   if (!o->db_path && make_parent(path) < 0)
     return usage_error("%s: cannot create the findings database: %s", path, strerror(errno));
   char err[1024];
@@ -809,10 +884,11 @@ static int begin_run(run *r)
   json_decref(args);
   char shard[32];
   snprintf(shard, sizeof(shard), "%d/%d", o->shard_k, o->shard_n);
-  char *commit = vcs_commit(r->root);
+  char *commit = vcs_commit(r->project);
   lx_db_run info = {o->merge_inputs ? "merge" : o->baseline ? "baseline" : o->pre_commit ? "pre-commit" : "check",
                     LEASH_VERSION, options,
-                    r->root, commit, o->shard_n ? shard : NULL};
+                    r->project, commit, o->shard_n ? shard : NULL,
+                    o->shard_n ? "shard" : o->merge_inputs || (r->whole && !o->pre_commit) ? "full" : "files"};
   int rc = lx_db_run_begin(r->db, &info, &r->run_id);
   free(options);
   free(commit);
@@ -830,9 +906,11 @@ static int end_run(run *r, int exit_code)
 /* Records the findings (and the baseline with --baseline). */
 static int record_findings(run *r)
 {
-  if (!r->db || r->o->pre_commit)
-    return 0; /* a partial view: the database's findings stay those of full runs */
-  if (lx_db_findings_record(r->db, r->run_id, &r->findings, r->root) < 0)
+  /* A --pre-commit run's are those in the files given: `leash db runs` counts them,
+   * and the views (latest_run, open_findings) take only runs over the program. */
+  if (!r->db)
+    return 0;
+  if (lx_db_findings_record(r->db, r->run_id, &r->findings, r->project) < 0)
     return db_error(r);
   if (r->o->baseline && lx_db_baseline_set(r->db, r->run_id) < 0)
     return db_error(r);
@@ -891,6 +969,15 @@ static int evaluation_key(const run *r, char out[33])
   return 0;
 }
 
+/* -v: an `apis:` entry of .leash.yaml that names a function no TU declares or calls
+ * configures nothing (a misspelled name). */
+static void say_unused_api(const lx_api *api, void *arg)
+{
+  (void)arg;
+  fprintf(stderr, "leash: %s: API '%s' is not declared or called in any translation unit\n", api->origin,
+          api->name);
+}
+
 /* The rules over the whole program: reused from an earlier run with the same inputs,
  * or computed (and cached); then exclusions, suppressions, order and fingerprints. */
 static int evaluate(run *r)
@@ -907,6 +994,8 @@ static int evaluate(run *r)
     int rc = load_facts(r);
     if (rc)
       return rc;
+    if (r->o->verbose)
+      lx_config_unused_apis(r->cfg, r->facts.v, r->facts.n, say_unused_api, NULL);
     /* One program-wide analysis per program the database builds (partition.c). */
     size_t n = r->facts.n;
     int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
@@ -933,7 +1022,7 @@ static int evaluate(run *r)
   drop_excluded(r);
   apply_suppressions(r);
   lx_findings_sort(&r->findings);
-  lx_findings_fingerprint(&r->findings, r->sources, r->root);
+  lx_findings_fingerprint(&r->findings, r->sources, r->project);
   return 0;
 }
 
@@ -976,7 +1065,7 @@ static int finish_shard(run *r)
   if (!r->o->quiet)
     fprintf(stderr, "leash: shard %d/%d: %zu translation unit(s) recorded in %s; run `leash merge` on "
                     "every shard's database for the findings\n", r->o->shard_k, r->o->shard_n, r->jobs.n,
-            r->o->db_path ? r->o->db_path : LX_DEFAULT_DB);
+            r->db_path);
   say_tu_failures(r, r->jobs.n);
   return r->tu_failed ? LX_EXIT_TU : LX_EXIT_OK;
 }
@@ -986,15 +1075,17 @@ static int finish_baseline(run *r, int status)
 {
   if (!r->o->quiet)
     printf("leash: baseline of %zu finding(s) recorded in %s (run %lld)\n", r->findings.v.n,
-           r->o->db_path ? r->o->db_path : LX_DEFAULT_DB, (long long)r->run_id);
+           r->db_path, (long long)r->run_id);
   say_tu_failures(r, tu_count(r));
   return status == LX_EXIT_TU ? LX_EXIT_TU : LX_EXIT_OK;
 }
 
-/* --pre-commit: the TUs of the latest full run recorded in the database, if any. */
+/* --pre-commit: the rest of the program, as the database knows it freshest: the TUs
+ * of its latest full run and of every run since, each with the newest facts recorded
+ * for the file as it is now (lx_view_load).  No run recorded yet: the files alone. */
 static int read_context(run *r)
 {
-  const char *path = r->o->db_path ? r->o->db_path : LX_DEFAULT_DB;
+  const char *path = r->db_path;
   if (access(path, F_OK) != 0) {
     if (!r->o->quiet)
       fprintf(stderr, "leash: --pre-commit: %s does not exist yet; analysing the given files alone (run "
@@ -1002,19 +1093,24 @@ static int read_context(run *r)
     return 0;
   }
   char err[1024];
-  const char *dbs[1] = {path};
-  if (lx_shards_load(dbs, 1, &r->shards, err, sizeof(err)) < 0) {
-    lx_shard_tus_free(&r->shards);
+  size_t unreadable = 0;
+  if (lx_view_load(path, &r->shards, &unreadable, err, sizeof(err)) < 0) {
     memset(&r->shards, 0, sizeof(r->shards));
     if (!r->o->quiet)
       fprintf(stderr, "leash: --pre-commit: no full run to take the rest of the program from (%s); "
                       "analysing the given files alone\n", err);
+  } else if (unreadable && !r->o->quiet) {
+    fprintf(stderr, "leash: --pre-commit: %s: the facts of %zu translation unit(s) could not be read; the rest "
+                    "of the program is taken without them\n", path, unreadable);
+  } else if (r->shards.n == 0 && !r->o->quiet) {
+    fprintf(stderr, "leash: --pre-commit: %s has recorded no run yet; analysing the given files alone (run "
+                    "`leash check -p DIR` once to record the whole program)\n", path);
   }
   return 0;
 }
 
-/* --pre-commit: the rest of the program comes from the database: every TU of its latest
- * full run that is not among the files given (those were analysed afresh). */
+/* --pre-commit: every TU of that view that is not among the files given (those were
+ * analysed afresh). */
 static void add_context(run *r)
 {
   size_t added = 0;
@@ -1086,6 +1182,10 @@ static int prepare(run *r)
     rc = o->merge_inputs ? read_shards(r) : plan(r);
   if (!rc && o->shard_n)
     select_shard(r);
+  if (!rc) {
+    lx_project_root(r->compdb, r->project);
+    r->db_path = o->db_path ? lx_xstrdup(o->db_path) : lx_default_db(r->compdb);
+  }
   if (!rc && o->pre_commit)
     rc = read_context(r);
   if (!rc)

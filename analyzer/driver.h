@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 
 #include "../reports/findings.h"
@@ -28,7 +29,7 @@ typedef struct {
   int quiet, verbose;
   int verify;              /* --verify: compare with // expect: markers */
   int color;               /* -1 auto */
-  const char *db_path;     /* --db, NULL for LX_DEFAULT_DB */
+  const char *db_path;     /* --db, NULL for the project's (lx_default_db) */
   int no_db;               /* --no-db */
   int shard_k, shard_n;    /* --shard K/N; n == 0 when not sharded */
   int new_only;            /* --new-only: report findings not in the baseline */
@@ -40,6 +41,17 @@ typedef struct {
 } lx_check_opts;
 
 #define LX_DEFAULT_DB ".leash/findings.db"
+
+/* The project root, in out: the folder of the .leash.yaml found from the current folder
+ * upwards, else that of the compilation database in compdb_dir (found the way clangd
+ * finds it from the current folder when NULL): F for F/build/compile_commands.json,
+ * the current folder for a database in it or a folder under it, else the database's
+ * folder; without either, the current folder. */
+void lx_project_root(const char *compdb_dir, char out[PATH_MAX]);
+
+/* The findings database of the project (malloc'd): LX_DEFAULT_DB under its root,
+ * relative when the root is the current folder. */
+char *lx_default_db(const char *compdb_dir);
 
 /* Exit codes, SPEC section 3. */
 enum { LX_EXIT_OK = 0, LX_EXIT_FINDINGS = 1, LX_EXIT_USAGE = 2, LX_EXIT_TU = 3 };

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "../reports/db.h"
+#include "merge.h"
 #include "facts_bin.h"
 #include "../rules/rules.h"
 #include "lsp_diag.h"
@@ -416,18 +417,6 @@ static void db_facts_clear(db_facts *f)
   memset(f, 0, sizeof(*f));
 }
 
-static int take_db_tu(const lx_db_tu *tu, void *arg)
-{
-  db_facts *f = arg;
-  if (!tu->facts)
-    return 0;
-  const char *why = NULL;
-  lx_tu_facts *facts = lx_facts_decode(tu->facts, tu->facts_len, &why);
-  if (facts)
-    lx_vec_push(&f->tus, facts);
-  return 0;
-}
-
 static struct timespec mtime_of(const char *path, const char *suffix)
 {
   char p[PATH_MAX + 8];
@@ -455,23 +444,27 @@ static const db_facts *program_facts(server *s, const char *path)
   db_facts_clear(&s->db);
   s->db.path = dbp;
   s->db.loads = loads + 1;
-  lx_db *db;
+  /* The freshest view of the whole program: a commit or a run over some files since
+   * the latest full run brings its files' facts, and takes none away. */
   char err[1024];
-  if (lx_db_open(dbp, LX_DB_READONLY, &db, err, sizeof(err)) < 0) {
+  lx_shard_tus view = {0};
+  size_t unreadable = 0;
+  if (lx_view_load(dbp, &view, &unreadable, err, sizeof(err)) < 0) {
     say(s, 2, "%s (program-wide facts come from the open files only)", err);
     return &s->db;
   }
-  char shard[32];
-  int64_t run = lx_db_latest_analysis(db, shard, sizeof(shard));
-  if (run > 0 && lx_db_run_tus(db, run, take_db_tu, &s->db) < 0)
-    say(s, 2, "%s", lx_db_error(db));
-  lx_db_close(db);
+  for (size_t i = 0; i < view.n; i++) {
+    lx_vec_push(&s->db.tus, view.v[i].facts);
+    view.v[i].facts = NULL;
+  }
+  lx_shard_tus_free(&view);
   /* Opening may have checkpointed the WAL into the file: the times to compare with
    * next are those after this reader closed it. */
   s->db.mtime = mtime_of(dbp, "");
   s->db.wal_mtime = mtime_of(dbp, "-wal");
-  say(s, 4, "%s: facts of %zu translation unit(s) from run %lld, read in %.1f ms", dbp, s->db.tus.n,
-      (long long)run, now_ms() - t0);
+  if (unreadable)
+    say(s, 2, "%s: the facts of %zu translation unit(s) could not be read", dbp, unreadable);
+  say(s, 4, "%s: facts of %zu translation unit(s), read in %.1f ms", dbp, s->db.tus.n, now_ms() - t0);
   return &s->db;
 }
 

@@ -24,6 +24,8 @@ static const char usage_text[] =
     "                               analyse files (with these compiler flags after --), or\n"
     "                               every TU of a compilation database\n"
     "  baseline [check options]     record the current findings as the baseline (--new-only)\n"
+    "  baseline --run RUN           make the findings of a recorded run (an id, or latest) the\n"
+    "                               baseline, without analysing anything\n"
     "  merge A.db B.db ... -o OUT.db  findings of shard databases (check --shard) together\n"
     "  db runs|show|diff|sql ...    query the findings database (`leash db --help`)\n"
     "  facts [options] [files...]   print the facts extracted from each translation unit (JSON)\n"
@@ -71,7 +73,7 @@ static int cmd_check(int argc, char **argv, check_mode mode)
 {
   enum {
     OPT_FORMAT = 256, OPT_RULES, OPT_CONFIG, OPT_FAIL_ON, OPT_VERIFY, OPT_COLOR, OPT_NO_COLOR, OPT_DB, OPT_NO_DB,
-    OPT_SHARD, OPT_NEW_ONLY, OPT_BASELINE, OPT_REPORT, OPT_TIMEOUT, OPT_PRE_COMMIT
+    OPT_SHARD, OPT_NEW_ONLY, OPT_BASELINE, OPT_REPORT, OPT_TIMEOUT, OPT_PRE_COMMIT, OPT_RUN
   };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, OPT_FORMAT}, {"rules", required_argument, NULL, OPT_RULES},
@@ -84,6 +86,7 @@ static int cmd_check(int argc, char **argv, check_mode mode)
       {"baseline", no_argument, NULL, OPT_BASELINE},   {"report", required_argument, NULL, OPT_REPORT},
       {"jobs", required_argument, NULL, 'j'},          {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {"pre-commit", no_argument, NULL, OPT_PRE_COMMIT},
+      {"run", required_argument, NULL, OPT_RUN},
       {NULL, 0, NULL, 0}};
   lx_check_opts o;
   memset(&o, 0, sizeof(o));
@@ -95,7 +98,7 @@ static int cmd_check(int argc, char **argv, check_mode mode)
   o.baseline = mode == MODE_BASELINE;
   o.argc = argc;
   o.argv = argv;
-  const char *out = NULL, *report = NULL;
+  const char *out = NULL, *report = NULL, *from_run = NULL;
   /* `leash check a.c b.c -- -Iinclude -DX`: flags for every file, as clang-tidy takes
    * them (a fixed compilation database). */
   for (int k = 1; k < argc; k++)
@@ -112,6 +115,13 @@ static int cmd_check(int argc, char **argv, check_mode mode)
     switch (c) {
     case OPT_PRE_COMMIT:
       o.pre_commit = 1;
+      break;
+    case OPT_RUN:
+      if (mode != MODE_BASELINE) {
+        fputs("leash: --run is for `leash baseline`\n", stderr);
+        return LX_EXIT_USAGE;
+      }
+      from_run = optarg;
       break;
     case 'j':
     case OPT_TIMEOUT: {
@@ -198,6 +208,14 @@ static int cmd_check(int argc, char **argv, check_mode mode)
   }
   o.files = (const char **)argv + optind;
   o.nfiles = argc - optind;
+  if (from_run) {
+    if (o.nfiles || o.compdb_dir || o.fixed_flags || o.no_db || o.shard_n || o.pre_commit) {
+      fputs("leash: usage: leash baseline --run RUN [--db FILE] [-q] (the findings of a recorded run, "
+            "nothing analysed)\n", stderr);
+      return LX_EXIT_USAGE;
+    }
+    return lx_baseline_from_run(o.db_path, from_run, o.quiet);
+  }
   if (o.pre_commit) {
     /* pre-commit passes headers too; they are analysed through the files that include them. */
     int w = 0;

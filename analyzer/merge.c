@@ -129,18 +129,107 @@ int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char *err, 
   return rc;
 }
 
+static void shard_tu_free(lx_shard_tu *s)
+{
+  free(s->path);
+  free(s->content_hash);
+  free(s->status);
+  free(s->facts_key);
+  free(s->flags_hash);
+  free(s->bytes);
+  free(s->digest);
+  lx_facts_free(s->facts);
+  memset(s, 0, sizeof(*s));
+}
+
 void lx_shard_tus_free(lx_shard_tus *t)
 {
-  for (size_t i = 0; i < t->n; i++) {
-    lx_shard_tu *s = &t->v[i];
-    free(s->path);
-    free(s->content_hash);
-    free(s->status);
-    free(s->facts_key);
-    free(s->flags_hash);
-    free(s->bytes);
-    free(s->digest);
-    lx_facts_free(s->facts);
-  }
+  for (size_t i = 0; i < t->n; i++)
+    shard_tu_free(&t->v[i]);
   lx_vec_free(t);
+}
+
+/* ---- the freshest view, for runs over some files ------------------------------------ */
+
+typedef struct {
+  lx_shard_tus *out;
+  char path[PATH_MAX];
+  char hash[17];      /* the file's contents now; "" when it is gone */
+  lx_shard_tu pick;   /* the record chosen for path so far (path NULL: none) */
+  int exact;          /* its contents are the file's now */
+} view_ctx;
+
+static void view_flush(view_ctx *c)
+{
+  if (c->pick.path)
+    lx_vec_push(c->out, c->pick);
+  memset(&c->pick, 0, sizeof(c->pick));
+  c->exact = 0;
+}
+
+static int take_view_tu(const lx_db_tu *tu, int64_t run, void *arg)
+{
+  (void)run;
+  view_ctx *c = arg;
+  if (strcmp(c->path, tu->path) != 0) {
+    view_flush(c);
+    snprintf(c->path, sizeof(c->path), "%s", tu->path);
+    if (lx_cache_file_hash(tu->path, c->hash) < 0)
+      c->hash[0] = '\0';
+  }
+  if (!c->hash[0] || !tu->digest || !tu->facts_key || c->exact)
+    return 0; /* gone, no facts cached, or the newest facts of the file as it is taken */
+  int exact = tu->content_hash && !strcmp(tu->content_hash, c->hash);
+  if (c->pick.path && !exact)
+    return 0; /* an older record of other contents than the newest */
+  shard_tu_free(&c->pick);
+  lx_shard_tu t;
+  memset(&t, 0, sizeof(t));
+  t.path = lx_xstrdup(tu->path);
+  t.content_hash = dup_or_null(tu->content_hash);
+  t.status = lx_xstrdup(tu->status);
+  t.facts_key = lx_xstrdup(tu->facts_key);
+  t.flags_hash = dup_or_null(tu->flags_hash);
+  t.digest = lx_xstrdup(tu->digest);
+  t.parse_errors = tu->parse_errors;
+  c->pick = t;
+  c->exact = exact;
+  return 0;
+}
+
+int lx_view_load(const char *db_path, lx_shard_tus *out, size_t *unreadable, char *err, size_t errlen)
+{
+  lx_db *db;
+  *unreadable = 0;
+  err[0] = '\0';
+  if (lx_db_open(db_path, LX_DB_READONLY, &db, err, errlen) < 0)
+    return -1;
+  view_ctx c;
+  memset(&c, 0, sizeof(c));
+  c.out = out;
+  int rc = lx_db_view_tus(db, take_view_tu, &c);
+  view_flush(&c);
+  if (rc != 0)
+    snprintf(err, errlen, "%s", lx_db_error(db));
+  size_t w = 0;
+  for (size_t i = 0; rc == 0 && i < out->n; i++) {
+    lx_shard_tu *t = &out->v[i];
+    size_t len = 0;
+    t->bytes = lx_db_facts_get(db, t->facts_key, &len);
+    t->nbytes = len;
+    const char *why = NULL;
+    t->facts = t->bytes ? lx_facts_decode(t->bytes, len, &why) : NULL;
+    if (t->facts) {
+      out->v[w++] = *t;
+      continue;
+    }
+    (*unreadable)++; /* pruned meanwhile by another run, or unreadable: left out */
+    shard_tu_free(t);
+  }
+  if (rc == 0)
+    out->n = w;
+  lx_db_close(db);
+  if (rc != 0)
+    lx_shard_tus_free(out);
+  return rc == 0 ? 0 : -1;
 }

@@ -23,4 +23,12 @@ typedef LX_VEC(lx_shard_tu) lx_shard_tus;
 int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char *err, size_t errlen);
 void lx_shard_tus_free(lx_shard_tus *t);
 
+/* For a run over some files (--pre-commit, the editor): the rest of the program as
+ * the findings database at db_path knows it freshest (lx_db_view_tus): per TU, the
+ * newest facts recorded for the file as it is now, else the newest recorded (a file
+ * that changed and that no run analysed since); files that are gone are left out.
+ * *unreadable gets how many TUs were left out because their facts could not be read.
+ * Returns 0, or -1 with a one-line message naming the file in err. */
+int lx_view_load(const char *db_path, lx_shard_tus *out, size_t *unreadable, char *err, size_t errlen);
+
 #endif
