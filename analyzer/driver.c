@@ -42,6 +42,10 @@ typedef struct {
   char *compdb;                       /* the compilation database's folder, if one is used */
   int whole;                          /* every TU of a compilation database is analysed */
   char *db_path;                      /* --db, or the default database of the project */
+  lx_cmds compdb_cmds;                /* --pre-commit: the compilation database's commands */
+  size_t ngiven;                      /* --pre-commit: jobs[0, ngiven) are the files given, the
+                                         others TUs of the rest of the program that changed
+                                         since any run recorded them */
   int tu_failed;
   lx_db *db;                          /* NULL with --no-db and --verify */
   int64_t run_id;
@@ -256,6 +260,10 @@ static int plan(run *r)
     if (!r->compdb && db_dir)
       r->compdb = lx_xstrdup(db_dir); /* the first file's: where the project is */
   }
+  if (o->pre_commit && r->compdb && db_dir && !strcmp(r->compdb, db_dir)) {
+    r->compdb_cmds = db; /* for the TUs of the rest of the program that changed */
+    memset(&db, 0, sizeof(db));
+  }
   lx_cmds_free(&db);
   free(db_dir);
   return 0;
@@ -339,7 +347,7 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
     fprintf(stderr, "leash: [%zu/%zu] %s\n", a->done, r->jobs.n, c->file);
   if (diag[0] && !r->o->quiet)
     fputs(diag, stderr);
-  if (st != LX_TU_OK)
+  if (st != LX_TU_OK && !(r->o->pre_commit && i >= r->ngiven))
     note_failure(r, c->file, diag, f ? f->parse_errors : 1);
   const char *status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
   unsigned char *mine = NULL;
@@ -687,6 +695,7 @@ static void run_free(run *r)
   free(r->tu_keys);
   free(r->tu_digests);
   lx_cmds_free(&r->jobs);
+  lx_cmds_free(&r->compdb_cmds);
   free(r->compdb);
   free(r->db_path);
   lx_findings_free(&r->findings);
@@ -1119,14 +1128,49 @@ static void add_context(run *r)
     int given = 0;
     for (size_t k = 0; k < r->jobs.n && !given; k++)
       given = !strcmp(r->jobs.v[k].file, t->path);
-    if (given || !t->facts)
+    if (given || !t->facts) /* given, or analysed again in this run (refresh_context) */
       continue;
     lx_vec_push(&r->facts, t->facts);
     t->facts = NULL;
     added++;
   }
   if (r->o->verbose)
-    fprintf(stderr, "leash: --pre-commit: %zu other translation unit(s) from the database\n", added);
+    fprintf(stderr, "leash: --pre-commit: %zu other translation unit(s) from the database, %zu analysed again "
+                    "(changed since a run recorded them)\n", added, r->jobs.n - r->ngiven);
+}
+
+/* --pre-commit: a TU of the rest of the program whose sources are not as the run that
+ * recorded its facts saw them (changed, and committed without the hook or not
+ * committed; a header changed) is analysed in this run when the compilation database
+ * names it (its facts come from the cache when some run recorded its key), so that the
+ * rest of the program is the files as they are.  Without a command for it, its facts
+ * are the newest recorded for its file as it is, else the newest (lx_view_load). */
+static void refresh_context(run *r)
+{
+  r->ngiven = r->jobs.n;
+  if (!r->compdb_cmds.n)
+    return;
+  lx_cache_snapshot();
+  for (size_t i = 0; i < r->shards.n; i++) {
+    lx_shard_tu *t = &r->shards.v[i];
+    if (!t->facts)
+      continue;
+    int given = 0;
+    for (size_t k = 0; k < r->ngiven && !given; k++)
+      given = !strcmp(r->jobs.v[k].file, t->path);
+    lx_cmd *c = NULL;
+    for (size_t k = 0; k < r->compdb_cmds.n && !c && !given; k++)
+      if (r->compdb_cmds.v[k].file && !strcmp(r->compdb_cmds.v[k].file, t->path))
+        c = &r->compdb_cmds.v[k];
+    char key[33], hash[17];
+    if (!c || lx_config_excluded(r->cfg, t->path) ||
+        (lx_cache_key(c, r->facts_version, key, hash, NULL) == 0 && t->facts_key && !strcmp(key, t->facts_key)))
+      continue;
+    lx_vec_push(&r->jobs, *c);
+    memset(c, 0, sizeof(*c)); /* the job owns it now */
+    lx_facts_free(t->facts);
+    t->facts = NULL;
+  }
 }
 
 /* --pre-commit: only what lies in the files given is reported. */
@@ -1135,7 +1179,7 @@ static void keep_given(run *r)
   size_t w = 0;
   for (size_t i = 0; i < r->findings.v.n; i++) {
     int given = 0;
-    for (size_t k = 0; k < r->jobs.n && !given; k++)
+    for (size_t k = 0; k < r->ngiven && !given; k++)
       given = !strcmp(r->jobs.v[k].file, r->findings.v.v[i].loc.file);
     if (given)
       r->findings.v.v[w++] = r->findings.v.v[i];
@@ -1186,8 +1230,10 @@ static int prepare(run *r)
     lx_project_root(r->compdb, r->project);
     r->db_path = o->db_path ? lx_xstrdup(o->db_path) : lx_default_db(r->compdb);
   }
-  if (!rc && o->pre_commit)
+  if (!rc && o->pre_commit) {
     rc = read_context(r);
+    refresh_context(r);
+  }
   if (!rc)
     rc = open_db(r);
   if (!rc)

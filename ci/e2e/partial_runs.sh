@@ -102,6 +102,26 @@ git checkout -q report.c
 comment report.c "after the refusal"
 commit "report: after a refusal" report.c || { fail "the commit after a refused one was refused"; cat "$T/log"; }
 
+# A change no run recorded (committed without the hook) is part of the rest of the
+# program as the files are: the timeout gone from fetch.c refuses report.c's commit,
+# and once it is back, report.c's next commit passes.
+comment fetch.c "checked"
+commit "fetch: checked" fetch.c || { fail "a comment-only commit to fetch.c was refused"; cat "$T/log"; }
+cp fetch.c "$T/fetch.c.good"
+printf '%s\n' '#include "fetch.h"' '/* unchecked */' 'void apply_timeouts(CURL *h)' '{' '	(void)h;' '}' >fetch.c
+git add fetch.c && git commit -q --no-verify -m "drop the timeout, unchecked" || fail "a commit with --no-verify failed"
+comment report.c "judged with fetch.c as it is"
+if commit "report: against the unchecked fetch.c" report.c; then
+  fail "a commit was judged against fetch.c as a run recorded it, not as it is"
+else
+  has "$T/log" "report.c:7:9: warning: curl_easy_perform() on handle 'h'"
+fi
+git reset -q && git checkout -q report.c
+cp "$T/fetch.c.good" fetch.c
+git add fetch.c && git commit -q --no-verify -m "the timeout back, unchecked" || fail "a commit with --no-verify failed"
+comment report.c "and with fetch.c back"
+commit "report: against fetch.c back" report.c || { fail "a commit after fetch.c was put back was refused"; cat "$T/log"; }
+
 # The language server sees every TU: report.c is clean because of fetch.c.
 cat >"$T/lsp.py" <<'EOF'
 import json, subprocess, sys, time
