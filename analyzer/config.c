@@ -177,7 +177,8 @@ static int load_when(ld *l, yaml_node_t *n, lx_api *api)
 static int load_api(ld *l, yaml_node_t *n)
 {
   static const char *const keys[] = {"name",   "library", "spawns", "bounded", "receives", "closes",
-                                     "timeout", "blocks",  "deadline", "when",  NULL};
+                                     "timeout", "blocks",  "deadline", "when",  "joins",
+                                     "handler", NULL};
   if (want(l, n, YAML_MAPPING_NODE, "an API entry") || check_keys(l, n, keys, "an API entry"))
     return -1;
   lx_api *api = lx_arena_alloc(&l->c->arena, sizeof(*api));
@@ -224,7 +225,7 @@ static int load_api(ld *l, yaml_node_t *n)
     return fail(l, n, "an API entry needs 'name'");
   if (!api->nannots)
     return fail(l, n, "API entry '%s' says nothing (give spawns, bounded, receives, closes, "
-                      "timeout, blocks or deadline)", api->name);
+                      "timeout, blocks, deadline, joins or handler)", api->name);
   lx_map_put(&l->c->apis, api->name, api);
   return 0;
 }

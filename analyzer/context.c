@@ -249,11 +249,29 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   return loop_input(fn->def)[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
 }
 
+/* Whether call c runs only when a flag a signal handler sets is found set, in a branch
+ * inside loop l: `if (reload_requested) reload();` in an event loop runs once per
+ * signal (many signals set the flag once), not once per pass of the loop. */
+static int signal_guarded(const lx_fnode *fn, const lx_call *c, int l)
+{
+  if (!fn->signal_branch)
+    return 0;
+  const lx_func *f = fn->def;
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *b = &f->branches.v[i];
+    if (fn->signal_branch[i] && c->seq >= b->then_begin && c->seq < b->then_end && lx_loop_contains(f, l, b->loop))
+      return 1;
+  }
+  return 0;
+}
+
 int lx_unbounded_loop(const lx_program *p, const lx_fnode *fn, const lx_call *c, lx_loop_bound *kind,
                       const lx_call **source)
 {
   int found = -1;
   for (int l = c->loop; l >= 0; l = fn->def->loops.v[l].parent) {
+    if (signal_guarded(fn, c, l))
+      continue;
     const lx_call *src = NULL;
     lx_loop_bound b = lx_loop_bound_of(p, fn, l, &src);
     /* An event loop wins over an input loop around it; the innermost event loop is
@@ -550,6 +568,24 @@ static const int *handler_sites(const lx_func *f, int *n)
   return m->handler_sites;
 }
 
+/* The argument (1-based) in which call c registers a per-event handler (SPEC section
+ * 2 `handler: n`), or 0.  A registration API is often a function pointer a host fills
+ * in (a module API's `RedisModule_CreateCommand`-style globals): an indirect call is
+ * looked up in the catalogue by the name of the pointer it calls through. */
+static int handler_arg(const lx_program *p, const lx_call *c)
+{
+  int arg = 0;
+  if (lx_call_has(p, c, LX_ANN_HANDLER, &arg))
+    return arg;
+  if (c->callee || !c->callee_name || lx_call_fnptr(c)->kind != LX_PATH_GLOBAL)
+    return 0;
+  const lx_api *api = lx_config_api(p->cfg, c->callee_name);
+  for (int i = 0; api && i < api->nannots; i++)
+    if (api->annots[i].kind == LX_ANN_HANDLER)
+      return api->annots[i].arg;
+  return 0;
+}
+
 static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
 {
   char key[256], rec[128];
@@ -579,6 +615,11 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
         continue;
       }
       const lx_call *c = &fn->def->calls.v[j];
+      int h = handler_arg(p, c);
+      if (h >= 1 && h <= c->nargs && c->args[h - 1].kind == LX_PATH_FUNC) {
+        add_reg(rs, p, &c->args[h - 1], NULL, NULL, c->loc, c->callee_name);
+        continue;
+      }
       if (!c->callee) {
         /* An indirect call: a dispatch through whatever its pointer's class holds. */
         int cls = lx_alias_class(fn, lx_call_fnptr(c));
@@ -976,8 +1017,110 @@ void lx_context_beside(lx_program *p)
   free(dirty);
 }
 
+/* ---- signal flags: state that only signal handlers set ---------------------------- */
+
+static lx_names signal_setters = LX_NAMES("signal", "sigset", "bsd_signal", "sysv_signal");
+
+/* A field a signal handler is stored in: struct sigaction's sa_handler/sa_sigaction. */
+static int sigaction_field(const lx_path *dst)
+{
+  if (dst->kind != LX_PATH_FIELD || !dst->key)
+    return 0;
+  const char *k = dst->key;
+  for (const char *f = strstr(k, ".sa_"); f; f = strstr(f + 1, ".sa_")) {
+    size_t n = !strncmp(f, ".sa_handler", 11) ? 11 : !strncmp(f, ".sa_sigaction", 13) ? 13 : 0;
+    if (n && (f[n] == '\0' || f[n] == '@'))
+      return 1;
+  }
+  return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef LX_VEC(lx_fnode *) fnode_vec;
+
+static void add_handler(fnode_vec *v, lx_program *p, const lx_path *src)
+{
+  lx_fnode *h = src->kind == LX_PATH_FUNC ? lx_program_fn(p, src->key) : NULL;
+  if (h && h->def)
+    lx_vec_push(v, h);
+}
+
+/* Whether atom a holds only when one of the flags (sorted hashes of global keys) is
+ * set: `flag`, `flag == 2`, `flag != 0`. */
+static int tests_flag_set(const lx_atom *a, const uint64_t *flags, size_t n)
+{
+  const lx_path *v = &a->lhs, *k = &a->rhs;
+  if (v->kind == LX_PATH_CONST && a->op != LX_CMP_TRUTHY && a->op != LX_CMP_FALSY) {
+    v = &a->rhs;
+    k = &a->lhs;
+  }
+  int set = a->op == LX_CMP_TRUTHY || (a->op == LX_CMP_EQ && k->kind == LX_PATH_CONST && k->value != 0) ||
+            (a->op == LX_CMP_NE && k->kind == LX_PATH_CONST && k->value == 0);
+  if (!set || v->kind != LX_PATH_GLOBAL || !v->key || v->deref)
+    return 0;
+  uint64_t h = lx_map_hash(v->key);
+  return bsearch(&h, flags, n, sizeof(uint64_t), cmp_u64) != NULL;
+}
+
+/* Marks the branches whose condition tests a global that a signal handler (a function
+ * given to signal() or stored in a struct sigaction) sets: fn->signal_branch. */
+static void signal_branches(lx_program *p)
+{
+  fnode_vec handlers = {0};
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_func *f = p->order.v[i]->def;
+    for (size_t j = 0; f && j < f->calls.n; j++) {
+      const lx_call *c = &f->calls.v[j];
+      if (c->callee && c->nargs >= 2 && lx_call_named(c, &signal_setters))
+        add_handler(&handlers, p, &c->args[1]);
+    }
+    for (size_t j = 0; f && j < f->assigns.n; j++)
+      if (f->assigns.v[j].src.kind == LX_PATH_FUNC && sigaction_field(&f->assigns.v[j].dst))
+        add_handler(&handlers, p, &f->assigns.v[j].src);
+  }
+  LX_VEC(uint64_t) flags = {0};
+  for (size_t i = 0; i < handlers.n; i++) {
+    const lx_func *f = handlers.v[i]->def;
+    for (size_t j = 0; j < f->assigns.n; j++) {
+      const lx_path *d = &f->assigns.v[j].dst;
+      if (d->kind == LX_PATH_GLOBAL && !d->deref && d->key)
+        lx_vec_push(&flags, lx_map_hash(d->key));
+    }
+  }
+  lx_vec_free(&handlers);
+  if (!flags.n)
+    return;
+  qsort(flags.v, flags.n, sizeof(uint64_t), cmp_u64);
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    const lx_func *f = fn->def;
+    unsigned char *marks = NULL;
+    for (size_t b = 0; f && b < f->branches.n; b++) {
+      const lx_branch *br = &f->branches.v[b];
+      if (br->loop < 0 || br->cond.disj)
+        continue; /* `if (flag || per_request)` runs per request too */
+      int hit = 0;
+      for (int a = 0; a < br->cond.n && !hit; a++)
+        hit = tests_flag_set(&br->cond.a[a], flags.v, flags.n);
+      if (!hit)
+        continue;
+      if (!marks)
+        marks = lx_arena_alloc(&p->arena, f->branches.n);
+      marks[b] = 1;
+    }
+    fn->signal_branch = marks;
+  }
+  lx_vec_free(&flags);
+}
+
 void lx_context_events(lx_program *p)
 {
+  signal_branches(p);
   per_event_summaries(p);
   /* LEASH_DEBUG_CONTEXT=1: why each function is thought to run per event. */
   if (getenv("LEASH_DEBUG_CONTEXT"))

@@ -822,8 +822,20 @@ static void if_stmt(ex_ctx *x, CXCursor c)
   b.then_exits = x->exits > exits || x->returns > returns;
   b.then_returns = x->returns > returns;
   lx_vec_push(&x->fn->branches, b);
-  if (ks.n == 3)
+  if (ks.n == 3) {
+    /* The else-branch is a branch of its own, run when the condition does not hold:
+     * `if (n >= limit) reject(); else spawn();` bounds the spawn. */
+    lx_branch e = b;
+    negate_cond(&e.cond);
+    leaves = x->leaves, exits = x->exits, returns = x->returns;
+    e.then_begin = x->seq;
     stmt(x, ks.v[2]);
+    e.then_end = x->seq;
+    e.then_leaves = x->leaves > leaves;
+    e.then_exits = x->exits > exits || x->returns > returns;
+    e.then_returns = x->returns > returns;
+    lx_vec_push(&x->fn->branches, e);
+  }
 }
 
 static void var_decl(ex_ctx *x, CXCursor c)

@@ -10,7 +10,7 @@ const lx_path lx_path_none;
 static const char *const ann_names[LX_ANN_COUNT] = {
     [LX_ANN_SPAWNS] = "spawns",   [LX_ANN_BOUNDED] = "bounded", [LX_ANN_RECEIVES] = "receives",
     [LX_ANN_CLOSES] = "closes",   [LX_ANN_TIMEOUT] = "timeout", [LX_ANN_BLOCKS] = "blocks",
-    [LX_ANN_DEADLINE] = "deadline",
+    [LX_ANN_DEADLINE] = "deadline", [LX_ANN_JOINS] = "joins",     [LX_ANN_HANDLER] = "handler",
 };
 
 lx_tu_facts *lx_facts_new(const char *main_file)

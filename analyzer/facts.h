@@ -149,6 +149,8 @@ typedef enum {
   LX_ANN_TIMEOUT,
   LX_ANN_BLOCKS,
   LX_ANN_DEADLINE,
+  LX_ANN_JOINS,   /* joins or detaches the thread whose handle is the argument */
+  LX_ANN_HANDLER, /* registers the function in the argument as a per-event handler */
   LX_ANN_COUNT
 } lx_ann_kind;
 
@@ -214,7 +216,9 @@ const char *lx_path_str(const lx_path *p, char *buf, size_t n);
 
 /* The version of what extraction records; part of every facts cache key, so bump it
  * whenever extract.c records something new or differently. */
-#define LX_FACTS_VERSION 9 /* 9: parsed with -w (parse_errors no longer counts warnings -Werror promotes) */
+#define LX_FACTS_VERSION 11 /* 11: an else-branch is a branch of its own (negated condition); joins and handler
+                            * annotations.
+                            * 9: parsed with -w (parse_errors no longer counts warnings -Werror promotes) */
 
 /* The facts as JSON (a jansson json_t *, new reference): `leash facts`, cache, shards. */
 struct json_t;

@@ -103,6 +103,8 @@ struct lx_fnode {
   const lx_call **spawn_origin; /* per bit: the spawn behind it (LX_MAX_PARAMS, once one is set) */
   const lx_call **loop_event; /* per loop: the call that makes it an event loop (not a file read) */
   const lx_call **loop_read;  /* per loop: a read/fgets in it (an event outside start-up) */
+  const unsigned char *signal_branch; /* per branch: its condition tests a flag a signal handler
+                                       * sets (context.c), or NULL when none does */
   lx_loc why_loc;            /* per_event: the loop, caller or registration that makes it so */
   const char *why_fmt;       /* ... in words (lx_fnode_why): a format with two %s, or NULL */
   const char *why_args[2];

@@ -49,6 +49,9 @@ static int call_ends_arg(const state *st, const lx_call *c, int a)
 {
   if (a == 1 && c->callee && lx_call_named(c, &enders))
     return 1;
+  int ja;
+  if (lx_call_has(st->p, c, LX_ANN_JOINS, &ja) && ja == a)
+    return 1; /* a team's own join wrapper (leash:joins:n) */
   const lx_fnode *callee = lx_program_callee(st->p, c);
   return callee && a <= LX_MAX_PARAMS && (st->joins_params[callee->index] & (1ULL << (a - 1)));
 }

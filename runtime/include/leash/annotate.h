@@ -17,6 +17,8 @@
 #define LEASH_TIMEOUT(n) __attribute__((annotate("leash:timeout:" #n)))
 #define LEASH_BLOCKS(n) __attribute__((annotate("leash:blocks:" #n)))
 #define LEASH_DEADLINE(n) __attribute__((annotate("leash:deadline:" #n)))
+#define LEASH_JOINS(n) __attribute__((annotate("leash:joins:" #n)))
+#define LEASH_HANDLER(n) __attribute__((annotate("leash:handler:" #n)))
 #else
 #define LEASH_SPAWNS(n)
 #define LEASH_BOUNDED
@@ -25,6 +27,8 @@
 #define LEASH_TIMEOUT(n)
 #define LEASH_BLOCKS(n)
 #define LEASH_DEADLINE(n)
+#define LEASH_JOINS(n)
+#define LEASH_HANDLER(n)
 #endif
 
 /* Symbol visibility: the shared library exports only what carries LEASH_API. */
