@@ -142,9 +142,31 @@ static int bool_value(ld *l, yaml_node_t *n, const char *what, int *out)
   return fail(l, n, "%s must be true or false", what);
 }
 
+/* A list of names or texts (or one): into out[*n], at most LX_API_MAX_WHEN. */
+static int load_list(ld *l, yaml_node_t *v, const char *what, const char **out, int *n)
+{
+  if (scalar(v)) {
+    if (!*scalar(v))
+      return fail(l, v, "%s must not be empty", what);
+    out[(*n)++] = lx_arena_strdup(&l->c->arena, scalar(v));
+    return 0;
+  }
+  if (want(l, v, YAML_SEQUENCE_NODE, what))
+    return -1;
+  for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+    yaml_node_t *e = node(l, *i);
+    if (!scalar(e) || !*scalar(e))
+      return fail(l, e, "entries of %s must be names, numbers or texts", what);
+    if (*n == LX_API_MAX_WHEN)
+      return fail(l, e, "at most %d values in %s", LX_API_MAX_WHEN, what);
+    out[(*n)++] = lx_arena_strdup(&l->c->arena, scalar(e));
+  }
+  return 0;
+}
+
 static int load_when(ld *l, yaml_node_t *n, lx_api *api)
 {
-  static const char *const keys[] = {"arg", "is", "nonzero", NULL};
+  static const char *const keys[] = {"arg", "is", "nonzero", "contains", "field", NULL};
   if (want(l, n, YAML_MAPPING_NODE, "'when'") || check_keys(l, n, keys, "'when'"))
     return -1;
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
@@ -156,46 +178,56 @@ static int load_when(ld *l, yaml_node_t *n, lx_api *api)
     } else if (!strcmp(k, "nonzero")) {
       if (int_value(l, v, "'when: nonzero'", 1, 64, &api->nonzero_arg))
         return -1;
-    } else {
-      if (want(l, v, YAML_SEQUENCE_NODE, "'when: is'"))
+    } else if (!strcmp(k, "field")) {
+      const char *s = scalar(v);
+      if (!s || !*s)
+        return fail(l, v, "'when: field' must be the name of a struct member");
+      api->when_field = lx_arena_strdup(&l->c->arena, s);
+    } else if (!strcmp(k, "contains")) {
+      if (load_list(l, v, "'when: contains'", api->when_contains, &api->ncontains))
         return -1;
-      for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
-        yaml_node_t *e = node(l, *i);
-        if (!scalar(e))
-          return fail(l, e, "entries of 'when: is' must be names or numbers");
-        if (api->nwhen == LX_API_MAX_WHEN)
-          return fail(l, e, "at most %d values in 'when: is'", LX_API_MAX_WHEN);
-        api->when_is[api->nwhen++] = lx_arena_strdup(&l->c->arena, scalar(e));
-      }
+    } else {
+      if (want(l, v, YAML_SEQUENCE_NODE, "'when: is'") || load_list(l, v, "'when: is'", api->when_is, &api->nwhen))
+        return -1;
     }
   }
-  if (api->nwhen && !api->when_arg)
-    return fail(l, n, "'when: is' needs 'arg'");
+  if ((api->nwhen || api->ncontains || api->when_field) && !api->when_arg)
+    return fail(l, n, "'when: %s' needs 'arg'", api->when_field ? "field" : api->ncontains ? "contains" : "is");
   return 0;
 }
 
 static int load_api(ld *l, yaml_node_t *n)
 {
-  static const char *const keys[] = {"name",   "library", "spawns", "bounded", "receives", "closes",
-                                     "timeout", "blocks",  "deadline", "when",  "joins",
-                                     "handler", NULL};
+  static const char *const keys[] = {"name",     "library", "spawns",  "bounded",         "receives",
+                                     "closes",   "timeout", "blocks",  "deadline",        "connects",
+                                     "connect_timeout", "fix", "when", "joins", "handler", NULL};
   if (want(l, n, YAML_MAPPING_NODE, "an API entry") || check_keys(l, n, keys, "an API entry"))
     return -1;
   lx_api *api = lx_arena_alloc(&l->c->arena, sizeof(*api));
   api->origin = lx_arena_printf(&l->c->arena, "%s:%zu", l->name, n->start_mark.line + 1);
+  api->connects = api->connect_timeout = -1;
+  api->user = l->user_file ? 1 : 0;
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
     const char *k = scalar(node(l, p->key));
     yaml_node_t *v = node(l, p->value);
-    if (!strcmp(k, "name") || !strcmp(k, "library")) {
+    if (!strcmp(k, "name") || !strcmp(k, "library") || !strcmp(k, "fix")) {
       const char *s = scalar(v);
       if (!s || !*s)
-        return fail(l, v, "'%s' must be a non-empty name", k);
+        return fail(l, v, "'%s' must be a non-empty %s", k, strcmp(k, "fix") ? "name" : "text");
+      s = lx_arena_strdup(&l->c->arena, s);
       if (!strcmp(k, "name"))
-        api->name = lx_arena_strdup(&l->c->arena, s);
+        api->name = s;
+      else if (!strcmp(k, "library"))
+        api->library = s;
       else
-        api->library = lx_arena_strdup(&l->c->arena, s);
+        api->fix = s;
     } else if (!strcmp(k, "when")) {
       if (load_when(l, v, api))
+        return -1;
+    } else if (!strcmp(k, "connects") || !strcmp(k, "connect_timeout")) {
+      char what[32];
+      snprintf(what, sizeof(what), "'%s'", k);
+      if (int_value(l, v, what, 0, 64, !strcmp(k, "connects") ? &api->connects : &api->connect_timeout))
         return -1;
     } else {
       lx_annot an;
@@ -213,7 +245,9 @@ static int load_api(ld *l, yaml_node_t *n)
         if (lx_ann_parse(ann, &an) != 0)
           return fail(l, v, "unknown annotation '%s'", k);
         snprintf(ann, sizeof(ann), "'%s'", k);
-        if (int_value(l, v, ann, 1, 64, &an.arg))
+        /* timeout: 0 is the returned handle (a constructor that gives it one). */
+        int lo = an.kind == LX_ANN_TIMEOUT ? 0 : 1;
+        if (int_value(l, v, ann, lo, 64, &an.arg))
           return -1;
       }
       if (api->nannots == LX_API_MAX_ANNOTS)
@@ -223,9 +257,20 @@ static int load_api(ld *l, yaml_node_t *n)
   }
   if (!api->name)
     return fail(l, n, "an API entry needs 'name'");
-  if (!api->nannots)
+  if (!api->nannots && api->connects < 0 && api->connect_timeout < 0)
     return fail(l, n, "API entry '%s' says nothing (give spawns, bounded, receives, closes, "
-                      "timeout, blocks, deadline, joins or handler)", api->name);
+                      "timeout, blocks, deadline, joins, handler, connects or connect_timeout)", api->name);
+  /* A second entry for the same function in the same file adds to the first (each
+   * with its own `when`); an entry of a later file replaces those of earlier ones. */
+  const lx_api *prev = lx_map_get(&l->c->apis, api->name);
+  size_t nl = strlen(l->name);
+  if (prev && !strncmp(prev->origin, l->name, nl) && prev->origin[nl] == ':') {
+    lx_api *last = (lx_api *)prev;
+    while (last->next)
+      last = (lx_api *)last->next;
+    last->next = api;
+    return 0;
+  }
   lx_map_put(&l->c->apis, api->name, api);
   return 0;
 }
@@ -387,6 +432,32 @@ const lx_api *lx_config_api(const lx_config *c, const char *name)
 const lx_api *lx_config_api_h(const lx_config *c, const char *name, uint64_t hash)
 {
   return name ? lx_map_get_h(&c->apis, name, hash) : NULL;
+}
+
+size_t lx_config_unused_apis(const lx_config *c, lx_tu_facts *const *tus, size_t n,
+                             void (*each)(const lx_api *api, void *arg), void *arg)
+{
+  lx_map seen;
+  lx_map_init(&seen);
+  for (size_t t = 0; t < n; t++)
+    for (size_t i = 0; i < tus[t]->funcs.n; i++) {
+      const lx_func *f = tus[t]->funcs.v[i];
+      if (f->name)
+        lx_map_put(&seen, f->name, (void *)1);
+      for (size_t j = 0; j < f->calls.n; j++)
+        if (f->calls.v[j].callee_name)
+          lx_map_put(&seen, f->calls.v[j].callee_name, (void *)1);
+    }
+  size_t unused = 0;
+  for (size_t i = 0; i < c->apis.cap; i++) {
+    const lx_api *api = c->apis.keys[i] ? c->apis.vals[i] : NULL;
+    if (api && api->user && !lx_map_get(&seen, api->name)) {
+      unused++;
+      each(api, arg);
+    }
+  }
+  lx_map_free(&seen);
+  return unused;
 }
 
 const lx_rule_setting *lx_config_rule(const lx_config *c, const char *id)

@@ -14,19 +14,37 @@ lx_severity lx_severity_parse(const char *s);
 #define LX_API_MAX_ANNOTS 4
 #define LX_API_MAX_WHEN 8
 
-/* What the catalogue or the user says of one function, by name. */
+/* What the catalogue or the user says of one function, by name.  A function may have
+ * several entries in one file, each with its own `when` (next): hiredis's
+ * redisConnectWithOptions connects, and gives the connection a connect timeout when
+ * its options set connect_timeout, a command timeout when they set command_timeout. */
 typedef struct lx_api {
   const char *name;
   const char *library; /* "libcurl", "pthreads"... or NULL */
   int nannots;
+  /* timeout and deadline take argument 0: the handle the function returns (a
+   * connect-with-timeout constructor). */
   lx_annot annots[LX_API_MAX_ANNOTS];
-  /* The annotations hold only when argument when_arg is one of when_is (enumerator
-   * or macro names, or integers) and argument nonzero_arg is not the constant 0. */
+  int connects;        /* connects the handle in this argument (0: the one it returns), or -1 */
+  int connect_timeout; /* gives the handle in this argument (0: returned) a connect timeout, or -1 */
+  const char *fix;     /* how to bound it, in the library's own terms, or NULL */
+  /* The entry holds only when argument when_arg is one of when_is (enumerator or
+   * macro names, or integers), argument nonzero_arg is not the constant 0, and:
+   * - when_contains: argument when_arg is a string literal containing one of these
+   *   texts (libpq's "connect_timeout=" in a connection string);
+   * - when_field: argument when_arg is (the address of) a struct whose member of that
+   *   name is assigned before the call (hiredis's options.connect_timeout), with a
+   *   value that is one of when_is when it is given. */
   int when_arg;
   int nwhen;
   const char *when_is[LX_API_MAX_WHEN];
+  int ncontains;
+  const char *when_contains[LX_API_MAX_WHEN];
+  const char *when_field;
   int nonzero_arg;
+  unsigned user : 1;    /* from the user's .leash.yaml, not the catalogue */
   const char *origin; /* "file:line" the entry comes from */
+  const struct lx_api *next; /* another entry for the same function, or NULL */
 } lx_api;
 
 typedef struct {
@@ -61,6 +79,12 @@ char *lx_config_find(const char *dir);
 const lx_api *lx_config_api(const lx_config *c, const char *name);
 /* The same, given lx_map_hash(name). */
 const lx_api *lx_config_api_h(const lx_config *c, const char *name, uint64_t hash);
+/* Calls each(api, arg) for every entry of the user's .leash.yaml whose function is
+ * neither defined, declared with an annotation nor called in any of the n TUs (a
+ * misspelled name configures nothing); returns how many. */
+size_t lx_config_unused_apis(const lx_config *c, lx_tu_facts *const *tus, size_t n,
+                             void (*each)(const lx_api *api, void *arg), void *arg);
+
 const lx_rule_setting *lx_config_rule(const lx_config *c, const char *id);
 /* Whether the configuration leaves rule id on (it is unless `enabled: false`). */
 int lx_config_rule_on(const lx_config *c, const char *id);

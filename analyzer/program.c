@@ -44,22 +44,61 @@ static lx_fnode *fnode_get(lx_program *p, lx_func *f)
 
 /* ---- call effects -------------------------------------------------------------- */
 
-static int when_holds(const lx_api *api, const lx_call *c)
+/* Whether the member `field` of the struct in path a is assigned before call c in f,
+ * with a value that is one of api's when_is when it has any (else not a constant 0). */
+static int field_set(const lx_api *api, const lx_func *f, const lx_call *c, const lx_path *a)
+{
+  size_t fl = strlen(api->when_field);
+  for (size_t i = 0; f && i < f->assigns.n; i++) {
+    const lx_assign *as = &f->assigns.v[i];
+    const lx_path *d = &as->dst, *b = d->base;
+    if (d->kind != LX_PATH_FIELD || !d->key || !b || b->kind != a->kind || as->seq >= c->seq)
+      continue;
+    if (b->kind == LX_PATH_PARAM ? b->index != a->index : !b->key || !a->key || strcmp(b->key, a->key))
+      continue;
+    const char *at = strchr(d->key, '@'), *end = at ? at : d->key + strlen(d->key);
+    if ((size_t)(end - d->key) <= fl || end[-(long)fl - 1] != '.' || strncmp(end - fl, api->when_field, fl))
+      continue;
+    const lx_path *v = &as->src;
+    int hit = !api->nwhen && !(v->kind == LX_PATH_CONST && v->value == 0);
+    for (int k = 0; k < api->nwhen && !hit; k++)
+      hit = (v->kind == LX_PATH_CONST && v->name && !strcmp(v->name, api->when_is[k])) ||
+            lx_path_sets_flag(v, api->when_is[k]);
+    if (hit)
+      return 1;
+  }
+  return 0;
+}
+
+int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c)
 {
   if (api->when_arg) {
     if (api->when_arg > c->nargs)
       return 0;
     const lx_path *a = &c->args[api->when_arg - 1];
-    int hit = 0;
-    char num[32];
-    snprintf(num, sizeof(num), "%lld", a->value);
-    for (int i = 0; i < api->nwhen && !hit; i++) {
-      if (a->kind == LX_PATH_CONST)
-        hit = (a->name && !strcmp(a->name, api->when_is[i])) || !strcmp(num, api->when_is[i]);
-      hit = hit || lx_path_sets_flag(a, api->when_is[i]);
+    if (api->when_field) {
+      if (!field_set(api, f, c, a))
+        return 0;
+    } else if (api->nwhen) {
+      int hit = 0;
+      char num[32];
+      snprintf(num, sizeof(num), "%lld", a->value);
+      for (int i = 0; i < api->nwhen && !hit; i++) {
+        if (a->kind == LX_PATH_CONST)
+          hit = (a->name && !strcmp(a->name, api->when_is[i])) || !strcmp(num, api->when_is[i]);
+        hit = hit || lx_path_sets_flag(a, api->when_is[i]);
+      }
+      if (!hit)
+        return 0;
     }
-    if (!hit)
-      return 0;
+    if (api->ncontains) {
+      /* A literal cut short in the facts may hold the text past the cut. */
+      int hit = a->kind == LX_PATH_STRING && a->name && strlen(a->name) >= 60;
+      for (int i = 0; i < api->ncontains && !hit; i++)
+        hit = a->kind == LX_PATH_STRING && a->name && strstr(a->name, api->when_contains[i]);
+      if (!hit)
+        return 0;
+    }
   }
   if (api->nonzero_arg) {
     if (api->nonzero_arg > c->nargs)
@@ -96,9 +135,16 @@ static void resolve_calls(lx_program *p, lx_func *f)
     for (size_t i = 0; c->callee_node && i < c->callee_node->annots.n && n < max; i++)
       c->effects[n++] = (lx_annot_lite){(unsigned char)c->callee_node->annots.v[i].kind,
                                         (unsigned char)c->callee_node->annots.v[i].arg};
-    if (c->api && when_holds(c->api, c))
-      for (int i = 0; i < c->api->nannots && n < max; i++)
-        c->effects[n++] = (lx_annot_lite){(unsigned char)c->api->annots[i].kind, (unsigned char)c->api->annots[i].arg};
+    for (const lx_api *api = c->api; api; api = api->next) {
+      if (!lx_api_holds(api, f, c))
+        continue;
+      for (int i = 0; i < api->nannots && n < max; i++)
+        c->effects[n++] = (lx_annot_lite){(unsigned char)api->annots[i].kind, (unsigned char)api->annots[i].arg};
+      /* Connecting the handle in an argument blocks on it (a connect timeout is the
+       * client rule's to read: it bounds the connect, not what follows). */
+      if (api->connects > 0 && n < max)
+        c->effects[n++] = (lx_annot_lite){LX_ANN_BLOCKS, (unsigned char)api->connects};
+    }
     c->neffects = (unsigned char)n;
     c->spawn_arg = LX_SPAWN_UNKNOWN;
   }
@@ -708,8 +754,14 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     for (int j = 0; j < c->neffects; j++)
-      if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs)
+      if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs) {
         mark_timed(fn, &c->args[c->effects[j].arg - 1], c);
+      } else if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg == 0) {
+        lx_path r = {0}; /* a constructor that gives the handle it returns a timeout */
+        r.kind = LX_PATH_CALL;
+        r.index = (int)i;
+        mark_timed(fn, &r, c);
+      }
     const lx_fnode *callee = lx_program_callee(p, c);
     if (!callee)
       continue;

@@ -141,7 +141,12 @@ lx_fnode *lx_program_fn(const lx_program *p, const char *usr);
 /* The callee of call c, or NULL for calls through pointers. */
 lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c);
 
-/* The catalogue or user entry for the function call c calls, or NULL. */
+/* Whether the `when` of entry api holds at call c in f (the call's arguments, and for
+ * `field` the assignments of f before it). */
+int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c);
+
+/* The catalogue or user entry for the function call c calls, or NULL (the first of
+ * its entries: see lx_api.next). */
 const lx_api *lx_call_api(const lx_program *p, const lx_call *c);
 
 /* Annotations in force for call c: the callee's attributes and its catalogue entry

@@ -7,6 +7,9 @@ pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libsqlite3-dev sqlite3 
 libjansson-dev libcmocka-dev libcurl4-openssl-dev libglib2.0-dev"
 if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs valgrind libclang-rt-19-dev pre-commit git neovim clangd"  # libclang-rt: libFuzzer for ci/fuzz.sh
+  # The client libraries' headers the client-call-without-timeout fixtures compile against.
+  pkgs="$pkgs libhiredis-dev libpq-dev libmariadb-dev libmosquitto-dev libpaho-mqtt-dev librabbitmq-dev
+libldap2-dev libssh2-1-dev libmemcached-dev libzmq3-dev libnng-dev libsoup-3.0-dev"
 fi
 
 missing=""

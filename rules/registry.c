@@ -7,6 +7,8 @@
 #include "rules.h"
 
 static const lx_rule rules[] = {
+    {"client-call-without-timeout", "blocking client-library call on a handle with no timeout", LX_SEV_WARNING,
+     "concurrency,reliability,timeout,network", "medium", lx_rule_client_call_without_timeout, 1},
     {"consumer-without-closer", "worker blocked on a receive that nothing can ever end", LX_SEV_NOTE,
      "concurrency,reliability,resource-leak,shutdown", "high", lx_rule_consumer_without_closer, 0},
     {"dns-call-without-deadline", "name resolution on a request path with no deadline", LX_SEV_ERROR,

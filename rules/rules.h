@@ -50,6 +50,7 @@ const char *lx_rule_doc(const char *id);
 const char *lx_catalog_text(size_t *len);
 
 /* The rules. */
+void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx);
 void lx_rule_consumer_without_closer(lx_rule_ctx *ctx);
 void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx);
 void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx);

@@ -1,0 +1,390 @@
+/* client-call-without-timeout.c - blocking calls of network client libraries
+ * (databases, caches, brokers, directories: the catalogue's client entries) and of
+ * user APIs declared `blocks: n`, on a handle no code ever gives a timeout.  A connect
+ * is bounded by a connect timeout too (an option call, a connect-with-timeout
+ * constructor, a connection-string parameter, an options struct member), which this
+ * rule follows itself, program-wide, the way the core summaries follow timeouts. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define RULE "client-call-without-timeout"
+
+/* Libraries whose blocking calls other rules report. */
+static const char *const covered[] = {"sockets", "openssl", "libcurl", "resolver", NULL};
+
+static int curl_type(const char *t)
+{
+  const char *s = t ? strstr(t, "CURL") : NULL;
+  return s && s[4] != 'M' && s[4] != 'S' && s[4] != 'U';
+}
+
+/* An integer handle: a file descriptor, which socket-call-without-timeout follows. */
+static int fd_type(const char *t)
+{
+  if (!t)
+    return 0;
+  if (!strncmp(t, "const ", 6))
+    t += 6;
+  return !strcmp(t, "int") || !strcmp(t, "long") || !strcmp(t, "SOCKET") || !strcmp(t, "evutil_socket_t");
+}
+
+/* The library the blocking call `origin` belongs to ("" for a user API), or NULL when
+ * another rule reports it (sockets, OpenSSL, libcurl, the resolver; a user API on a
+ * CURL * or on a descriptor). */
+static const char *client_library(const lx_program *p, const lx_call *origin, int arg)
+{
+  const lx_api *api = lx_call_api(p, origin);
+  if (api && api->library)
+    return lx_name_in(api->library, covered) ? NULL : api->library;
+  const char *t = arg >= 1 && arg <= origin->nargs ? origin->args[arg - 1].type : NULL;
+  const lx_fnode *callee = lx_program_callee(p, origin);
+  if (!t && callee && callee->def && arg >= 1 && arg <= callee->def->nparams)
+    t = callee->def->param_types[arg - 1];
+  return curl_type(t) || fd_type(t) ? NULL : "";
+}
+
+/* Whether an entry of the call's function says it connects the handle in argument a. */
+static const lx_api *connects(const lx_program *p, const lx_call *c, int a)
+{
+  for (const lx_api *api = lx_call_api(p, c); api; api = api->next)
+    if (api->connects == a)
+      return api;
+  return NULL;
+}
+
+/* The text of how to fix it, from the function's entries. */
+static const char *fix_of(const lx_program *p, const lx_call *c)
+{
+  for (const lx_api *api = lx_call_api(p, c); api; api = api->next)
+    if (api->fix)
+      return api->fix;
+  return NULL;
+}
+
+/* Whether call c itself sets a timeout on its argument a. */
+static int sets_timeout(const lx_call *c, int a)
+{
+  for (int k = 0; k < c->neffects; k++)
+    if (c->effects[k].kind == LX_ANN_TIMEOUT && c->effects[k].arg == a)
+      return 1;
+  return 0;
+}
+
+/* ---- connect timeouts, program-wide -------------------------------------------- */
+
+typedef struct {
+  const lx_program *p;
+  int **seq;          /* per function, per class: first seq given a connect timeout */
+  uint64_t *params;   /* per function: parameters it gives a connect timeout */
+  char *returns;      /* per function: returns a handle with a connect timeout */
+  lx_map locs;        /* fields and globals given one anywhere */
+} state;
+
+static void mark(const lx_fnode *fn, int *seq, const lx_path *path, const lx_call *at)
+{
+  int cls = lx_alias_class(fn, path);
+  if (cls >= 0 && at->seq < seq[cls])
+    seq[cls] = at->seq;
+}
+
+static int ct_pass(void *arg, lx_fnode *fn, char *dirty)
+{
+  state *st = arg;
+  if (!fn->def)
+    return 0;
+  const lx_func *f = fn->def;
+  int *seq = st->seq[fn->index];
+  for (int k = 0; k < fn->alias.nclasses; k++)
+    seq[k] = INT_MAX;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    lx_path r = {0};
+    r.kind = LX_PATH_CALL;
+    r.index = (int)i;
+    for (const lx_api *api = lx_call_api(st->p, c); api; api = api->next) {
+      int ct = api->connect_timeout;
+      if (ct >= 0 && ct <= c->nargs && lx_api_holds(api, f, c))
+        mark(fn, seq, ct ? &c->args[ct - 1] : &r, c);
+    }
+    const lx_fnode *callee = lx_program_callee(st->p, c);
+    if (!callee || !callee->def)
+      continue;
+    for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++)
+      if (st->params[callee->index] & (1ULL << j))
+        mark(fn, seq, &c->args[j], c);
+    if (st->returns[callee->index])
+      mark(fn, seq, &r, c);
+  }
+  int changed = 0, locs = 0;
+  uint64_t params = 0;
+  for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
+    int cls = lx_alias_param_class(fn, j);
+    if (cls >= 0 && seq[cls] != INT_MAX)
+      params |= 1ULL << (j - 1);
+  }
+  lx_path ret = {0};
+  ret.kind = LX_PATH_RETURN;
+  int rc = lx_alias_class(fn, &ret);
+  char returns = rc >= 0 && seq[rc] != INT_MAX;
+  for (int k = 0; k < fn->alias.nclasses; k++) {
+    if (seq[k] == INT_MAX)
+      continue;
+    size_t n;
+    const lx_member *m = lx_alias_members(fn, k, &n);
+    for (size_t i = 0; i < n; i++)
+      if (m[i].object && !lx_map_get_h(&st->locs, m[i].object, m[i].object_hash)) {
+        lx_map_put_h(&st->locs, m[i].object, m[i].object_hash, (void *)1);
+        locs = 1;
+      }
+  }
+  if (params != st->params[fn->index] || returns != st->returns[fn->index]) {
+    st->params[fn->index] = params;
+    st->returns[fn->index] = returns;
+    lx_mark_callers(fn, dirty);
+    changed = 1;
+  }
+  if (locs) {
+    memset(dirty, 1, st->p->order.n);
+    changed = 1;
+  }
+  return changed;
+}
+
+/* Whether class cls of fn has a connect timeout before call c. */
+static int connect_timed(const state *st, const lx_fnode *fn, int cls, const lx_call *c)
+{
+  if (cls < 0 || !fn->def)
+    return 0;
+  if (st->seq[fn->index][cls] < c->seq)
+    return 1;
+  size_t n;
+  const lx_member *m = lx_alias_members(fn, cls, &n);
+  for (size_t i = 0; i < n; i++)
+    if (m[i].object && lx_map_get_h(&st->locs, m[i].object, m[i].object_hash))
+      return 1;
+  return 0;
+}
+
+/* ---- findings ------------------------------------------------------------------ */
+
+typedef struct {
+  const lx_fnode *fn;
+  int cls;
+  size_t finding; /* index in ctx->out: the vector moves as findings are added */
+} seen;
+
+typedef LX_VEC(seen) seen_list;
+
+static lx_finding *seen_before(lx_rule_ctx *ctx, const seen_list *done, const lx_fnode *fn, int cls)
+{
+  for (size_t k = 0; cls >= 0 && k < done->n; k++)
+    if (done->v[k].fn == fn && done->v[k].cls == cls)
+      return &ctx->out->v.v[done->v[k].finding];
+  return NULL;
+}
+
+static const char *base_name(const char *file)
+{
+  const char *s = file ? strrchr(file, '/') : NULL;
+  return s ? s + 1 : file ? file : "?";
+}
+
+/* A connect in code that only runs while the service configures itself (a function
+ * named init, setup, start, boot: context.c's start-up names) fails the start, which is
+ * seen; what later blocks on the same connection is still reported. */
+static int startup_named(const lx_fnode *fn)
+{
+  return fn->def && fn->def->memo && fn->def->memo->startup_name == 2 && strcmp(fn->name, "main");
+}
+
+static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cls, const lx_call *c,
+                   const char *handle, const char *lib, const lx_call *origin, const lx_fnode *origin_fn,
+                   int is_connect)
+{
+  const lx_program *p = ctx->prog;
+  const lx_fnode *made_fn = NULL;
+  const lx_call *made = cls >= 0 && origin != c ? lx_alias_origin(p, fn, cls, &made_fn) : NULL;
+  if (!made && cls >= 0 && !is_connect)
+    made = lx_alias_origin(p, fn, cls, &made_fn);
+  int param = cls >= 0 ? lx_alias_param(fn, cls) : 0;
+  char where[512] = "";
+  if (made && made != c)
+    snprintf(where, sizeof(where), " (created by %s() at %s:%u)", made->callee_name, base_name(made->loc.file),
+             made->loc.line);
+  else if (param)
+    snprintf(where, sizeof(where), " (parameter %d of %s(); no caller in the program sets a timeout on it)", param,
+             fn->name);
+  char libname[128];
+  if (*lib)
+    snprintf(libname, sizeof(libname), "%s ", lib);
+  else
+    libname[0] = '\0';
+  char what[1400];
+  if (is_connect && origin == c && cls < 0)
+    snprintf(what, sizeof(what), "%s() opens a %sconnection with no connect timeout", c->callee_name, libname);
+  else if (origin != c)
+    snprintf(what, sizeof(what), "%s() on %shandle '%s'%s %s with %s(), and no timeout is set on it", c->callee_name,
+             libname, handle, where, is_connect ? "connects" : "blocks", origin->callee_name);
+  else
+    snprintf(what, sizeof(what), "%s() %s %shandle '%s'%s, and no timeout is set on it", c->callee_name,
+             is_connect ? "connects" : "blocks on", libname, handle, where);
+  const char *fix = fix_of(p, origin);
+  char generic[600];
+  if (!fix) {
+    snprintf(generic, sizeof(generic), "call a function that sets one on '%s' first (declared `timeout: N` in "
+             ".leash.yaml or LEASH_TIMEOUT(N)), or give the call a deadline (LEASH_DEADLINE(N))", handle);
+    fix = generic;
+  }
+  lx_finding *fd = lx_findings_add(ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name,
+                                   handle, "%s, so it waits as long as the server and the network let it; %s", what,
+                                   fix);
+  if (origin != c)
+    lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()", origin->callee_name,
+                      origin_fn ? origin_fn->name : "?");
+  if (made && made != c)
+    lx_finding_relate(ctx->out, fd, made->loc, "handle '%s' is created here, in %s()", handle,
+                      made_fn ? made_fn->name : "?");
+  if (cls >= 0) {
+    seen s = {fn, cls, (size_t)(fd - ctx->out->v.v)};
+    lx_vec_push(done, s);
+  }
+}
+
+/* The library's own implementation (hiredis built into the program) is not checked
+ * against what the catalogue says of it: a function of the library, or defined in a
+ * file that defines one (its static helpers). */
+static lx_map lib_files_of(const lx_program *p)
+{
+  lx_map m;
+  lx_map_init(&m);
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (fn->def && fn->def->loc.file && fn->api && fn->api->library && !lx_name_in(fn->api->library, covered))
+      lx_map_put(&m, fn->def->loc.file, (void *)fn->api->library);
+  }
+  return m;
+}
+
+static int inside_library(const lx_map *lib_files, const lx_fnode *fn, const char *lib)
+{
+  if (!*lib)
+    return 0;
+  if (fn->api && fn->api->library && !strcmp(fn->api->library, lib))
+    return 1;
+  const char *in = fn->def && fn->def->loc.file ? lx_map_get(lib_files, fn->def->loc.file) : NULL;
+  return in && !strcmp(in, lib);
+}
+
+/* A constructor that connects the handle it returns: redisConnect(), PQconnectdb(). */
+static void check_constructor(lx_rule_ctx *ctx, const lx_map *lib_files, seen_list *done, const lx_fnode *fn, size_t j)
+{
+  const lx_program *p = ctx->prog;
+  const lx_call *c = &fn->def->calls.v[j];
+  const lx_api *api = connects(p, c, 0);
+  if (!api)
+    return;
+  const char *lib = api->library ? api->library : "";
+  if (lx_name_in(lib, covered) || inside_library(lib_files, fn, lib) || startup_named(fn))
+    return;
+  for (const lx_api *e = lx_call_api(p, c); e; e = e->next)
+    if (e->connect_timeout == 0 && lx_api_holds(e, fn->def, c))
+      return;
+  for (int k = 0; k < c->neffects; k++)
+    if (c->effects[k].kind == LX_ANN_TIMEOUT && c->effects[k].arg == 0)
+      return;
+  lx_path r = {0};
+  r.kind = LX_PATH_CALL;
+  r.index = (int)j;
+  int cls = lx_alias_class(fn, &r);
+  char handle[256] = "the connection";
+  for (size_t a = 0; a < fn->def->assigns.n; a++) {
+    const lx_assign *as = &fn->def->assigns.v[a];
+    if (as->src.kind == LX_PATH_CALL && as->src.index == (int)j && as->dst.kind != LX_PATH_RETURN) {
+      lx_path_str(&as->dst, handle, sizeof(handle));
+      break;
+    }
+  }
+  report(ctx, done, fn, cls, c, handle, lib, c, fn, 1);
+}
+
+void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
+{
+  const lx_program *p = ctx->prog;
+  state st;
+  st.p = p;
+  size_t nf = p->order.n ? p->order.n : 1;
+  st.seq = lx_xcalloc(nf, sizeof(int *));
+  st.params = lx_xcalloc(nf, sizeof(uint64_t));
+  st.returns = lx_xcalloc(nf, 1);
+  lx_map_init(&st.locs);
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (fn->def)
+      st.seq[i] = lx_xmalloc(sizeof(int) * (size_t)(fn->alias.nclasses ? fn->alias.nclasses : 1));
+  }
+  char *dirty = lx_xmalloc(nf);
+  lx_fixed_point(p, dirty, 50, ct_pass, &st);
+  free(dirty);
+
+  lx_map lib_files = lib_files_of(p);
+  seen_list done = {0};
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    if (!fn->def || !lx_rule_visits(ctx, fn))
+      continue;
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      check_constructor(ctx, &lib_files, &done, fn, j);
+      for (int a = 1; a <= c->nargs && a <= LX_MAX_PARAMS; a++) {
+        const lx_fnode *origin_fn = NULL;
+        int origin_arg;
+        const lx_call *origin = lx_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
+        const char *lib = origin ? client_library(p, origin, origin_arg) : NULL;
+        if (!lib || inside_library(&lib_files, fn, lib))
+          continue;
+        if (lx_call_has(p, origin, LX_ANN_DEADLINE, NULL) || sets_timeout(origin, origin_arg))
+          continue; /* bounded by its own argument (a timeout, a don't-wait flag), or the
+                       call that sets the timeout (PQexec(c, "SET statement_timeout ...")) */
+        const lx_path *h = &c->args[a - 1];
+        int cls = lx_alias_class(fn, h);
+        if (cls >= 0 && lx_timed_before(p, fn, cls, c))
+          continue;
+        int is_connect = connects(p, origin, origin_arg) != NULL;
+        if (is_connect) {
+          if (connect_timed(&st, fn, cls, c) || startup_named(fn))
+            continue;
+          int own = 0; /* amqp_socket_open_noblock(s, host, port, &tv) */
+          for (const lx_api *e = lx_call_api(p, origin); e && !own; e = e->next)
+            own = e->connect_timeout == origin_arg && lx_api_holds(e, origin_fn ? origin_fn->def : NULL, origin);
+          if (own)
+            continue;
+          if (origin != c && origin_fn && origin_arg <= origin->nargs &&
+              connect_timed(&st, origin_fn, lx_alias_class(origin_fn, &origin->args[origin_arg - 1]), origin))
+            continue; /* the wrapper gives it one before it connects */
+        }
+        if (cls >= 0 && lx_alias_param(fn, cls) && fn->callers.n)
+          continue; /* the callers are checked */
+        lx_finding *prev = seen_before(ctx, &done, fn, cls);
+        if (prev) {
+          lx_finding_relate(ctx->out, prev, c->loc, "%s() on the same handle also blocks here", c->callee_name);
+          continue;
+        }
+        char handle[256];
+        lx_path_str(h, handle, sizeof(handle));
+        report(ctx, &done, fn, cls, c, handle, lib, origin, origin_fn, is_connect);
+      }
+    }
+  }
+  lx_vec_free(&done);
+  lx_map_free(&lib_files);
+  for (size_t i = 0; i < p->order.n; i++)
+    free(st.seq[i]);
+  free(st.seq);
+  free(st.params);
+  free(st.returns);
+  lx_map_free(&st.locs);
+}
