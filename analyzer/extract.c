@@ -245,13 +245,23 @@ static lx_path decl_ref_uncached(ex_ctx *x, CXCursor d)
   return p;
 }
 
+/* Whether the base expression of a member access is a pointer (`c->fd`), not a
+ * struct value (`pfd.fd`). */
+static int base_is_pointer(CXCursor base)
+{
+  CXType t = clang_getCanonicalType(clang_getCursorType(base));
+  return t.kind == CXType_Pointer;
+}
+
 static lx_path member_ref(ex_ctx *x, CXCursor c)
 {
   lx_path p = {0};
   CXCursor field = clang_getCursorReferenced(c);
   kids k = children(c);
+  int arrow = 0;
   if (k.n >= 1) {
     lx_path base = expr(x, k.v[0]);
+    arrow = base_is_pointer(k.v[0]);
     if (base.kind != LX_PATH_UNKNOWN) {
       lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
       *b = base;
@@ -268,13 +278,30 @@ static lx_path member_ref(ex_ctx *x, CXCursor c)
     m->decl = field.data[0];
     m->path.kind = LX_PATH_FIELD;
     m->path.key = lx_arena_printf(&x->facts->arena, "%s.%s", clang_getCString(rs), clang_getCString(fs));
-    m->path.name = m->path.key;
+    m->path.name = intern_cx(x, clang_getCursorSpelling(field)); /* the field alone */
+    /* A record of the system headers (struct pollfd, struct epoll_event, struct
+     * msghdr) is no abstraction of the program's: every module fills its own, so its
+     * fields are one location per function, not one program-wide. */
+    m->path.value = clang_Location_isInSystemHeader(clang_getCursorLocation(rec)) ? 1 : 0;
     clang_disposeString(rs);
     clang_disposeString(fs);
     x->memo_n++;
   }
   p.kind = LX_PATH_FIELD;
-  p.key = p.name = m->path.key;
+  p.key = m->path.key;
+  if (m->path.value && x->fn)
+    p.key = lx_arena_printf(&x->facts->arena, "%s@%s", m->path.key, x->fn->usr);
+  /* What a user reads: the expression as spelled (`c->fd`, `srv.conn.fd`), when its
+   * base has a name; else the record's field (`struct conn.fd`). */
+  char base[256];
+  if (p.base && (p.base->kind == LX_PATH_LOCAL || p.base->kind == LX_PATH_PARAM ||
+                 p.base->kind == LX_PATH_GLOBAL || p.base->kind == LX_PATH_FIELD) &&
+      p.base->name && !p.base->addr_of && !p.base->deref) {
+    lx_path_str(p.base, base, sizeof(base));
+    p.name = lx_arena_printf(&x->facts->arena, "%s%s%s", base, arrow ? "->" : ".", m->path.name);
+  } else {
+    p.name = m->path.key;
+  }
   return p;
 }
 

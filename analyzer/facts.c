@@ -92,7 +92,7 @@ const char *lx_path_str(const lx_path *p, char *buf, size_t n)
       snprintf(buf, n, "parameter %d", p->index);
     break;
   case LX_PATH_FIELD:
-    snprintf(buf, n, "%s", p->key ? p->key : "?");
+    snprintf(buf, n, "%s", p->name ? p->name : p->key ? p->key : "?");
     break;
   case LX_PATH_CONST:
     if (p->name)

@@ -10,155 +10,232 @@
 
 #define RULE "socket-call-without-timeout"
 
-static lx_names creators = LX_NAMES("socket", "accept", "accept4");
+/* What a descriptor is, from the call that made it.  Only some kinds have a peer that
+ * can stall a call: a TCP (or unknown) stream, a connection accepted from any
+ * listener.  A datagram socket's sends never wait for a peer, and its receives wait
+ * for a reply only after it sent a request; an AF_UNIX client talks to a local
+ * daemon; netlink talks to the kernel; pipes, eventfds and socketpairs are the
+ * program's own wake-ups. */
+enum {
+  K_STREAM = 0, /* socket(AF_INET/AF_INET6/unknown, SOCK_STREAM/unknown) */
+  K_ACCEPTED,   /* accept()/accept4(): a client of a listener */
+  K_DGRAM,      /* socket(..., SOCK_DGRAM/SOCK_RAW) not AF_UNIX */
+  K_LOCAL,      /* socket(AF_UNIX, ...): a local peer */
+  K_KERNEL,     /* socket(AF_NETLINK/AF_PACKET, ...) */
+  K_NOTNET,     /* pipe, pipe2, socketpair, eventfd, signalfd, timerfd, open... */
+  K_COUNT
+};
+static const char *const kind_words[K_COUNT] = {"stream socket", "accepted connection", "datagram socket",
+                                                "AF_UNIX socket", "kernel socket", "descriptor"};
+
+static lx_names creators = LX_NAMES("socket", "accept", "accept4", "eventfd", "signalfd", "timerfd_create",
+                                    "inotify_init", "inotify_init1", "open", "openat", "creat",
+                                    "memfd_create", "epoll_create", "epoll_create1");
+/* Creators that write the new descriptors to an array argument (1-based). */
+static lx_names outparam_creators = LX_NAMES("pipe", "pipe2", "socketpair");
 
 static int socket_api(const lx_api *api)
 {
   return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
 }
 
+static int const_named(const lx_path *a, const char *const *names, long long value)
+{
+  if (a->kind != LX_PATH_CONST)
+    return 0;
+  for (int i = 0; names[i]; i++)
+    if ((a->name && !strcmp(a->name, names[i])) || lx_path_sets_flag(a, names[i]))
+      return 1;
+  return !a->name && a->value == value;
+}
+
+/* The kind of descriptor creating call c makes. */
+static int kind_of(const lx_call *c)
+{
+  const char *n = c->callee_name;
+  if (!strncmp(n, "accept", 6))
+    return K_ACCEPTED;
+  if (strcmp(n, "socket"))
+    return K_NOTNET;
+  static const char *const local[] = {"AF_UNIX", "PF_UNIX", "AF_LOCAL", "PF_LOCAL", NULL};
+  static const char *const netlink[] = {"AF_NETLINK", "PF_NETLINK", NULL};
+  static const char *const packet[] = {"AF_PACKET", "PF_PACKET", NULL};
+  if (c->nargs >= 1 && const_named(&c->args[0], local, 1))
+    return K_LOCAL;
+  if (c->nargs >= 1 && (const_named(&c->args[0], netlink, 16) || const_named(&c->args[0], packet, 17)))
+    return K_KERNEL;
+  if (c->nargs >= 2 && c->args[1].kind == LX_PATH_CONST) {
+    const lx_path *t = &c->args[1];
+    int base = (int)(t->value & 0xf); /* without SOCK_NONBLOCK, SOCK_CLOEXEC */
+    if (base == 2 || base == 3 || base == 4 || base == 10 || lx_path_sets_flag(t, "SOCK_DGRAM") ||
+        lx_path_sets_flag(t, "SOCK_RAW"))
+      return K_DGRAM;
+  }
+  return K_STREAM;
+}
+
+/* The descriptors a value may hold: a kind mask, and the first call making each. */
+typedef struct {
+  unsigned mask;
+  unsigned gen; /* state.gen when the mask last grew */
+  const lx_call *call[K_COUNT];
+  const lx_fnode *fn[K_COUNT];
+} fdset;
+
 typedef struct {
   const lx_program *p;
-  char *returns_socket; /* per function */
-  lx_map socket_keys;   /* "F:struct conn.fd" -> the creating call */
-  lx_map key_fn;        /* same key -> the function of that call */
+  fdset *returns;     /* per function: what it returns */
+  lx_map socket_keys; /* "F:struct conn.fd", "G:usr" -> fdset * */
+  lx_map outparams;   /* "<fn index>:<class>" -> fdset *: pipe(fds) and socketpair() arrays */
+  unsigned gen;
 } state;
 
-/* The call that makes class cls of fn a socket, or NULL. */
-static const lx_call *socket_origin(const state *st, const lx_fnode *fn, int cls, const lx_fnode **ofn)
+static int fdset_add(state *st, fdset *to, const fdset *from)
 {
+  unsigned add = from->mask & ~to->mask;
+  if (!add)
+    return 0;
+  for (int k = 0; k < K_COUNT; k++)
+    if (add & (1u << k)) {
+      to->call[k] = from->call[k];
+      to->fn[k] = from->fn[k];
+    }
+  to->mask |= add;
+  to->gen = ++st->gen;
+  return 1;
+}
+
+static void fdset_one(fdset *s, const lx_call *c, const lx_fnode *fn, int kind)
+{
+  if (s->mask & (1u << kind))
+    return;
+  s->mask |= 1u << kind;
+  s->call[kind] = c;
+  s->fn[kind] = fn;
+}
+
+static const fdset *outparam_set(const state *st, const lx_fnode *fn, int cls)
+{
+  char k[48];
+  snprintf(k, sizeof(k), "%d:%d", fn->index, cls);
+  return lx_map_get(&st->outparams, k);
+}
+
+/* What class cls of fn may hold, from its members. */
+static void class_set(const state *st, const lx_fnode *fn, int cls, fdset *out)
+{
+  memset(out, 0, sizeof(*out));
   size_t n;
   const lx_member *m = lx_alias_members(fn, cls, &n);
   for (size_t i = 0; i < n; i++) {
     if (m[i].kind == 'C') {
       const lx_call *c = &fn->def->calls.v[m[i].index];
       const lx_fnode *callee = lx_program_callee(st->p, c);
-      if ((c->callee && lx_call_named(c, &creators)) || (callee && st->returns_socket[callee->index])) {
-        *ofn = fn;
-        return c;
-      }
+      if (c->callee && lx_call_named(c, &creators))
+        fdset_one(out, c, fn, kind_of(c));
+      else if (callee && st->returns[callee->index].mask)
+        for (int k = 0; k < K_COUNT; k++)
+          if (st->returns[callee->index].mask & (1u << k))
+            fdset_one(out, st->returns[callee->index].call[k], st->returns[callee->index].fn[k], k);
     } else if (m[i].object) {
-      const lx_call *c = lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash);
-      if (c) {
-        *ofn = lx_map_get_h(&st->key_fn, m[i].object, m[i].object_hash);
-        return c;
-      }
+      const fdset *s = lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash);
+      for (int k = 0; s && k < K_COUNT; k++)
+        if (s->mask & (1u << k))
+          fdset_one(out, s->call[k], s->fn[k], k);
     }
   }
-  return NULL;
+  const fdset *o = outparam_set(st, fn, cls);
+  for (int k = 0; o && k < K_COUNT; k++)
+    if (o->mask & (1u << k))
+      fdset_one(out, o->call[k], o->fn[k], k);
 }
 
-/* What a class's socket_origin depends on: the functions its call results come from
- * (do they return a socket?) and its fields and globals (do they hold one?). */
-typedef struct {
-  const lx_fnode *callee; /* a "C:" member's callee, or NULL */
-  const char *key;        /* an "F:"/"G:" member's object, or NULL */
-  uint64_t key_hash;
-} dep;
-
-/* A class that had no origin when last looked at. */
-typedef struct {
-  const lx_fnode *fn;
-  int cls;
-  int done;         /* it found one since: recorded */
-  size_t first, n;  /* its deps */
-  size_t keys_seen; /* socket_keys.n when it was last looked at */
-} pending;
-
-typedef struct {
-  LX_VEC(dep) deps;
-  LX_VEC(pending) v;
-} pending_list;
-
-static void add_pending(const state *st, const lx_fnode *fn, int cls, pending_list *pl)
+/* pipe(fds), socketpair(..., sv): the array's elements are descriptors of their own. */
+static void find_outparams(state *st)
 {
-  pending pd = {fn, cls, 0, pl->deps.n, 0, st->socket_keys.n};
-  size_t n;
-  const lx_member *m = lx_alias_members(fn, cls, &n);
-  for (size_t i = 0; i < n; i++) {
-    dep d = {m[i].kind == 'C' ? lx_program_callee(st->p, &fn->def->calls.v[m[i].index]) : NULL, m[i].object,
-             m[i].object_hash};
-    if (d.callee || d.key)
-      lx_vec_push(&pl->deps, d);
+  const lx_program *p = st->p;
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      if (!c->callee || !lx_call_named(c, &outparam_creators))
+        continue;
+      int a = !strcmp(c->callee_name, "socketpair") ? 4 : 1;
+      if (a > c->nargs)
+        continue;
+      lx_path el = c->args[a - 1];
+      if (el.addr_of)
+        el.addr_of = 0;
+      else
+        el.deref = 1;
+      el.type = NULL;
+      int cls = lx_alias_class(fn, &el);
+      if (cls < 0)
+        continue;
+      char k[48];
+      snprintf(k, sizeof(k), "%d:%d", fn->index, cls);
+      fdset *s = lx_map_get(&st->outparams, k);
+      if (!s) {
+        s = lx_xcalloc(1, sizeof(*s));
+        lx_map_put(&st->outparams, k, s);
+      }
+      fdset_one(s, c, fn, K_NOTNET);
+    }
   }
-  pd.n = pl->deps.n - pd.first;
-  if (pd.n) /* else nothing can ever give it an origin */
-    lx_vec_push(&pl->v, pd);
 }
 
-/* Whether socket_origin may now find what it did not when pd was last looked at. */
-static int may_have_origin(const state *st, const pending *pd, const pending_list *pl)
-{
-  int new_keys = st->socket_keys.n != pd->keys_seen;
-  for (size_t i = pd->first; i < pd->first + pd->n; i++) {
-    const dep *d = &pl->deps.v[i];
-    if ((d->callee && st->returns_socket[d->callee->index]) ||
-        (new_keys && d->key && lx_map_get_h(&st->socket_keys, d->key, d->key_hash)))
-      return 1;
-  }
-  return 0;
-}
-
-/* Records the socket origin o of class cls of fn: its fields, globals and return. */
-static int record(state *st, const lx_fnode *fn, int cls, const lx_call *o, const lx_fnode *ofn)
+/* Records what class cls of fn holds into its fields, globals and return. */
+static int record(state *st, const lx_fnode *fn, int cls, const fdset *set)
 {
   int changed = 0;
   size_t n;
   const lx_member *m = lx_alias_members(fn, cls, &n);
   for (size_t i = 0; i < n; i++) {
-    if (m[i].object && !lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash)) {
-      lx_map_put_h(&st->socket_keys, m[i].object, m[i].object_hash, (void *)o);
-      lx_map_put_h(&st->key_fn, m[i].object, m[i].object_hash, (void *)ofn);
-      changed = 1;
+    if (m[i].object) {
+      fdset *s = lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash);
+      if (!s) {
+        s = lx_xcalloc(1, sizeof(*s));
+        lx_map_put_h(&st->socket_keys, m[i].object, m[i].object_hash, s);
+      }
+      changed |= fdset_add(st, s, set);
     }
-    if (m[i].kind == 'R' && !st->returns_socket[fn->index]) {
-      st->returns_socket[fn->index] = 1;
-      changed = 1;
-    }
+    if (m[i].kind == 'R')
+      changed |= fdset_add(st, &st->returns[fn->index], set);
   }
   return changed;
 }
 
-/* Which classes hold a socket, to a fixed point over the program: one pass over every
- * class in order, then passes over the classes still without an origin (in the same
- * order), looking again only at those whose callees or fields have changed since.  A
- * recorded class is never passed over again: keys are only ever added, the first
- * origin kept, so it would change nothing. */
+/* What each class may hold, to a fixed point over the program: passes over every
+ * class that reads a call's result, a field, a global or a pipe's array, until no set
+ * grows (sets only ever grow). */
 static void summaries(state *st)
 {
   const lx_program *p = st->p;
-  pending_list pl = {{0}, {0}};
-  int changed = 0;
+  typedef struct {
+    const lx_fnode *fn;
+    int cls;
+  } todo;
+  LX_VEC(todo) pl = {0};
+  find_outparams(st);
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
     for (int cls = 0; fn->def && cls < fn->alias.nclasses; cls++) {
-      if (!(fn->alias.m->class_has[cls] & (LX_HAS_CALL | LX_HAS_LOC)))
-        continue; /* nothing in it can be a socket's origin */
-      const lx_fnode *ofn = NULL;
-      const lx_call *o = socket_origin(st, fn, cls, &ofn);
-      if (o)
-        changed |= record(st, fn, cls, o, ofn);
-      else
-        add_pending(st, fn, cls, &pl);
+      if (!(fn->alias.m->class_has[cls] & (LX_HAS_CALL | LX_HAS_LOC)) && !outparam_set(st, fn, cls))
+        continue; /* nothing in it can be a descriptor's origin */
+      todo t = {fn, cls};
+      lx_vec_push(&pl, t);
     }
   }
-  for (int round = 1; changed && round < 20; round++) {
+  for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
-    for (size_t i = 0; i < pl.v.n; i++) {
-      pending *pd = &pl.v.v[i];
-      if (pd->done || !may_have_origin(st, pd, &pl))
-        continue;
-      const lx_fnode *ofn = NULL;
-      const lx_call *o = socket_origin(st, pd->fn, pd->cls, &ofn);
-      pd->keys_seen = st->socket_keys.n;
-      if (o) {
-        pd->done = 1;
-        changed |= record(st, pd->fn, pd->cls, o, ofn);
-      }
+    for (size_t i = 0; i < pl.n; i++) {
+      fdset set;
+      class_set(st, pl.v[i].fn, pl.v[i].cls, &set);
+      if (set.mask)
+        changed |= record(st, pl.v[i].fn, pl.v[i].cls, &set);
     }
   }
-  lx_vec_free(&pl.deps);
-  lx_vec_free(&pl.v);
+  lx_vec_free(&pl);
 }
 
 /* For SSL_read(ssl) and friends: the fd bound with SSL_set_fd(ssl, fd) in fn. */
@@ -174,7 +251,7 @@ static const lx_path *ssl_fd(const lx_fnode *fn, const lx_path *ssl)
   return NULL;
 }
 
-/* O_NONBLOCK cleared again (flags & ~O_NONBLOCK) after the last thing that bounded it:
+/* O_NONBLOCK cleared again (flags & ~O_NONBLOCK, or saved flags restored) after the last thing that bounded it:
  * returns the seq of that clear, or -1. */
 static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c)
 {
@@ -186,11 +263,56 @@ static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, co
     int arg;
     if (lx_call_has(p, d, LX_ANN_TIMEOUT, &arg) && arg == 1)
       last_set = d->seq;
+    /* fcntl(fd, F_SETFL, flags & ~O_NONBLOCK), or the flags saved by F_GETFL put back:
+     * any F_SETFL that does not set O_NONBLOCK makes the socket blocking again. */
     if (d->callee_name && !strcmp(d->callee_name, "fcntl") && d->nargs >= 3 &&
-        lx_path_clears_flag(&d->args[2], "O_NONBLOCK"))
+        (lx_path_clears_flag(&d->args[2], "O_NONBLOCK") ||
+         (d->args[1].kind == LX_PATH_CONST && ((d->args[1].name && !strcmp(d->args[1].name, "F_SETFL")) ||
+                                               (!d->args[1].name && d->args[1].value == 4)) &&
+          !lx_path_sets_flag(&d->args[2], "O_NONBLOCK"))))
       last_clear = d->seq;
   }
   return last_clear >= 0 && last_clear > last_set ? last_clear : -1;
+}
+
+static lx_names sends = LX_NAMES("send", "sendto", "sendmsg", "sendmmsg", "write", "writev", "SSL_write",
+                                 "SSL_write_ex");
+static lx_names receives = LX_NAMES("recv", "recvfrom", "recvmsg", "recvmmsg", "read", "readv", "SSL_read",
+                                    "SSL_read_ex");
+
+/* Whether fn sends on class cls before call c (itself, or through a wrapper that
+ * blocks on the argument with a send): a request whose reply c then waits for. */
+static int sent_before(const state *st, const lx_fnode *fn, int cls, const lx_call *c)
+{
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *d = &fn->def->calls.v[j];
+    if (d->seq >= c->seq || d->nargs < 1 || lx_alias_class(fn, &d->args[0]) != cls)
+      continue;
+    if (d->callee && lx_call_named(d, &sends))
+      return 1;
+    const lx_fnode *ofn;
+    int oarg;
+    const lx_call *o = lx_blocking_origin(st->p, fn, d, 1, &ofn, &oarg);
+    if (o && o != d && o->callee && lx_call_named(o, &sends))
+      return 1;
+  }
+  return 0;
+}
+
+/* The kind of descriptor in held whose peer can stall blocking call c (whose own
+ * blocking call is origin), or -1 when none can: a stream or accepted connection
+ * always; a datagram socket only for a receive after a request was sent on it. */
+static int peer_kind(const state *st, const lx_fnode *fn, int cls, const lx_call *c, const lx_call *origin,
+                     const fdset *held)
+{
+  if (held->mask & (1u << K_STREAM))
+    return K_STREAM;
+  if (held->mask & (1u << K_ACCEPTED))
+    return K_ACCEPTED;
+  if ((held->mask & (1u << K_DGRAM)) && origin->callee && lx_call_named(origin, &receives) &&
+      sent_before(st, fn, cls, c))
+    return K_DGRAM;
+  return -1;
 }
 
 typedef struct {
@@ -199,14 +321,23 @@ typedef struct {
   size_t finding; /* index in ctx->out: the vector moves as findings are added */
 } seen;
 
+static void free_sets(lx_map *m)
+{
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->keys && m->keys[i])
+      free(m->vals[i]);
+  lx_map_free(m);
+}
+
 void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
   state st;
   st.p = p;
-  st.returns_socket = lx_xcalloc(p->order.n ? p->order.n : 1, 1);
+  st.returns = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(fdset));
+  st.gen = 0;
   lx_map_init(&st.socket_keys);
-  lx_map_init(&st.key_fn);
+  lx_map_init(&st.outparams);
   summaries(&st);
   LX_VEC(seen) done = {0};
   for (size_t i = 0; i < p->order.n; i++) {
@@ -236,10 +367,13 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         int cls = lx_alias_class(fn, fdp);
         if (cls < 0)
           continue;
-        const lx_fnode *made_fn = NULL;
-        const lx_call *made = socket_origin(&st, fn, cls, &made_fn);
-        if (!made)
-          continue; /* not known to be a socket: a file, a pipe, or unknown */
+        fdset held;
+        class_set(&st, fn, cls, &held);
+        int kind = peer_kind(&st, fn, cls, c, origin, &held);
+        if (kind < 0)
+          continue; /* no peer that can stall it: a pipe, a datagram send, unknown */
+        const lx_fnode *made_fn = held.fn[kind];
+        const lx_call *made = held.call[kind];
         int cleared_at = nonblock_cleared(p, fn, cls, c);
         int cleared = cleared_at >= 0;
         if (!cleared && lx_timed_before(p, fn, cls, c))
@@ -265,11 +399,12 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
           snprintf(via, sizeof(via), " through %s(), which calls %s() on it", c->callee_name, origin->callee_name);
         lx_finding *fd = lx_findings_add(
             ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
-            "%s() on socket '%s' (from %s() at %s:%u)%s can block forever: %s; bound it first: "
+            "%s() on %s '%s' (from %s() at %s:%u)%s can block forever: %s; bound it first: "
             "struct timeval tv = {.tv_sec = 5}; setsockopt(%s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) "
             "and SO_SNDTIMEO, or poll() with a timeout, or leash_net_connect/leash_net_read/leash_net_write "
             "with a deadline",
-            c->callee_name, name, made->callee_name, base ? base + 1 : made->loc.file, made->loc.line, via,
+            c->callee_name, kind_words[kind], name, made->callee_name, base ? base + 1 : made->loc.file,
+            made->loc.line, via,
             cleared ? "O_NONBLOCK is cleared again before it, and no timeout is set"
                     : "no SO_RCVTIMEO/SO_SNDTIMEO, O_NONBLOCK or poll with a timeout bounds it",
             name);
@@ -284,7 +419,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
     }
   }
   lx_vec_free(&done);
-  lx_map_free(&st.socket_keys);
-  lx_map_free(&st.key_fn);
-  free(st.returns_socket);
+  free_sets(&st.socket_keys);
+  free_sets(&st.outparams);
+  free(st.returns);
 }
