@@ -52,7 +52,8 @@ int lx_db_run_end(lx_db *db, int64_t run, int exit_code, int complete);
 
 /* One translation unit of a run; facts (may be NULL: facts_bin.c's encoding, with
  * digest its hash) are stored in the facts cache under facts_key, replacing older
- * entries for the same path. */
+ * entries for the same path and flags but the latest full run's and the most recent
+ * other one (a later run over other files may take them: lx_db_view_tus). */
 typedef struct {
   const char *path;
   const char *content_hash;
