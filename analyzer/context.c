@@ -210,6 +210,52 @@ static const signed char *loop_input(const lx_func *f)
 
 /* Per loop of fn, once (the loops' calls do not change): the event call in it and a
  * file read in it. */
+static int signal_guarded(const lx_fnode *fn, const lx_call *c, int l);
+
+/* A loop that runs until shutdown: no way out at all, or a condition on shared state
+ * only (`while (!srv_shutdown)`, `while (ctx->running)`), not on what it receives. */
+static int long_running(const lx_loop *l)
+{
+  if (l->infinite)
+    return !l->has_exit;
+  if (!l->nreads)
+    return 0;
+  for (int i = 0; i < l->nreads; i++) {
+    lx_path_kind k = l->cond_reads[i].kind;
+    if (k != LX_PATH_GLOBAL && k != LX_PATH_FIELD)
+      return 0;
+  }
+  return 1;
+}
+
+/* Whether g runs an event loop of its own until shutdown: a loop around it then runs
+ * once per lifetime of that loop (a restart or supervisor loop), not once per event. */
+static int owns_event_loop(const lx_program *p, const lx_fnode *g)
+{
+  const lx_func *f = g->def;
+  for (size_t i = 0; f && i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    if (c->loop < 0 || lx_program_callee(p, c) == g || !is_event_call(p, c))
+      continue;
+    for (int l = c->loop; l >= 0; l = f->loops.v[l].parent)
+      if (long_running(&f->loops.v[l]))
+        return 1;
+  }
+  return 0;
+}
+
+/* Whether call c waits for an event only through a callee that is start-up code or
+ * runs its own event loop: it does not make a loop around it an event loop. */
+static int event_through_owner(const lx_program *p, const lx_call *c)
+{
+  if (c->callee && lx_call_named(c, &event_direct))
+    return 0;
+  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL))
+    return 0;
+  const lx_fnode *callee = lx_program_callee(p, c);
+  return callee && (callee->startup || owns_event_loop(p, callee));
+}
+
 static void loop_memo(const lx_program *p, lx_fnode *fn)
 {
   const lx_func *f = fn->def;
@@ -219,10 +265,12 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
   fn->loop_read = lx_arena_alloc(arena, n * sizeof(*fn->loop_read));
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
-    if (c->loop < 0 || !is_event_call(p, c))
+    if (c->loop < 0 || !is_event_call(p, c) || event_through_owner(p, c))
       continue;
     int file = c->callee && lx_call_named(c, &file_reads);
     for (int l = c->loop; l >= 0; l = f->loops.v[l].parent) {
+      if (signal_guarded(fn, c, l))
+        continue;
       const lx_call **slot = file ? &fn->loop_read[l] : &fn->loop_event[l];
       /* Name the call that brings the event, not the poll that waits for it. */
       if (!*slot || (is_poll(*slot) && !is_poll(c)))
@@ -1102,11 +1150,14 @@ static void signal_branches(lx_program *p)
     unsigned char *marks = NULL;
     for (size_t b = 0; f && b < f->branches.n; b++) {
       const lx_branch *br = &f->branches.v[b];
-      if (br->loop < 0 || br->cond.disj)
-        continue; /* `if (flag || per_request)` runs per request too */
-      int hit = 0;
-      for (int a = 0; a < br->cond.n && !hit; a++)
-        hit = tests_flag_set(&br->cond.a[a], flags.v, flags.n);
+      if (br->loop < 0 || !br->cond.n)
+        continue;
+      /* `if (flag && x)`: one flag suffices; `if (flag || other)`: all must be flags. */
+      int hit = br->cond.disj;
+      for (int a = 0; a < br->cond.n; a++) {
+        int t = tests_flag_set(&br->cond.a[a], flags.v, flags.n);
+        hit = br->cond.disj ? hit && t : hit || t;
+      }
       if (!hit)
         continue;
       if (!marks)
