@@ -1144,7 +1144,8 @@ static void add_context(run *r)
  * committed; a header changed) is analysed in this run when the compilation database
  * names it (its facts come from the cache when some run recorded its key), so that the
  * rest of the program is the files as they are.  Without a command for it, its facts
- * are the newest recorded for its file as it is, else the newest (lx_view_load). */
+ * are the newest recorded for its file as it is, else the newest (lx_view_load).  A TU
+ * of the compilation database that no run recorded is analysed too. */
 static void refresh_context(run *r)
 {
   r->ngiven = r->jobs.n;
@@ -1170,6 +1171,20 @@ static void refresh_context(run *r)
     memset(c, 0, sizeof(*c)); /* the job owns it now */
     lx_facts_free(t->facts);
     t->facts = NULL;
+  }
+  /* A TU the compilation database gained since (a file added without the hook) is
+   * part of the program too, once some run recorded the program. */
+  for (size_t k = 0; k < r->compdb_cmds.n && r->shards.n; k++) {
+    lx_cmd *c = &r->compdb_cmds.v[k];
+    int known = !c->file || lx_config_excluded(r->cfg, c->file);
+    for (size_t i = 0; i < r->shards.n && !known; i++)
+      known = !strcmp(r->shards.v[i].path, c->file);
+    for (size_t i = 0; i < r->jobs.n && !known; i++)
+      known = !strcmp(r->jobs.v[i].file, c->file);
+    if (known)
+      continue;
+    lx_vec_push(&r->jobs, *c);
+    memset(c, 0, sizeof(*c));
   }
 }
 

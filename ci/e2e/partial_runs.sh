@@ -122,6 +122,20 @@ git add fetch.c && git commit -q --no-verify -m "the timeout back, unchecked" ||
 comment report.c "and with fetch.c back"
 commit "report: against fetch.c back" report.c || { fail "a commit after fetch.c was put back was refused"; cat "$T/log"; }
 
+# A TU added to the compilation database without the hook is part of the rest of the
+# program: its helper makes a new caller's commit clean.
+printf '%s\n' '#include "fetch.h"' 'void strict_timeouts(CURL *h)' '{' '	curl_easy_setopt(h, CURLOPT_TIMEOUT, 2L);' '}' \
+  >strict.c
+sed -i 's|^]$|, {"directory": "'"$P"'", "file": "strict.c", "arguments": ["cc", "-I.", "-c", "strict.c"]}\n]|' \
+  build/compile_commands.json
+git add strict.c && git commit -q --no-verify -m "strict, unchecked" || fail "a commit with --no-verify failed"
+printf '%s\n' '#include "fetch.h"' 'void strict_timeouts(CURL *h);' 'int send_strict(const char *url)' '{' \
+  '	CURL *h = curl_easy_init();' '	strict_timeouts(h);' '	curl_easy_setopt(h, CURLOPT_URL, url);' \
+  '	return curl_easy_perform(h);' '}' >strict_report.c
+sed -i 's|^]$|, {"directory": "'"$P"'", "file": "strict_report.c", "arguments": ["cc", "-I.", "-c", "strict_report.c"]}\n]|' \
+  build/compile_commands.json
+commit "strict report" strict_report.c || { fail "a commit relying on a TU no run recorded was refused"; cat "$T/log"; }
+
 # The language server sees every TU: report.c is clean because of fetch.c.
 cat >"$T/lsp.py" <<'EOF'
 import json, subprocess, sys, time
@@ -165,7 +179,7 @@ EOF
 timeout 60 python3 "$T/lsp.py" "$LEASH" "$P" "$P/report.c" "$T/lsp.err" >"$T/lsp.out" 2>&1 ||
   { fail "the language server session failed"; cat "$T/lsp.out"; }
 eq "$(head -n 1 "$T/lsp.out")" 0 "diagnostics of report.c in the editor after the commits"
-has "$T/lsp.err" "facts of 4 translation unit(s)"
+has "$T/lsp.err" "facts of 6 translation unit(s)"
 
 # A run killed with SIGKILL is `interrupted` once the next run starts; what it
 # committed is kept.
@@ -196,7 +210,7 @@ has "$T/out" "interrupted"
 
 # No input in a project root: the compilation database is build/compile_commands.json.
 expect_rc 0 leash check
-eq "$(q "SELECT count(*) FROM translation_units WHERE run_id = (SELECT max(id) FROM runs)")" 4 "TUs of \`leash check\` with no input"
+eq "$(q "SELECT count(*) FROM translation_units WHERE run_id = (SELECT max(id) FROM runs)")" 6 "TUs of \`leash check\` with no input"
 expect_rc 0 leash baseline
 has "$T/out" "baseline of 0 finding(s)"
 # `leash baseline --run`: a run's findings become the baseline, nothing is analysed.
