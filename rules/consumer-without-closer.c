@@ -343,6 +343,25 @@ static int started_per_event(const lx_program *p, const lx_fnode *entry)
   return 0;
 }
 
+/* The spawn sites that start entry, as related locations: "started here, by
+ * start_x()" (a few: a wrapper called from many places names the wrapper's callers). */
+static void relate_spawns(lx_rule_ctx *ctx, lx_finding *fd, const lx_fnode *entry)
+{
+  const lx_program *p = ctx->prog;
+  int n = 0;
+  for (size_t i = 0; i < p->order.n && n < 4; i++) {
+    const lx_fnode *g = p->order.v[i];
+    for (size_t j = 0; g->def && j < g->def->calls.n && n < 4; j++) {
+      const lx_call *c = &g->def->calls.v[j];
+      if (!spawns_entry(p, c, entry))
+        continue;
+      lx_finding_relate(ctx->out, fd, c->loc, "thread %s() is started here, by %s() with %s()", entry->name, g->name,
+                        c->callee_name ? c->callee_name : "a spawn");
+      n++;
+    }
+  }
+}
+
 void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
@@ -422,6 +441,7 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
                                                                                        : "the exit that never happens");
         if (entry != fn)
           lx_finding_relate(ctx->out, fd, entry->def->loc, "the thread starts here");
+        relate_spawns(ctx, fd, entry);
         break;
       }
     }
