@@ -58,6 +58,55 @@ commit() { # commit MESSAGE FILE...: stages the files and commits through the ho
   git add "$@" && git commit -q -m "$msg" >"$T/log" 2>&1
 }
 
+cat >"$T/lsp.py" <<'EOF'
+import json, subprocess, sys
+leash, root, path = sys.argv[1], sys.argv[2], sys.argv[3]
+p = subprocess.Popen([leash, "lsp", "-v"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(sys.argv[4], "w"))
+def send(m):
+    b = json.dumps(m).encode()
+    p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(b) + b)
+    p.stdin.flush()
+def recv():
+    n = 0
+    while True:
+        line = p.stdout.readline()
+        if not line:
+            sys.exit("leash lsp closed its output")
+        if line in (b"\r\n", b"\n"):
+            break
+        if line.lower().startswith(b"content-length:"):
+            n = int(line.split(b":")[1])
+    return json.loads(p.stdout.read(n))
+uri = "file://" + path
+send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"rootUri": "file://" + root, "capabilities": {}}})
+while recv().get("id") != 1:
+    pass
+send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+    "uri": uri, "languageId": "c", "version": 1, "text": open(path).read()}}})
+while True:
+    m = recv()
+    if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri:
+        print(len(m["params"]["diagnostics"]))
+        for d in m["params"]["diagnostics"]:
+            print(d.get("code"), d["range"]["start"]["line"] + 1, d["message"])
+        break
+send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+while recv().get("id") != 2:
+    pass
+send({"jsonrpc": "2.0", "method": "exit"})
+p.wait(timeout=30)
+EOF
+# The language server sees every TU between the commits: report.c is clean because
+# of fetch.c.  (lsp.py: LEASH ROOT FILE LOG opens FILE and prints how many diagnostics
+# leash publishes for it, then each.)
+lsp_sees() { # lsp_sees N: report.c has no diagnostic, with the facts of N TUs
+  timeout 60 python3 "$T/lsp.py" "$LEASH" "$P" "$P/report.c" "$T/lsp.err" >"$T/lsp.out" 2>&1 ||
+    { fail "the language server session failed"; cat "$T/lsp.out"; }
+  eq "$(head -n 1 "$T/lsp.out")" 0 "diagnostics of report.c in the editor ($1 TUs)"
+  has "$T/lsp.err" "facts of $1 translation unit(s)"
+}
+
 pre-commit install >/dev/null 2>&1 || fail "pre-commit install failed"
 expect_rc 0 leash check -p build
 eq "$(q "SELECT count(*) FROM translation_units WHERE run_id = (SELECT max(id) FROM runs)")" 4 "TUs of the full run"
@@ -67,6 +116,7 @@ commit "start" .gitignore .pre-commit-config.yaml fetch.h fetch.c report.c log.c
 # The sequence of the issue: fetch.c, then report.c, then both, then log.c.
 comment fetch.c "retries are the caller's"
 commit "fetch: comment" fetch.c || { fail "a comment-only commit to fetch.c was refused"; cat "$T/log"; }
+lsp_sees 4
 comment report.c "one handle per report"
 commit "report: comment" report.c || { fail "a comment-only commit to report.c was refused"; cat "$T/log"; }
 comment fetch.c "and the limits are the service's"
@@ -77,6 +127,7 @@ commit "log: comment" log.c || { fail "a comment-only commit to log.c was refuse
 comment report.c "the caller retries"
 commit "report: again" report.c || { fail "a second comment-only commit to report.c was refused"; cat "$T/log"; }
 hasnt "$T/log" "no full run"
+lsp_sees 4
 
 # A refused commit (the timeout dropped from fetch.c, so report.c's call has none) is
 # counted in `leash db runs`; once it is given up, the next commit is judged against
@@ -136,50 +187,8 @@ sed -i 's|^]$|, {"directory": "'"$P"'", "file": "strict_report.c", "arguments": 
   build/compile_commands.json
 commit "strict report" strict_report.c || { fail "a commit relying on a TU no run recorded was refused"; cat "$T/log"; }
 
-# The language server sees every TU: report.c is clean because of fetch.c.
-cat >"$T/lsp.py" <<'EOF'
-import json, subprocess, sys, time
-leash, root, path = sys.argv[1], sys.argv[2], sys.argv[3]
-p = subprocess.Popen([leash, "lsp", "-v"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(sys.argv[4], "w"))
-def send(m):
-    b = json.dumps(m).encode()
-    p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(b) + b)
-    p.stdin.flush()
-def recv():
-    n = 0
-    while True:
-        line = p.stdout.readline()
-        if not line:
-            sys.exit("leash lsp closed its output")
-        if line in (b"\r\n", b"\n"):
-            break
-        if line.lower().startswith(b"content-length:"):
-            n = int(line.split(b":")[1])
-    return json.loads(p.stdout.read(n))
-uri = "file://" + path
-send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"rootUri": "file://" + root, "capabilities": {}}})
-while recv().get("id") != 1:
-    pass
-send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-    "uri": uri, "languageId": "c", "version": 1, "text": open(path).read()}}})
-while True:
-    m = recv()
-    if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri:
-        print(len(m["params"]["diagnostics"]))
-        for d in m["params"]["diagnostics"]:
-            print(d.get("code"), d["range"]["start"]["line"] + 1, d["message"])
-        break
-send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
-while recv().get("id") != 2:
-    pass
-send({"jsonrpc": "2.0", "method": "exit"})
-p.wait(timeout=30)
-EOF
-timeout 60 python3 "$T/lsp.py" "$LEASH" "$P" "$P/report.c" "$T/lsp.err" >"$T/lsp.out" 2>&1 ||
-  { fail "the language server session failed"; cat "$T/lsp.out"; }
-eq "$(head -n 1 "$T/lsp.out")" 0 "diagnostics of report.c in the editor after the commits"
-has "$T/lsp.err" "facts of 6 translation unit(s)"
+# The language server, after all these commits.
+lsp_sees 6
 
 # A run killed with SIGKILL is `interrupted` once the next run starts; what it
 # committed is kept.
