@@ -1,29 +1,85 @@
 /* dns-call-without-deadline.c - getaddrinfo/gethostbyname on a request path: the
  * resolver's timeouts and retries stall the request, and nothing bounds them. */
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
 
 #define RULE "dns-call-without-deadline"
 
-static const char *const resolvers[] = {"getaddrinfo", "gethostbyname", "gethostbyname_r", "gethostbyname2",
-                                        "gethostbyname2_r", NULL};
+/* A lookup is a blocking call of the catalogue's `resolver` library (getaddrinfo,
+ * gethostbyname, getnameinfo...); the asynchronous ones are `bounded` there. */
+static int is_lookup(const lx_program *p, const lx_call *c)
+{
+  const lx_api *api = lx_call_api(p, c);
+  return c->callee && api && api->library && !strcmp(api->library, "resolver") &&
+         lx_call_has(p, c, LX_ANN_BLOCKS, NULL);
+}
+
+/* "10.0.0.1", "::1", "localhost" are parsed, not queried. */
+static int literal_address(const char *s)
+{
+  if (!s || !*s)
+    return 0;
+  size_t len = strlen(s);
+  if (s[0] == '"' && len >= 2 && s[len - 1] == '"') { /* the literal as spelled */
+    s++;
+    len -= 2;
+  }
+  if (len == 9 && !strncmp(s, "localhost", 9))
+    return 1;
+  int dots = 0, colons = 0;
+  for (const char *c = s; c < s + len; c++) {
+    if (*c == '.')
+      dots++;
+    else if (*c == ':')
+      colons++;
+    else if (!isxdigit((unsigned char)*c))
+      return 0;
+  }
+  return dots == 3 || colons >= 2;
+}
+
+static int sets_numeric(const lx_path *v, const char *flag)
+{
+  return lx_path_sets_flag(v, flag) || (v->kind == LX_PATH_CONST && v->name && !strcmp(v->name, flag));
+}
+
+/* Whether lookup c asks no DNS server: a NULL or literal node, hints whose ai_flags
+ * have AI_NUMERICHOST (set in fn before it), a getnameinfo with NI_NUMERICHOST. */
+static int numeric_only(const lx_fnode *fn, const lx_call *c)
+{
+  const char *n = c->callee_name;
+  if (!strcmp(n, "getnameinfo"))
+    return c->nargs >= 7 && sets_numeric(&c->args[6], "NI_NUMERICHOST");
+  if (c->nargs >= 1 && ((c->args[0].kind == LX_PATH_CONST && c->args[0].value == 0) ||
+                        (c->args[0].kind == LX_PATH_STRING && literal_address(c->args[0].name))))
+    return strncmp(n, "gethostbyaddr", 13) != 0;
+  if (strcmp(n, "getaddrinfo"))
+    return 0;
+  for (size_t i = 0; i < fn->def->assigns.n; i++) {
+    const lx_assign *a = &fn->def->assigns.v[i];
+    if (a->seq < c->seq && a->dst.kind == LX_PATH_FIELD && a->dst.key &&
+        !strncmp(a->dst.key, "struct addrinfo.ai_flags", 24) && sets_numeric(&a->src, "AI_NUMERICHOST"))
+      return 1;
+  }
+  return 0;
+}
 
 void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
+  char *reached = lx_reachable(p);
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def || !lx_rule_visits(ctx, fn))
+    if (!fn->def || !lx_rule_visits(ctx, fn) || !reached[fn->index])
       continue;
     lx_finding *first = NULL; /* once per function: later lookups are related locations */
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      int hit = 0;
-      for (int k = 0; c->callee && resolvers[k] && !hit; k++)
-        hit = !strcmp(c->callee_name, resolvers[k]);
-      if (!hit)
+      if (!is_lookup(p, c) || numeric_only(fn, c))
         continue;
       lx_loop_bound kind = LX_LOOP_FIXED;
       const lx_call *src = NULL;
@@ -57,4 +113,5 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
         lx_finding_relate(ctx->out, fd, at, "%s() %s", fn->name, fw ? fw : "runs per event");
     }
   }
+  free(reached);
 }

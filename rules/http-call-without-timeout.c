@@ -1,6 +1,7 @@
 /* http-call-without-timeout.c - libcurl transfers on a handle that no code ever gives
  * a total timeout (CURLOPT_TIMEOUT or CURLOPT_TIMEOUT_MS), followed through locals,
  * helpers, factories, struct fields and other files by the program summaries. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
@@ -73,9 +74,10 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, int a
 void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
+  char *reached = lx_reachable(p);
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def || !lx_rule_visits(ctx, fn))
+    if (!fn->def || !lx_rule_visits(ctx, fn) || !reached[fn->index])
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
@@ -95,4 +97,5 @@ void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx)
       }
     }
   }
+  free(reached);
 }

@@ -45,6 +45,11 @@ const lx_rule *lx_rule_find(const char *id);
 void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(const lx_rule *rule, void *arg),
                   void *arg, lx_findings *out);
 
+/* Per function (by lx_fnode.index): whether any path of the program reaches it (reach.c):
+ * from main, a function whose address is taken, or (a library) an exported function.
+ * Free with free(). */
+char *lx_reachable(const lx_program *p);
+
 /* Embedded texts: each rule's doc (rules/<id>.md) and the built-in catalogue. */
 const char *lx_rule_doc(const char *id);
 const char *lx_catalog_text(size_t *len);

@@ -39,6 +39,14 @@ static int socket_api(const lx_api *api)
   return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
 }
 
+/* A blocking call this rule judges: the catalogue's sockets and OpenSSL, and the
+ * user's own (an annotation, or a .leash.yaml entry with no library): the same
+ * function declared either way means the same. */
+static int fd_api(const lx_api *api)
+{
+  return !api || !api->library || socket_api(api);
+}
+
 static int const_named(const lx_path *a, const char *const *names, long long value)
 {
   if (a->kind != LX_PATH_CONST)
@@ -340,9 +348,10 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
   lx_map_init(&st.outparams);
   summaries(&st);
   LX_VEC(seen) done = {0};
+  char *reached = lx_reachable(p);
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
-    if (!fn->def || !lx_rule_visits(ctx, fn))
+    if (!fn->def || !lx_rule_visits(ctx, fn) || !reached[fn->index])
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
@@ -352,8 +361,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         const lx_call *origin = lx_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
         /* A blocking call of the catalogue's sockets or OpenSSL, or one annotated by the
          * user (no catalogue entry). */
-        if (origin && (origin == c ? lx_call_api(p, c) && !socket_api(lx_call_api(p, c))
-                                   : !socket_api(lx_call_api(p, origin))))
+        if (origin && !fd_api(lx_call_api(p, origin)))
           continue;
         if (!origin)
           continue;
@@ -419,6 +427,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
     }
   }
   lx_vec_free(&done);
+  free(reached);
   free_sets(&st.socket_keys);
   free_sets(&st.outparams);
   free(st.returns);
