@@ -366,10 +366,58 @@ static int limit_check(const lx_cond *c)
   return 0;
 }
 
+/* Whether function f sets the flag of key (a field or global) to a non-zero value. */
+static int sets_flag(const lx_func *f, const char *key)
+{
+  char k[512];
+  for (size_t i = 0; f && i < f->assigns.n; i++) {
+    const lx_assign *a = &f->assigns.v[i];
+    if ((a->src.kind == LX_PATH_CONST && a->src.value == 0) || !lx_path_key(&a->dst, k, sizeof(k)))
+      continue;
+    lx_key_undo_deref(k);
+    if (!strcmp(k, key))
+      return 1;
+  }
+  return 0;
+}
+
+/* A single-instance check before spawn c: `if (running) return; running = 1; spawn`
+ * or `if (!started) { started = 1; spawn }`, on a flag that the function (or the
+ * thread it starts) sets.  At most one such thread runs at a time. */
+static int single_instance(const lx_program *p, const lx_fnode *fn, const lx_call *c, int from)
+{
+  const lx_func *f = fn->def;
+  int entry = 0;
+  const lx_fnode *started = NULL;
+  if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
+    started = lx_program_fn(p, c->args[entry - 1].key);
+  char key[512];
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *br = &f->branches.v[i];
+    if (br->cond.disj || br->then_begin < from)
+      continue;
+    int leaves_before = br->then_leaves && br->then_end <= c->seq;
+    int around = c->seq >= br->then_begin && c->seq < br->then_end;
+    for (int a = 0; a < br->cond.n; a++) {
+      const lx_atom *t = &br->cond.a[a];
+      if (!((t->op == LX_CMP_TRUTHY && leaves_before) || (t->op == LX_CMP_FALSY && around)))
+        continue;
+      if ((t->lhs.kind != LX_PATH_GLOBAL && t->lhs.kind != LX_PATH_FIELD) || !lx_path_key(&t->lhs, key, sizeof(key)))
+        continue;
+      lx_key_undo_deref(key);
+      if (sets_flag(f, key) || (started && sets_flag(started->def, key)))
+        return 1;
+    }
+  }
+  return 0;
+}
+
 int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c, int scope_loop)
 {
   const lx_func *f = fn->def;
   int from = scope_loop >= 0 ? f->loops.v[scope_loop].body_begin : -1;
+  if (single_instance(p, fn, c, from))
+    return 1;
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *b = &f->calls.v[i];
     if (b->seq >= c->seq || b->seq < from)

@@ -42,6 +42,8 @@ typedef struct {
   const lx_program *p;
   uint64_t *joins_params; /* per function: bit i, joins or detaches its parameter i+1 */
   lx_map ended_keys;      /* "F:struct a.worker", "G:usr": joined or detached somewhere */
+  lx_map event_ended;     /* ... by a join that runs per event (a stop command that waits) */
+  lx_map event_skipped;   /* ... key -> the join call that per-event code reaches but turns off */
 } state;
 
 /* Does call c end (join/detach) the value in its argument a (1-based)? */
@@ -54,6 +56,53 @@ static int call_ends_arg(const state *st, const lx_call *c, int a)
     return 1; /* a team's own join wrapper (leash:joins:n) */
   const lx_fnode *callee = lx_program_callee(st->p, c);
   return callee && a <= LX_MAX_PARAMS && (st->joins_params[callee->index] & (1ULL << (a - 1)));
+}
+
+/* The parameter (1-based) whose truth join call c in fn needs: `if (wait) join(t)`,
+ * `if (wait && join(t) != 0)`; 0 when none. */
+static int guard_param(const lx_fnode *fn, const lx_call *c)
+{
+  const lx_func *f = fn->def;
+  const lx_branch *cond_of = NULL; /* the branch whose condition c is part of */
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *b = &f->branches.v[i];
+    if (c->in_cond && b->then_begin > c->seq && (!cond_of || b->then_begin < cond_of->then_begin))
+      cond_of = b;
+  }
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *b = &f->branches.v[i];
+    if (b != cond_of && !(c->seq >= b->then_begin && c->seq < b->then_end))
+      continue;
+    for (int a = 0; a < b->cond.n && !b->cond.disj; a++) {
+      const lx_atom *t = &b->cond.a[a];
+      if (t->op == LX_CMP_TRUTHY && t->lhs.kind == LX_PATH_PARAM && !t->lhs.deref && !t->lhs.addr_of)
+        return t->lhs.index;
+    }
+  }
+  return 0;
+}
+
+/* Whether join call c in fn runs per event: 1 yes, 0 not on the request path, -1 its
+ * function runs per event but every per-event caller turns the join off (passes a
+ * constant false for the parameter that guards it: `stop_worker(NOWAIT)`). */
+static int join_per_event(const lx_fnode *fn, const lx_call *c)
+{
+  if (!fn->request_path)
+    return 0;
+  int param = guard_param(fn, c);
+  if (!param)
+    return 1;
+  int off = 0;
+  for (size_t k = 0; k < fn->callers.n; k++) {
+    const lx_fnode *g = fn->callers.v[k].fn;
+    if (!g->request_path || !g->def)
+      continue;
+    const lx_call *cc = &g->def->calls.v[fn->callers.v[k].call];
+    if (param > cc->nargs || cc->args[param - 1].kind != LX_PATH_CONST || cc->args[param - 1].value != 0)
+      return 1;
+    off = 1;
+  }
+  return off ? -1 : 1;
 }
 
 /* One pass over fn's calls (lx_fixed_point: arg is the state).  What it finds depends
@@ -71,9 +120,17 @@ static int summary_step(void *arg, lx_fnode *fn, char *dirty)
         continue;
       size_t n;
       const lx_member *m = lx_alias_members(fn, lx_alias_class(fn, &c->args[a - 1]), &n);
+      int per_event = -2; /* not asked yet */
       for (size_t i = 0; i < n; i++) {
         if (m[i].object && !lx_map_get_h(&st->ended_keys, m[i].object, m[i].object_hash))
           lx_map_put_h(&st->ended_keys, m[i].object, m[i].object_hash, (void *)1);
+        if (m[i].object && (m[i].kind == 'F' || m[i].kind == 'G')) {
+          if (per_event == -2)
+            per_event = join_per_event(fn, c);
+          lx_map *to = per_event > 0 ? &st->event_ended : per_event < 0 ? &st->event_skipped : NULL;
+          if (to && !lx_map_get_h(to, m[i].object, m[i].object_hash))
+            lx_map_put_h(to, m[i].object, m[i].object_hash, (void *)c);
+        }
         if (m[i].kind == 'P' && !m[i].deref && m[i].index >= 1 && m[i].index <= LX_MAX_PARAMS)
           st->joins_params[fn->index] |= 1ULL << (m[i].index - 1);
       }
@@ -202,6 +259,36 @@ static int escapes(const state *st, const lx_fnode *fn, int cls, const lx_call *
   return 0;
 }
 
+/* A thread started per event into a shared handle (a runtime "enable" command) whose
+ * per-event stop turns its join off ("disable" without waiting): each enable/disable
+ * cycle overwrites a handle nothing joined.  Reports it and returns 1. */
+static int restart_leaks(lx_rule_ctx *ctx, const state *st, const lx_fnode *fn, const lx_call *c,
+                         const lx_path *h, const char *name)
+{
+  char key[512];
+  if (!fn->request_path || !lx_path_key(h, key, sizeof(key)))
+    return 0;
+  lx_key_undo_deref(key);
+  if ((key[0] != 'F' && key[0] != 'G') || lx_map_get(&st->event_ended, key))
+    return 0;
+  const lx_call *skipped = lx_map_get(&st->event_skipped, key);
+  if (!skipped)
+    return 0;
+  char fwb[256];
+  const char *fw = lx_fnode_why(fn, fwb, sizeof(fwb));
+  lx_finding *fd = lx_findings_add(
+      ctx->out, RULE, LX_SEV_ERROR, c->loc, fn->name, name,
+      "%s() starts a joinable thread into '%s' each time %s() runs, and it %s; the stop that runs per event "
+      "does not join it (the join at line %u is turned off by the argument its per-event callers pass), so each "
+      "start after a stop overwrites the handle of a thread nobody joined, and every cycle leaks one; join it in "
+      "the per-event stop (pthread_join), or detach it (pthread_detach, PTHREAD_CREATE_DETACHED)",
+      c->callee_name, name, fn->name, fw ? fw : "runs per event", skipped->loc.line);
+  if (fw)
+    lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fw);
+  lx_finding_relate(ctx->out, fd, skipped->loc, "the join that per-event code turns off");
+  return 1;
+}
+
 static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const lx_call *c, int handle_arg,
                         int attr_arg)
 {
@@ -226,6 +313,8 @@ static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const l
     return;
   char name[256];
   lx_path_str(&h, name, sizeof(name));
+  if (restart_leaks(ctx, st, fn, c, &h, name))
+    return;
   int cls = h.kind != LX_PATH_UNKNOWN ? lx_alias_class(fn, &h) : -1;
   const char *why;
   char whybuf[512];
@@ -290,6 +379,8 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
   st.p = p;
   st.joins_params = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(uint64_t));
   lx_map_init(&st.ended_keys);
+  lx_map_init(&st.event_ended);
+  lx_map_init(&st.event_skipped);
   summaries(&st);
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
@@ -305,5 +396,7 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
     }
   }
   lx_map_free(&st.ended_keys);
+  lx_map_free(&st.event_ended);
+  lx_map_free(&st.event_skipped);
   free(st.joins_params);
 }
