@@ -80,6 +80,45 @@ static int joined_locally(const lx_program *p, const lx_fnode *fn, const lx_call
   return 0;
 }
 
+static lx_names waits = LX_NAMES("waitpid", "wait", "waitid", "wait4", "wait3");
+
+/* Whether f waits for a child after seq `after`: a wait call, or a call to a function
+ * that makes one itself. */
+static int waits_after(const lx_program *p, const lx_func *f, int after)
+{
+  for (size_t j = 0; j < f->calls.n; j++) {
+    const lx_call *d = &f->calls.v[j];
+    if (d->seq <= after)
+      continue;
+    if (d->callee && lx_call_named(d, &waits))
+      return 1;
+    const lx_fnode *callee = lx_program_callee(p, d);
+    for (size_t k = 0; callee && callee->def && k < callee->def->calls.n; k++)
+      if (callee->def->calls.v[k].callee && lx_call_named(&callee->def->calls.v[k], &waits))
+        return 1;
+  }
+  return 0;
+}
+
+/* A process started and waited for before the work returns: fork() then waitpid() in
+ * the same function, or in every caller of the helper that forks (a CGI run to its
+ * end).  Like a scoped fork-join, bounded by how many calls run at once. */
+static int waited_locally(const lx_program *p, const lx_fnode *fn, const lx_call *c, int entry)
+{
+  if (entry != 0)
+    return 0;
+  if (waits_after(p, fn->def, c->seq))
+    return 1;
+  if (!fn->callers.n)
+    return 0;
+  for (size_t k = 0; k < fn->callers.n; k++) {
+    const lx_fnode *g = fn->callers.v[k].fn;
+    if (!g->def || !waits_after(p, g->def, g->def->calls.v[fn->callers.v[k].call].seq))
+      return 0;
+  }
+  return 1;
+}
+
 void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
@@ -106,7 +145,8 @@ void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
       if (loop >= 0) {
         if (!lx_bounded_before(p, fn, c, loop))
           report(ctx, fn, c, origin, loop, kind, source);
-      } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1) && !joined_locally(p, fn, c)) {
+      } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1) && !joined_locally(p, fn, c) &&
+                 !waited_locally(p, fn, c, entry)) {
         report(ctx, fn, c, origin, -1, kind, NULL);
       }
     }
