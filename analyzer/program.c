@@ -522,6 +522,10 @@ static void alias_build(lx_program *p, lx_fnode *fn)
   al->nclasses = f->memo->nclasses;
   al->timed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
   al->timed_loop = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  for (int i = 0; i < al->nclasses; i++) { /* nothing is timed before the first pass says so */
+    al->timed_seq[i] = NOT_TIMED;
+    al->timed_loop[i] = -1;
+  }
 }
 
 int lx_alias_class(const lx_fnode *fn, const lx_path *path)
@@ -751,6 +755,14 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     al->timed_loop[i] = -1;
   }
   const lx_func *f = fn->def;
+  /* What every caller hands over already timed is timed from the start. */
+  for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
+    int cls = (fn->entry_timed & (1ULL << (j - 1))) ? lx_alias_param_class(fn, j) : -1;
+    if (cls >= 0) {
+      al->timed_seq[cls] = ALWAYS_TIMED;
+      al->timed_loop[cls] = -1;
+    }
+  }
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     for (int j = 0; j < c->neffects; j++)
@@ -887,15 +899,57 @@ void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn
   }
 }
 
+/* The parameters every caller (one at least) passes already timed: an accept loop
+ * that makes each client non-blocking before handing it to the code that keeps it. */
+static uint64_t entry_timed(const lx_program *p, const lx_fnode *fn)
+{
+  if (!fn->callers.n)
+    return 0;
+  uint64_t bits = 0;
+  for (int j = 1; j <= fn->def->nparams && j <= LX_MAX_PARAMS; j++) {
+    int all = 1;
+    for (size_t k = 0; k < fn->callers.n && all; k++) {
+      const lx_fnode *caller = fn->callers.v[k].fn;
+      const lx_call *c = &caller->def->calls.v[fn->callers.v[k].call];
+      all = j <= c->nargs && caller != fn && lx_timed_before(p, caller, lx_alias_class(caller, &c->args[j - 1]), c);
+    }
+    if (all)
+      bits |= 1ULL << (j - 1);
+  }
+  return bits;
+}
+
+/* Timed classes of fn (a count that grows when any does). */
+static int timed_classes(const lx_fnode *fn)
+{
+  int n = 0;
+  for (int i = 0; i < fn->alias.nclasses; i++)
+    n += fn->alias.timed_seq[i] != NOT_TIMED;
+  return n;
+}
+
+static void mark_callees_of(const lx_fnode *fn, char *dirty)
+{
+  for (size_t j = 0; j < fn->def->calls.n; j++)
+    if (fn->def->calls.v[j].callee_node)
+      dirty[fn->def->calls.v[j].callee_node->index] = 1;
+}
+
 static int timeout_step(void *arg, lx_fnode *fn, char *dirty)
 {
   lx_program *p = arg;
   if (!fn->def)
     return 0;
+  fn->entry_timed = entry_timed(p, fn);
+  int timed_before = timed_classes(fn);
   size_t timed = p->timed_locs.n;
   uint64_t params = fn->timeout_params;
   unsigned rt = fn->returns_timed;
   int changed = timeout_pass(p, fn);
+  if (timed_classes(fn) != timed_before) {
+    mark_callees_of(fn, dirty); /* what they are handed may be timed now */
+    changed = 1;
+  }
   if (p->timed_locs.n != timed)
     memset(dirty, 1, p->order.n);
   else if (params != fn->timeout_params || rt != fn->returns_timed)

@@ -82,6 +82,7 @@ struct lx_fnode {
   lx_alias alias;
   /* summaries */
   uint64_t timeout_params; /* bit i: sets a timeout on parameter i+1 */
+  uint64_t entry_timed;    /* bit i: every caller passes parameter i+1 already timed (or non-blocking) */
   uint64_t blocks_params;  /* bit i: blocks on parameter i+1 with no timeout of its own */
   /* The blocking call behind each bit and its function: LX_MAX_PARAMS entries once
    * a bit is set (out of line: most functions have none, and every pass over the

@@ -94,7 +94,8 @@ typedef struct {
   const lx_program *p;
   fdset *returns;     /* per function: what it returns */
   lx_map socket_keys; /* "F:struct conn.fd", "G:usr" -> fdset * */
-  lx_map outparams;   /* "<fn index>:<class>" -> fdset *: pipe(fds) and socketpair() arrays */
+  lx_map outparams;   /* "<fn index>:<class>" -> fdset *: what a class is handed from outside: pipe(fds)
+                       * and socketpair() arrays, and a parameter's arguments at every call */
   unsigned gen;
 } state;
 
@@ -158,6 +159,18 @@ static void class_set(const state *st, const lx_fnode *fn, int cls, fdset *out)
       fdset_one(out, o->call[k], o->fn[k], k);
 }
 
+static fdset *incoming(state *st, const lx_fnode *fn, int cls)
+{
+  char k[48];
+  snprintf(k, sizeof(k), "%d:%d", fn->index, cls);
+  fdset *s = lx_map_get(&st->outparams, k);
+  if (!s) {
+    s = lx_xcalloc(1, sizeof(*s));
+    lx_map_put(&st->outparams, k, s);
+  }
+  return s;
+}
+
 /* pipe(fds), socketpair(..., sv): the array's elements are descriptors of their own. */
 static void find_outparams(state *st)
 {
@@ -178,18 +191,70 @@ static void find_outparams(state *st)
         el.deref = 1;
       el.type = NULL;
       int cls = lx_alias_class(fn, &el);
-      if (cls < 0)
-        continue;
-      char k[48];
-      snprintf(k, sizeof(k), "%d:%d", fn->index, cls);
-      fdset *s = lx_map_get(&st->outparams, k);
-      if (!s) {
-        s = lx_xcalloc(1, sizeof(*s));
-        lx_map_put(&st->outparams, k, s);
-      }
-      fdset_one(s, c, fn, K_NOTNET);
+      if (cls >= 0)
+        fdset_one(incoming(st, fn, cls), c, fn, K_NOTNET);
     }
   }
+}
+
+/* Hands what argument `arg` of call c (in fn) holds to parameter `param` of target,
+ * and what it points to to what the parameter points to (a heap `int *` given to a
+ * thread).  Returns whether the parameter's set grew. */
+static int pass_argument(state *st, const lx_fnode *fn, const lx_call *c, int arg, const lx_fnode *target,
+                         int param)
+{
+  int changed = 0;
+  for (int deref = 0; deref < 2; deref++) {
+    lx_path a = c->args[arg - 1];
+    if (deref) {
+      if (a.addr_of)
+        a.addr_of = 0;
+      else if (!a.deref)
+        a.deref = 1;
+      else
+        continue;
+      a.type = NULL;
+    }
+    int from = lx_alias_class(fn, deref ? &a : &c->args[arg - 1]);
+    lx_path pp = {0};
+    pp.kind = LX_PATH_PARAM;
+    pp.index = param;
+    pp.deref = (unsigned)deref;
+    int to = lx_alias_class(target, &pp);
+    if (from < 0 || to < 0)
+      continue;
+    fdset set;
+    class_set(st, fn, from, &set);
+    if (set.mask)
+      changed |= fdset_add(st, incoming(st, target, to), &set);
+  }
+  return changed;
+}
+
+/* Every call's arguments to its callee's parameters, and a spawn's argument to its
+ * thread's parameter: pthread_create(&t, NULL, worker, (void *)(intptr_t)fd). */
+static int pass_arguments(state *st)
+{
+  const lx_program *p = st->p;
+  int changed = 0;
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *fn = p->order.v[i];
+    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
+      const lx_call *c = &fn->def->calls.v[j];
+      const lx_fnode *callee = lx_program_callee(p, c);
+      int entry;
+      if (callee && callee->def && callee != fn) {
+        for (int a = 1; a <= c->nargs && a <= callee->def->nparams; a++)
+          changed |= pass_argument(st, fn, c, a, callee, a);
+      } else if (lx_call_has(p, c, LX_ANN_SPAWNS, &entry) && entry >= 1 && entry < c->nargs &&
+                 c->args[entry - 1].kind == LX_PATH_FUNC) {
+        const lx_fnode *t = lx_program_fn(p, c->args[entry - 1].key);
+        if (t && t->def && t->def->nparams >= 1)
+          changed |= pass_argument(st, fn, c, entry + 1, t, 1);
+      }
+    }
+  }
+  return changed;
 }
 
 /* Records what class cls of fn holds into its fields, globals and return. */
@@ -213,6 +278,16 @@ static int record(state *st, const lx_fnode *fn, int cls, const fdset *set)
   return changed;
 }
 
+static int has_param(const lx_fnode *fn, int cls)
+{
+  size_t n;
+  const lx_member *m = lx_alias_members(fn, cls, &n);
+  for (size_t i = 0; i < n; i++)
+    if (m[i].kind == 'P')
+      return 1;
+  return 0;
+}
+
 /* What each class may hold, to a fixed point over the program: passes over every
  * class that reads a call's result, a field, a global or a pipe's array, until no set
  * grows (sets only ever grow). */
@@ -228,14 +303,15 @@ static void summaries(state *st)
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_fnode *fn = p->order.v[i];
     for (int cls = 0; fn->def && cls < fn->alias.nclasses; cls++) {
-      if (!(fn->alias.m->class_has[cls] & (LX_HAS_CALL | LX_HAS_LOC)) && !outparam_set(st, fn, cls))
+      if (!(fn->alias.m->class_has[cls] & (LX_HAS_CALL | LX_HAS_LOC)) && !outparam_set(st, fn, cls) &&
+          !has_param(fn, cls))
         continue; /* nothing in it can be a descriptor's origin */
       todo t = {fn, cls};
       lx_vec_push(&pl, t);
     }
   }
   for (int round = 0, changed = 1; changed && round < 20; round++) {
-    changed = 0;
+    changed = pass_arguments(st);
     for (size_t i = 0; i < pl.n; i++) {
       fdset set;
       class_set(st, pl.v[i].fn, pl.v[i].cls, &set);
