@@ -402,11 +402,16 @@ static int single_instance(const lx_program *p, const lx_fnode *fn, const lx_cal
       const lx_atom *t = &br->cond.a[a];
       if (!((t->op == LX_CMP_TRUTHY && leaves_before) || (t->op == LX_CMP_FALSY && around)))
         continue;
-      if ((t->lhs.kind != LX_PATH_GLOBAL && t->lhs.kind != LX_PATH_FIELD) || !lx_path_key(&t->lhs, key, sizeof(key)))
-        continue;
-      lx_key_undo_deref(key);
-      if (sets_flag(f, key) || (started && sets_flag(started->def, key)))
-        return 1;
+      /* The flag itself, or the flags word a bit is tested in (`if (s->flags & RUNNING)`). */
+      int nv = t->lhs.kind == LX_PATH_UNKNOWN ? br->nreads : 1;
+      for (int r = 0; r < nv; r++) {
+        const lx_path *v = t->lhs.kind == LX_PATH_UNKNOWN ? &br->reads[r] : &t->lhs;
+        if ((v->kind != LX_PATH_GLOBAL && v->kind != LX_PATH_FIELD) || !lx_path_key(v, key, sizeof(key)))
+          continue;
+        lx_key_undo_deref(key);
+        if (sets_flag(f, key) || (started && sets_flag(started->def, key)))
+          return 1;
+      }
     }
   }
   return 0;
@@ -479,6 +484,43 @@ static void mark_callees(const lx_fnode *fn, char *dirty)
       dirty[fn->def->calls.v[j].callee_node->index] = 1;
 }
 
+/* A trampoline: spawn c in fn starts a fixed entry that calls, through a field, the
+ * function fn was given as a parameter (`t->start = start; pthread_create(..,
+ * thread_start, t)` where thread_start calls t->start).  Returns that parameter
+ * (1-based), or 0. */
+static int trampoline_param(const lx_program *p, const lx_fnode *fn, const lx_call *c, int entry)
+{
+  if (entry < 1 || entry > c->nargs || c->args[entry - 1].kind != LX_PATH_FUNC)
+    return 0;
+  const lx_fnode *t = lx_program_fn(p, c->args[entry - 1].key);
+  if (!t || !t->def || t == fn)
+    return 0;
+  char k[512];
+  for (size_t i = 0; i < fn->def->assigns.n; i++) {
+    const lx_assign *a = &fn->def->assigns.v[i];
+    if (a->src.kind != LX_PATH_PARAM || a->src.deref || a->src.addr_of || a->dst.kind != LX_PATH_FIELD ||
+        !lx_path_key(&a->dst, k, sizeof(k)))
+      continue;
+    lx_key_undo_deref(k);
+    for (size_t j = 0; j < t->def->calls.n; j++) {
+      const lx_call *d = &t->def->calls.v[j];
+      if (d->callee)
+        continue;
+      int cls = lx_alias_class(t, lx_call_fnptr(d));
+      size_t it = 0;
+      const char *m;
+      char mk[512];
+      while (cls >= 0 && (m = lx_alias_next_key(t, cls, &it))) {
+        lx_copy(mk, sizeof(mk), m);
+        lx_key_undo_deref(mk);
+        if (!strcmp(mk, k))
+          return a->src.index;
+      }
+    }
+  }
+  return 0;
+}
+
 static int spawn_step(void *arg, lx_fnode *fn, char *dirty)
 {
   lx_program *p = arg;
@@ -498,11 +540,13 @@ static int spawn_step(void *arg, lx_fnode *fn, char *dirty)
     if (!lx_is_spawn(p, c, &arg) || arg < 1 || arg > c->nargs)
       continue;
     const lx_path *e = &c->args[arg - 1];
-    if (e->kind == LX_PATH_PARAM && e->index <= LX_MAX_PARAMS && !(fn->spawns_params & (1ULL << (e->index - 1)))) {
-      fn->spawns_params |= 1ULL << (e->index - 1);
+    int param = e->kind == LX_PATH_PARAM ? e->index : trampoline_param(p, fn, c, arg);
+    if (param >= 1 && param <= LX_MAX_PARAMS && !(fn->spawns_params & (1ULL << (param - 1)))) {
+      fn->spawns_params |= 1ULL << (param - 1);
       if (!fn->spawn_origin)
         fn->spawn_origin = lx_arena_alloc(&p->arena, LX_MAX_PARAMS * sizeof(*fn->spawn_origin));
-      fn->spawn_origin[e->index - 1] = callee && callee->spawns_params ? callee->spawn_origin[arg - 1] : c;
+      fn->spawn_origin[param - 1] = callee && callee->spawns_params && e->kind == LX_PATH_PARAM
+                                        ? callee->spawn_origin[arg - 1] : c;
       changed = 1;
     }
   }
@@ -1044,11 +1088,14 @@ static int propagate_pass(lx_program *p, int bounded, lx_fnode *const *const *ta
   return changed;
 }
 
+static void signal_branches(lx_program *p, regs *rs);
+
 static void per_event_summaries(lx_program *p)
 {
   regs rs = {0};
   dispatches ds = {0};
   collect_handlers(p, &rs, &ds);
+  signal_branches(p, &rs);
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
     for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
@@ -1139,12 +1186,16 @@ static int cmp_u64(const void *a, const void *b)
 
 typedef LX_VEC(lx_fnode *) fnode_vec;
 
-static void add_handler(fnode_vec *v, lx_program *p, const lx_path *src)
+static void add_handler(fnode_vec *v, regs *rs, lx_program *p, const lx_path *src, lx_loc loc, const char *via)
 {
   lx_fnode *h = src->kind == LX_PATH_FUNC ? lx_program_fn(p, src->key) : NULL;
-  if (h && h->def)
-    lx_vec_push(v, h);
+  if (!h || !h->def)
+    return;
+  lx_vec_push(v, h);
+  add_reg(rs, p, src, NULL, NULL, loc, via); /* it runs once per signal */
 }
+
+static lx_names sigactions = LX_NAMES("sigaction");
 
 /* Whether atom a holds only when one of the flags (sorted hashes of global keys) is
  * set: `flag`, `flag == 2`, `flag != 0`. */
@@ -1165,7 +1216,7 @@ static int tests_flag_set(const lx_atom *a, const uint64_t *flags, size_t n)
 
 /* Marks the branches whose condition tests a global that a signal handler (a function
  * given to signal() or stored in a struct sigaction) sets: fn->signal_branch. */
-static void signal_branches(lx_program *p)
+static void signal_branches(lx_program *p, regs *rs)
 {
   fnode_vec handlers = {0};
   for (size_t i = 0; i < p->order.n; i++) {
@@ -1173,11 +1224,20 @@ static void signal_branches(lx_program *p)
     for (size_t j = 0; f && j < f->calls.n; j++) {
       const lx_call *c = &f->calls.v[j];
       if (c->callee && c->nargs >= 2 && lx_call_named(c, &signal_setters))
-        add_handler(&handlers, p, &c->args[1]);
+        add_handler(&handlers, rs, p, &c->args[1], c->loc, c->callee_name);
+      /* struct sigaction sa = {.sa_handler = on_usr1}; sigaction(SIGUSR1, &sa, NULL); */
+      if (c->callee && c->nargs >= 2 && lx_call_named(c, &sigactions) && c->args[1].kind == LX_PATH_LOCAL &&
+          c->args[1].addr_of && c->args[1].key)
+        for (size_t k = 0; k < f->assigns.n; k++) {
+          const lx_assign *a = &f->assigns.v[k];
+          if (a->src.kind == LX_PATH_FUNC && a->dst.kind == LX_PATH_LOCAL && !a->dst.deref && a->dst.key &&
+              !strcmp(a->dst.key, c->args[1].key))
+            add_handler(&handlers, rs, p, &a->src, a->loc, "sigaction");
+        }
     }
     for (size_t j = 0; f && j < f->assigns.n; j++)
       if (f->assigns.v[j].src.kind == LX_PATH_FUNC && sigaction_field(&f->assigns.v[j].dst))
-        add_handler(&handlers, p, &f->assigns.v[j].src);
+        add_handler(&handlers, rs, p, &f->assigns.v[j].src, f->assigns.v[j].loc, "sigaction");
   }
   LX_VEC(uint64_t) flags = {0};
   for (size_t i = 0; i < handlers.n; i++) {
@@ -1219,7 +1279,6 @@ static void signal_branches(lx_program *p)
 
 void lx_context_events(lx_program *p)
 {
-  signal_branches(p);
   per_event_summaries(p);
   /* LEASH_DEBUG_CONTEXT=1: why each function is thought to run per event. */
   if (getenv("LEASH_DEBUG_CONTEXT"))

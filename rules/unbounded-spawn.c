@@ -134,6 +134,12 @@ void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
       /* A wrapper that spawns the function it is given: its callers are the spawn sites. */
       if (entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_PARAM && fn->callers.n)
         continue;
+      /* ... or through a trampoline that calls it (the spawn summary's origin). */
+      int origin_of_param = 0;
+      for (int b = 0; fn->spawn_origin && fn->callers.n && b < LX_MAX_PARAMS && !origin_of_param; b++)
+        origin_of_param = (fn->spawns_params & (1ULL << b)) && fn->spawn_origin[b] == c;
+      if (origin_of_param)
+        continue;
       const lx_fnode *callee = lx_program_callee(p, c);
       const lx_call *origin = c;
       if (callee && callee->spawns_params && entry >= 1 && entry <= LX_MAX_PARAMS &&
