@@ -676,23 +676,47 @@ int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c)
   return lx_poll_guarded_after(p, fn, c, -1);
 }
 
+/* Which argument of poll-like call g is its timeout (1-based), or 0. */
+static int poll_timeout_arg(const lx_call *g)
+{
+  if (!g->callee_name || !g->callee)
+    return 0;
+  const char *n = g->callee_name;
+  int targ = !strcmp(n, "poll") || !strcmp(n, "ppoll") ? 3
+           : !strcmp(n, "select") || !strcmp(n, "pselect") ? 5
+           : !strcmp(n, "epoll_wait") || !strcmp(n, "epoll_pwait") ? 4 : 0;
+  return targ <= g->nargs ? targ : 0;
+}
+
+/* Whether call g waits for readiness for a bounded time: a poll-like call whose timeout
+ * is not forever (poll(..., -1), select(..., NULL)), a poll_guard wrapper given no
+ * negative timeout, an alarm() or setitimer() armed. */
+static int bounded_wait(const lx_program *p, const lx_call *g)
+{
+  int targ = poll_timeout_arg(g);
+  if (targ) {
+    const lx_path *t = &g->args[targ - 1];
+    return !(t->kind == LX_PATH_CONST && (targ == 5 ? t->value == 0 : t->value < 0));
+  }
+  if (g->callee && g->callee_name && !strcmp(g->callee_name, "alarm"))
+    return g->nargs >= 1 && !(g->args[0].kind == LX_PATH_CONST && g->args[0].value == 0);
+  if (g->callee && g->callee_name && !strcmp(g->callee_name, "setitimer"))
+    return 1;
+  const lx_fnode *w = lx_program_callee(p, g);
+  if (!w || !w->poll_guard)
+    return 0;
+  if (w->poll_guard < 0)
+    return 1;
+  const lx_path *t = w->poll_guard <= g->nargs ? &g->args[w->poll_guard - 1] : NULL;
+  return t && !(t->kind == LX_PATH_CONST && t->value < 0);
+}
+
 int lx_poll_guarded_after(const lx_program *p, const lx_fnode *fn, const lx_call *c, int after)
 {
-  (void)p;
   const lx_func *f = fn->def;
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *g = &f->calls.v[i];
-    if (g->seq >= c->seq || g->seq <= after || !g->callee_name || !g->callee)
-      continue;
-    int targ = !strcmp(g->callee_name, "poll") || !strcmp(g->callee_name, "ppoll") ? 3
-             : !strcmp(g->callee_name, "select") || !strcmp(g->callee_name, "pselect") ? 5
-             : !strcmp(g->callee_name, "epoll_wait") || !strcmp(g->callee_name, "epoll_pwait") ? 4 : 0;
-    if (!targ || targ > g->nargs)
-      continue;
-    const lx_path *t = &g->args[targ - 1];
-    /* poll(..., -1) and select(..., NULL) wait forever: no guard. */
-    int forever = t->kind == LX_PATH_CONST && (targ == 5 ? t->value == 0 : t->value < 0);
-    if (forever)
+    if (g->seq >= c->seq || g->seq <= after || !bounded_wait(p, g))
       continue;
     /* In a loop, the guard must be in the same pass. */
     if (c->loop >= 0 && !lx_loop_contains(f, c->loop, g->loop))
@@ -700,6 +724,32 @@ int lx_poll_guarded_after(const lx_program *p, const lx_fnode *fn, const lx_call
     return 1;
   }
   return 0;
+}
+
+/* poll_guard of each function, two levels deep: a function that polls (its timeout
+ * its own or a parameter's), then one that calls such a wrapper. */
+static void poll_guards(lx_program *p)
+{
+  for (int level = 0; level < 2; level++)
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def || fn->poll_guard)
+        continue;
+      for (size_t j = 0; j < fn->def->calls.n && !fn->poll_guard; j++) {
+        const lx_call *g = &fn->def->calls.v[j];
+        int targ = poll_timeout_arg(g);
+        const lx_path *t = NULL;
+        if (targ)
+          t = &g->args[targ - 1];
+        else if (level && lx_program_callee(p, g) && lx_program_callee(p, g) != fn &&
+                 lx_program_callee(p, g)->poll_guard > 0 && lx_program_callee(p, g)->poll_guard <= g->nargs)
+          t = &g->args[lx_program_callee(p, g)->poll_guard - 1];
+        if (t && t->kind == LX_PATH_PARAM && !t->deref && t->index >= 1 && t->index <= 127)
+          fn->poll_guard = (signed char)t->index;
+        else if (bounded_wait(p, g) && (targ || level))
+          fn->poll_guard = -1;
+      }
+    }
 }
 
 const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,
@@ -991,6 +1041,7 @@ static void bottom_up(lx_program *p)
 {
   char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
   lx_fixed_point(p, dirty, 50, timeout_step, p);
+  poll_guards(p);
   lx_fixed_point(p, dirty, 50, blocks_step, p);
   free(dirty);
 }

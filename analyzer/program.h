@@ -83,6 +83,9 @@ struct lx_fnode {
   /* summaries */
   uint64_t timeout_params; /* bit i: sets a timeout on parameter i+1 */
   uint64_t entry_timed;    /* bit i: every caller passes parameter i+1 already timed (or non-blocking) */
+  signed char poll_guard;  /* waits for readiness with a bounded poll/select: -1 with a timeout of its
+                            * own, k > 0 with the timeout its parameter k gives, 0 not (a wrapper such
+                            * as wait_readable(fd, ms) guards the read after it like poll itself) */
   uint64_t blocks_params;  /* bit i: blocks on parameter i+1 with no timeout of its own */
   /* The blocking call behind each bit and its function: LX_MAX_PARAMS entries once
    * a bit is set (out of line: most functions have none, and every pass over the
@@ -252,7 +255,8 @@ const lx_call *lx_blocking_origin(const lx_program *p, const lx_fnode *fn, const
 /* Whether a poll/select/epoll_wait with a finite timeout runs before call c in fn
  * (in the same pass of c's loop): it guards a socket call from blocking forever. */
 int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c);
-/* The same, counting only polls after seq `after`. */
+/* The same, counting only polls after seq `after` (a call to a poll_guard wrapper, and an
+ * alarm() or setitimer() armed before it, count too). */
 int lx_poll_guarded_after(const lx_program *p, const lx_fnode *fn, const lx_call *c, int after);
 
 /* Where the value of class cls was created: the call that produced it, or NULL. */

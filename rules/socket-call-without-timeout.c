@@ -243,6 +243,20 @@ static int pass_arguments(state *st)
       const lx_call *c = &fn->def->calls.v[j];
       const lx_fnode *callee = lx_program_callee(p, c);
       int entry;
+      if (c->callee && !strcmp(c->callee_name, "fdopen") && c->nargs >= 1) {
+        /* fh = fdopen(fd, "r"): reads through fh wait on fd. */
+        lx_path r = {0};
+        r.kind = LX_PATH_CALL;
+        r.index = (int)j;
+        int from = lx_alias_class(fn, &c->args[0]), to = lx_alias_class(fn, &r);
+        fdset set;
+        if (from >= 0 && to >= 0 && from != to) {
+          class_set(st, fn, from, &set);
+          if (set.mask)
+            changed |= fdset_add(st, incoming(st, fn, to), &set);
+        }
+        continue;
+      }
       if (callee && callee->def && callee != fn) {
         for (int a = 1; a <= c->nargs && a <= callee->def->nparams; a++)
           changed |= pass_argument(st, fn, c, a, callee, a);
