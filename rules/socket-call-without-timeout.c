@@ -85,21 +85,24 @@ static int kind_of(const lx_call *c)
 /* The descriptors a value may hold: a kind mask, and the first call making each. */
 typedef struct {
   unsigned mask;
-  unsigned gen; /* state.gen when the mask last grew */
   const lx_call *call[K_COUNT];
   const lx_fnode *fn[K_COUNT];
 } fdset;
 
+/* Where descriptors are followed: along assignments, in their direction (dst = src
+ * gives dst what src holds, not src what dst holds), from arguments to parameters
+ * (and back through what a pointer argument points to), into a thread's argument,
+ * out of returns.  Locals and parameters are slots of their function; fields and
+ * globals are program-wide slots (a system record's fields are per function, see
+ * extract.c).  Unlike the alias classes, a local reused for two descriptors, or a
+ * field stored into a local that later holds something else, does not mix them. */
 typedef struct {
   const lx_program *p;
-  fdset *returns;     /* per function: what it returns */
-  lx_map socket_keys; /* "F:struct conn.fd", "G:usr" -> fdset * */
-  lx_map outparams;   /* "<fn index>:<class>" -> fdset *: what a class is handed from outside: pipe(fds)
-                       * and socketpair() arrays, and a parameter's arguments at every call */
-  unsigned gen;
+  fdset *returns; /* per function: what it returns */
+  lx_map slots;   /* "F:struct conn.fd", "G:usr", "<fn index>|L:usr", "<fn index>|P:1*", "<fn index>|C:3" */
 } state;
 
-static int fdset_add(state *st, fdset *to, const fdset *from)
+static int fdset_add(fdset *to, const fdset *from)
 {
   unsigned add = from->mask & ~to->mask;
   if (!add)
@@ -110,7 +113,6 @@ static int fdset_add(state *st, fdset *to, const fdset *from)
       to->fn[k] = from->fn[k];
     }
   to->mask |= add;
-  to->gen = ++st->gen;
   return 1;
 }
 
@@ -123,217 +125,159 @@ static void fdset_one(fdset *s, const lx_call *c, const lx_fnode *fn, int kind)
   s->fn[kind] = fn;
 }
 
-static const fdset *outparam_set(const state *st, const lx_fnode *fn, int cls)
+/* The slot of path v in fn ("" when it is no location), written to buf. */
+static const char *slot_key(const lx_fnode *fn, const lx_path *v, char *buf, size_t n)
 {
-  char k[48];
-  snprintf(k, sizeof(k), "%d:%d", fn->index, cls);
-  return lx_map_get(&st->outparams, k);
-}
-
-/* What class cls of fn may hold, from its members. */
-static void class_set(const state *st, const lx_fnode *fn, int cls, fdset *out)
-{
-  memset(out, 0, sizeof(*out));
-  size_t n;
-  const lx_member *m = lx_alias_members(fn, cls, &n);
-  for (size_t i = 0; i < n; i++) {
-    if (m[i].kind == 'C') {
-      const lx_call *c = &fn->def->calls.v[m[i].index];
-      const lx_fnode *callee = lx_program_callee(st->p, c);
-      if (c->callee && lx_call_named(c, &creators))
-        fdset_one(out, c, fn, kind_of(c));
-      else if (callee && st->returns[callee->index].mask)
-        for (int k = 0; k < K_COUNT; k++)
-          if (st->returns[callee->index].mask & (1u << k))
-            fdset_one(out, st->returns[callee->index].call[k], st->returns[callee->index].fn[k], k);
-    } else if (m[i].object) {
-      const fdset *s = lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash);
-      for (int k = 0; s && k < K_COUNT; k++)
-        if (s->mask & (1u << k))
-          fdset_one(out, s->call[k], s->fn[k], k);
-    }
+  char k[512];
+  if (!lx_path_key(v, k, sizeof(k)))
+    return NULL;
+  if (k[0] == 'F' || k[0] == 'G') {
+    lx_key_undo_deref(k); /* an element of a global array: the array */
+    snprintf(buf, n, "%s", k);
+  } else if (k[0] == 'R') {
+    return NULL; /* returns: st->returns */
+  } else {
+    snprintf(buf, n, "%d|%s", fn->index, k);
   }
-  const fdset *o = outparam_set(st, fn, cls);
-  for (int k = 0; o && k < K_COUNT; k++)
-    if (o->mask & (1u << k))
-      fdset_one(out, o->call[k], o->fn[k], k);
+  return buf;
 }
 
-static fdset *incoming(state *st, const lx_fnode *fn, int cls)
+static fdset *slot(state *st, const char *key, int make)
 {
-  char k[48];
-  snprintf(k, sizeof(k), "%d:%d", fn->index, cls);
-  fdset *s = lx_map_get(&st->outparams, k);
-  if (!s) {
+  fdset *s = lx_map_get(&st->slots, key);
+  if (!s && make) {
     s = lx_xcalloc(1, sizeof(*s));
-    lx_map_put(&st->outparams, k, s);
+    lx_map_put(&st->slots, key, s);
   }
   return s;
 }
 
-/* pipe(fds), socketpair(..., sv): the array's elements are descriptors of their own. */
-static void find_outparams(state *st)
+/* What path v of fn holds now, added to out. */
+static void value_of(state *st, const lx_fnode *fn, const lx_path *v, fdset *out)
 {
-  const lx_program *p = st->p;
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_fnode *fn = p->order.v[i];
-    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
-      const lx_call *c = &fn->def->calls.v[j];
-      if (!c->callee || !lx_call_named(c, &outparam_creators))
-        continue;
-      int a = !strcmp(c->callee_name, "socketpair") ? 4 : 1;
-      if (a > c->nargs)
-        continue;
-      lx_path el = c->args[a - 1];
-      if (el.addr_of)
-        el.addr_of = 0;
-      else
-        el.deref = 1;
-      el.type = NULL;
-      int cls = lx_alias_class(fn, &el);
-      if (cls >= 0)
-        fdset_one(incoming(st, fn, cls), c, fn, K_NOTNET);
-    }
+  if (v->kind == LX_PATH_CALL && !v->deref && v->index >= 0 && (size_t)v->index < fn->def->calls.n) {
+    const lx_call *c = &fn->def->calls.v[v->index];
+    const lx_fnode *callee = lx_program_callee(st->p, c);
+    if (c->callee && lx_call_named(c, &creators))
+      fdset_one(out, c, fn, kind_of(c));
+    else if (callee && callee->def)
+      fdset_add(out, &st->returns[callee->index]);
   }
+  char key[600];
+  const fdset *s = slot_key(fn, v, key, sizeof(key)) ? slot(st, key, 0) : NULL;
+  if (s)
+    fdset_add(out, s);
 }
 
-/* Hands what argument `arg` of call c (in fn) holds to parameter `param` of target,
- * and what it points to to what the parameter points to (a heap `int *` given to a
- * thread).  Returns whether the parameter's set grew. */
+/* Adds what `from` holds to path dst of fn; returns whether it grew. */
+static int flow_into(state *st, const lx_fnode *fn, const lx_path *dst, const fdset *from)
+{
+  if (!from->mask)
+    return 0;
+  if (dst->kind == LX_PATH_RETURN)
+    return fdset_add(&st->returns[fn->index], from);
+  char key[600];
+  if (!slot_key(fn, dst, key, sizeof(key)))
+    return 0;
+  return fdset_add(slot(st, key, 1), from);
+}
+
+/* The path a pointer path points to: &x -> x, p -> *p. */
+static int pointee(const lx_path *v, lx_path *out)
+{
+  *out = *v;
+  out->type = NULL;
+  if (out->addr_of)
+    out->addr_of = 0;
+  else if (!out->deref)
+    out->deref = 1;
+  else
+    return 0;
+  return 1;
+}
+
+/* Argument `arg` of call c in fn to parameter `param` of target, and between what the
+ * argument and the parameter point to, both ways (an out-parameter fills the
+ * caller's, a heap `int *` given to a thread hands its contents over). */
 static int pass_argument(state *st, const lx_fnode *fn, const lx_call *c, int arg, const lx_fnode *target,
                          int param)
 {
   int changed = 0;
-  for (int deref = 0; deref < 2; deref++) {
-    lx_path a = c->args[arg - 1];
-    if (deref) {
-      if (a.addr_of)
-        a.addr_of = 0;
-      else if (!a.deref)
-        a.deref = 1;
-      else
-        continue;
-      a.type = NULL;
-    }
-    int from = lx_alias_class(fn, deref ? &a : &c->args[arg - 1]);
-    lx_path pp = {0};
-    pp.kind = LX_PATH_PARAM;
-    pp.index = param;
-    pp.deref = (unsigned)deref;
-    int to = lx_alias_class(target, &pp);
-    if (from < 0 || to < 0)
-      continue;
-    fdset set;
-    class_set(st, fn, from, &set);
-    if (set.mask)
-      changed |= fdset_add(st, incoming(st, target, to), &set);
-  }
+  lx_path pp = {0}, a;
+  pp.kind = LX_PATH_PARAM;
+  pp.index = param;
+  fdset v = {0};
+  value_of(st, fn, &c->args[arg - 1], &v);
+  changed |= flow_into(st, target, &pp, &v);
+  if (!pointee(&c->args[arg - 1], &a))
+    return changed;
+  pp.deref = 1;
+  fdset in = {0}, back = {0};
+  value_of(st, fn, &a, &in);
+  changed |= flow_into(st, target, &pp, &in);
+  value_of(st, target, &pp, &back);
+  changed |= flow_into(st, fn, &a, &back);
   return changed;
 }
 
-/* Every call's arguments to its callee's parameters, and a spawn's argument to its
- * thread's parameter: pthread_create(&t, NULL, worker, (void *)(intptr_t)fd). */
-static int pass_arguments(state *st)
+/* One pass of every assignment and call of fn. */
+static int flow_fn(state *st, const lx_fnode *fn)
 {
   const lx_program *p = st->p;
   int changed = 0;
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_fnode *fn = p->order.v[i];
-    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
-      const lx_call *c = &fn->def->calls.v[j];
-      const lx_fnode *callee = lx_program_callee(p, c);
-      int entry;
-      if (c->callee && !strcmp(c->callee_name, "fdopen") && c->nargs >= 1) {
-        /* fh = fdopen(fd, "r"): reads through fh wait on fd. */
-        lx_path r = {0};
-        r.kind = LX_PATH_CALL;
-        r.index = (int)j;
-        int from = lx_alias_class(fn, &c->args[0]), to = lx_alias_class(fn, &r);
-        fdset set;
-        if (from >= 0 && to >= 0 && from != to) {
-          class_set(st, fn, from, &set);
-          if (set.mask)
-            changed |= fdset_add(st, incoming(st, fn, to), &set);
-        }
-        continue;
+  for (size_t j = 0; j < fn->def->assigns.n; j++) {
+    const lx_assign *as = &fn->def->assigns.v[j];
+    if (as->src.kind == LX_PATH_FUNC || as->src.kind == LX_PATH_CONST || as->src.kind == LX_PATH_STRING)
+      continue;
+    fdset v = {0};
+    value_of(st, fn, &as->src, &v);
+    changed |= flow_into(st, fn, &as->dst, &v);
+  }
+  for (size_t j = 0; j < fn->def->calls.n; j++) {
+    const lx_call *c = &fn->def->calls.v[j];
+    const lx_fnode *callee = lx_program_callee(p, c);
+    int entry;
+    if (c->callee && lx_call_named(c, &outparam_creators)) {
+      /* pipe(fds), socketpair(..., sv): the array's elements are descriptors. */
+      int a = !strcmp(c->callee_name, "socketpair") ? 4 : 1;
+      lx_path el;
+      if (a <= c->nargs && pointee(&c->args[a - 1], &el)) {
+        fdset v = {0};
+        fdset_one(&v, c, fn, K_NOTNET);
+        changed |= flow_into(st, fn, &el, &v);
       }
-      if (callee && callee->def && callee != fn) {
-        for (int a = 1; a <= c->nargs && a <= callee->def->nparams; a++)
-          changed |= pass_argument(st, fn, c, a, callee, a);
-      } else if (lx_call_has(p, c, LX_ANN_SPAWNS, &entry) && entry >= 1 && entry < c->nargs &&
-                 c->args[entry - 1].kind == LX_PATH_FUNC) {
-        const lx_fnode *t = lx_program_fn(p, c->args[entry - 1].key);
-        if (t && t->def && t->def->nparams >= 1)
-          changed |= pass_argument(st, fn, c, entry + 1, t, 1);
-      }
+    } else if (c->callee && !strcmp(c->callee_name, "fdopen") && c->nargs >= 1) {
+      /* fh = fdopen(fd, "r"): reads through fh wait on fd. */
+      lx_path r = {0};
+      r.kind = LX_PATH_CALL;
+      r.index = (int)j;
+      fdset v = {0};
+      value_of(st, fn, &c->args[0], &v);
+      changed |= flow_into(st, fn, &r, &v);
+    } else if (callee && callee->def && callee != fn) {
+      for (int a = 1; a <= c->nargs && a <= callee->def->nparams; a++)
+        changed |= pass_argument(st, fn, c, a, callee, a);
+    } else if (lx_call_has(p, c, LX_ANN_SPAWNS, &entry) && entry >= 1 && entry < c->nargs &&
+               c->args[entry - 1].kind == LX_PATH_FUNC) {
+      /* pthread_create(&t, NULL, worker, (void *)(intptr_t)fd): the thread's argument. */
+      const lx_fnode *t = lx_program_fn(p, c->args[entry - 1].key);
+      if (t && t->def && t->def->nparams >= 1)
+        changed |= pass_argument(st, fn, c, entry + 1, t, 1);
     }
   }
   return changed;
 }
 
-/* Records what class cls of fn holds into its fields, globals and return. */
-static int record(state *st, const lx_fnode *fn, int cls, const fdset *set)
-{
-  int changed = 0;
-  size_t n;
-  const lx_member *m = lx_alias_members(fn, cls, &n);
-  for (size_t i = 0; i < n; i++) {
-    if (m[i].object) {
-      fdset *s = lx_map_get_h(&st->socket_keys, m[i].object, m[i].object_hash);
-      if (!s) {
-        s = lx_xcalloc(1, sizeof(*s));
-        lx_map_put_h(&st->socket_keys, m[i].object, m[i].object_hash, s);
-      }
-      changed |= fdset_add(st, s, set);
-    }
-    if (m[i].kind == 'R')
-      changed |= fdset_add(st, &st->returns[fn->index], set);
-  }
-  return changed;
-}
-
-static int has_param(const lx_fnode *fn, int cls)
-{
-  size_t n;
-  const lx_member *m = lx_alias_members(fn, cls, &n);
-  for (size_t i = 0; i < n; i++)
-    if (m[i].kind == 'P')
-      return 1;
-  return 0;
-}
-
-/* What each class may hold, to a fixed point over the program: passes over every
- * class that reads a call's result, a field, a global or a pipe's array, until no set
- * grows (sets only ever grow). */
+/* Passes over the program until no slot grows (slots only ever grow). */
 static void summaries(state *st)
 {
   const lx_program *p = st->p;
-  typedef struct {
-    const lx_fnode *fn;
-    int cls;
-  } todo;
-  LX_VEC(todo) pl = {0};
-  find_outparams(st);
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_fnode *fn = p->order.v[i];
-    for (int cls = 0; fn->def && cls < fn->alias.nclasses; cls++) {
-      if (!(fn->alias.m->class_has[cls] & (LX_HAS_CALL | LX_HAS_LOC)) && !outparam_set(st, fn, cls) &&
-          !has_param(fn, cls))
-        continue; /* nothing in it can be a descriptor's origin */
-      todo t = {fn, cls};
-      lx_vec_push(&pl, t);
-    }
-  }
   for (int round = 0, changed = 1; changed && round < 20; round++) {
-    changed = pass_arguments(st);
-    for (size_t i = 0; i < pl.n; i++) {
-      fdset set;
-      class_set(st, pl.v[i].fn, pl.v[i].cls, &set);
-      if (set.mask)
-        changed |= record(st, pl.v[i].fn, pl.v[i].cls, &set);
-    }
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++)
+      if (p->order.v[i]->def)
+        changed |= flow_fn(st, p->order.v[i]);
   }
-  lx_vec_free(&pl);
 }
 
 /* For SSL_read(ssl) and friends: the fd bound with SSL_set_fd(ssl, fd) in fn. */
@@ -433,9 +377,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
   state st;
   st.p = p;
   st.returns = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(fdset));
-  st.gen = 0;
-  lx_map_init(&st.socket_keys);
-  lx_map_init(&st.outparams);
+  lx_map_init(&st.slots);
   summaries(&st);
   LX_VEC(seen) done = {0};
   char *reached = lx_reachable(p);
@@ -465,8 +407,8 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         int cls = lx_alias_class(fn, fdp);
         if (cls < 0)
           continue;
-        fdset held;
-        class_set(&st, fn, cls, &held);
+        fdset held = {0};
+        value_of(&st, fn, fdp, &held);
         int kind = peer_kind(&st, fn, cls, c, origin, &held);
         if (kind < 0)
           continue; /* no peer that can stall it: a pipe, a datagram send, unknown */
@@ -518,7 +460,6 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
   }
   lx_vec_free(&done);
   free(reached);
-  free_sets(&st.socket_keys);
-  free_sets(&st.outparams);
+  free_sets(&st.slots);
   free(st.returns);
 }
