@@ -156,6 +156,17 @@ static int is_binary(const char *path)
   return memchr(buf, '\0', n) != NULL;
 }
 
+/* The folder of the compilation database clangd would find for a file in the current
+ * folder (malloc'd), or NULL. */
+static char *discover_here(void)
+{
+  char here[PATH_MAX + 2];
+  if (!getcwd(here, PATH_MAX))
+    return NULL;
+  strcat(here, "/.");
+  return lx_compdb_discover(here);
+}
+
 /* The jobs: every TU of the database, or each file given with its flags. */
 static int plan(run *r)
 {
@@ -177,8 +188,7 @@ static int plan(run *r)
   if (o->nfiles == 0 && !o->compdb_dir) {
     /* No input: the compilation database of the project around the current folder, found
      * the way clangd finds it (here or a parent, or a build/ folder under one). */
-    char here[PATH_MAX + 2];
-    db_dir = getcwd(here, PATH_MAX) ? (strcat(here, "/."), lx_compdb_discover(here)) : NULL;
+    db_dir = o->fixed_flags ? NULL : discover_here();
     if (!db_dir)
       return usage_error("no input: give files, or -p DIR with a compile_commands.json (none in this folder, "
                          "a parent, or a build/ folder under one)%s%s", "", "");
@@ -727,12 +737,10 @@ void lx_project_root(const char *compdb_dir, char out[PATH_MAX])
     free(cfg);
     return;
   }
-  char here[PATH_MAX + 2], real[PATH_MAX];
+  char real[PATH_MAX];
   char *found = NULL;
-  if (!compdb_dir && getcwd(here, PATH_MAX)) {
-    strcat(here, "/.");
-    compdb_dir = found = lx_compdb_discover(here);
-  }
+  if (!compdb_dir)
+    compdb_dir = found = discover_here();
   char cwd[PATH_MAX];
   int have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
   size_t n = have_cwd ? strlen(cwd) : 0;

@@ -182,7 +182,8 @@ sed -i 's|^]$|, {"directory": "'"$P"'", "file": "strict.c", "arguments": ["cc", 
 git add strict.c && git commit -q --no-verify -m "strict, unchecked" || fail "a commit with --no-verify failed"
 printf '%s\n' '#include "fetch.h"' 'void strict_timeouts(CURL *h);' 'int send_strict(const char *url)' '{' \
   '	CURL *h = curl_easy_init();' '	strict_timeouts(h);' '	curl_easy_setopt(h, CURLOPT_URL, url);' \
-  '	return curl_easy_perform(h);' '}' >strict_report.c
+  '	return curl_easy_perform(h);' '}' 'int main(int argc, char **argv) { return argc > 1 ? send_strict(argv[1]) : 0; }' \
+  >strict_report.c
 sed -i 's|^]$|, {"directory": "'"$P"'", "file": "strict_report.c", "arguments": ["cc", "-I.", "-c", "strict_report.c"]}\n]|' \
   build/compile_commands.json
 commit "strict report" strict_report.c || { fail "a commit relying on a TU no run recorded was refused"; cat "$T/log"; }
@@ -224,7 +225,8 @@ expect_rc 0 leash baseline
 has "$T/out" "baseline of 0 finding(s)"
 # `leash baseline --run`: a run's findings become the baseline, nothing is analysed.
 printf '%s\n' '#include <curl/curl.h>' 'int ping(const char *url)' '{' '	CURL *h = curl_easy_init();' \
-  '	curl_easy_setopt(h, CURLOPT_URL, url);' '	return curl_easy_perform(h);' '}' >ping.c
+  '	curl_easy_setopt(h, CURLOPT_URL, url);' '	return curl_easy_perform(h);' '}' \
+  'int main(int argc, char **argv) { return argc > 1 ? ping(argv[1]) : 0; }' >ping.c
 sed -i 's|^]$|, {"directory": "'"$P"'", "file": "ping.c", "arguments": ["cc", "-c", "ping.c"]}\n]|' build/compile_commands.json
 expect_rc 1 leash check
 run=$(q "SELECT max(id) FROM runs")
