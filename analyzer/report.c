@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,6 +71,19 @@ int lx_report_write(const char *path, lx_format fmt, const lx_findings *f, const
 {
   FILE *out = stdout;
   char tmp[PATH_MAX + 16] = "";
+  struct stat st;
+  if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* -o /dev/null, -o /dev/stdout, a FIFO: written in place (a rename over a device
+     * would replace it with a regular file). */
+    out = fopen(path, "w");
+    if (!out)
+      return write_error(path);
+    int rc = fmt == LX_FMT_JSON ? lx_emit_json(out, f, eo) : fmt == LX_FMT_SARIF ? lx_emit_sarif(out, f, eo)
+                                                                                 : lx_emit_text(out, f, eo);
+    if (fclose(out) != 0 || rc != 0)
+      return write_error(path);
+    return 0;
+  }
   if (path) {
     snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
     out = fopen(tmp, "w");

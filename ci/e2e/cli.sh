@@ -46,6 +46,14 @@ expect_rc 1 "$LEASH" check --format json -o report.json ok.c
 ls report.json.tmp* >/dev/null 2>&1 && fail "a temporary report file was left behind"
 expect_rc 2 "$LEASH" check -o /nonexistent-dir/r.txt ok.c
 has err "/nonexistent-dir/r.txt: cannot write"
+# -o on something that is not a regular file (/dev/null, a FIFO) writes into it: a
+# rename over it would replace the device or pipe with a regular file.
+mkfifo report.fifo
+cat report.fifo >fifo.out &
+expect_rc 1 "$LEASH" check --format json -o report.fifo ok.c
+wait
+[ -p report.fifo ] || fail "-o replaced a FIFO with a regular file"
+grep -q http-call-without-timeout fifo.out || fail "-o into a FIFO lost the report"
 
 # Suppressions: with a reason, silent; without, reported themselves.
 sed 's|return curl_easy_perform(h);|return curl_easy_perform(h); // leash:ignore http-call-without-timeout caller holds a deadline|' ok.c >sup.c
