@@ -938,7 +938,34 @@ static void touch_all(pending *pd, size_t n)
   memset(pd->bits, 0xff, pd->nwords * sizeof(uint64_t));
 }
 
-static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const index_vec *matches, pending *pd)
+/* The fields whose value the program reads somewhere (copies it out, passes it on):
+ * a handler kept there is dispatched by the program's own code, even when that
+ * dispatch is not followed to it. */
+static void read_fields(const lx_program *p, lx_map *out)
+{
+  char k[512];
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_func *f = p->order.v[i]->def;
+    for (size_t j = 0; f && j < f->assigns.n; j++) {
+      const lx_path *v = &f->assigns.v[j].src;
+      if (v->kind == LX_PATH_FIELD && !v->addr_of && lx_path_key(v, k, sizeof(k))) {
+        lx_key_undo_deref(k);
+        lx_map_put(out, k, (void *)1);
+      }
+    }
+    for (size_t j = 0; f && j < f->calls.n; j++)
+      for (int a = 0; a < f->calls.v[j].nargs; a++) {
+        const lx_path *v = &f->calls.v[j].args[a];
+        if (v->kind == LX_PATH_FIELD && !v->addr_of && lx_path_key(v, k, sizeof(k))) {
+          lx_key_undo_deref(k);
+          lx_map_put(out, k, (void *)1);
+        }
+      }
+  }
+}
+
+static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const index_vec *matches, pending *pd,
+                         const lx_map *fields_read)
 {
   int changed = 0;
   for (size_t i = 0; i < rs->n; i++) {
@@ -975,7 +1002,7 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
     /* Kept in a struct field the program never calls through: a library's event loop
      * calls it, assume per event.  Tables and globals are the program's own: their
      * dispatch decides, and none seen means none known. */
-    if (!seen && !g->cb->per_event && g->key[0] == 'F') {
+    if (!seen && !g->cb->per_event && g->key[0] == 'F' && !lx_map_get(fields_read, g->key)) {
       g->cb->per_event = 1;
       touch(pd, g->cb);
       set_why(p, g->cb, g->loc, "is registered as a handler that code outside the program calls%s%s", "", "");
@@ -1124,13 +1151,16 @@ static void per_event_summaries(lx_program *p)
     }
   }
   index_vec *matches = match_dispatches(&rs, &ds);
+  lx_map fields_read;
+  lx_map_init(&fields_read);
+  read_fields(p, &fields_read);
   /* Propagation: handlers dispatched per event, called per event, started per event,
    * called by per-event code. */
   pending pd = {lx_arena_alloc(&p->arena, p->order.n ? p->order.n : 1), NULL, (p->order.n + 63) / 64};
   pd.bits = lx_arena_alloc(&p->arena, (pd.nwords ? pd.nwords : 1) * sizeof(uint64_t));
   touch_all(&pd, p->order.n);
   for (int round = 0, changed = 1; changed && round < 30; round++)
-    changed = handlers_pass(p, &rs, &ds, matches, &pd) |
+    changed = handlers_pass(p, &rs, &ds, matches, &pd, &fields_read) |
               propagate_pass(p, 1, (lx_fnode *const *const *)targets, (call_memo *const *)memos, &pd);
   for (size_t i = 0; i < p->order.n; i++)
     p->order.v[i]->request_path = p->order.v[i]->per_event;
@@ -1138,6 +1168,7 @@ static void per_event_summaries(lx_program *p)
   for (int round = 0, changed = 1; changed && round < 30; round++)
     changed = propagate_pass(p, 0, (lx_fnode *const *const *)targets, (call_memo *const *)memos, &pd);
 
+  lx_map_free(&fields_read);
   for (size_t i = 0; i < rs.n; i++)
     lx_vec_free(&matches[i]);
   free(matches);
