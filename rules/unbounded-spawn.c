@@ -107,13 +107,16 @@ static int waited_locally(const lx_program *p, const lx_fnode *fn, const lx_call
 {
   if (entry != 0)
     return 0;
+  /* A wait in a thread that is itself started per event with no bound caps nothing:
+   * as many children run as such threads. */
   if (waits_after(p, fn->def, c->seq))
-    return 1;
+    return !(fn->thread_entry && fn->per_event);
   if (!fn->callers.n)
     return 0;
   for (size_t k = 0; k < fn->callers.n; k++) {
     const lx_fnode *g = fn->callers.v[k].fn;
-    if (!g->def || !waits_after(p, g->def, g->def->calls.v[fn->callers.v[k].call].seq))
+    if (!g->def || !waits_after(p, g->def, g->def->calls.v[fn->callers.v[k].call].seq) ||
+        (g->thread_entry && g->per_event))
       return 0;
   }
   return 1;
