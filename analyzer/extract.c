@@ -253,23 +253,13 @@ static int base_is_pointer(CXCursor base)
   return t.kind == CXType_Pointer;
 }
 
-static lx_path member_ref(ex_ctx *x, CXCursor c)
+/* Sets p to the field path of FieldDecl field: kind, key ("struct conn.fd"; a system
+ * record's field is one location per function) and, in name, the field's spelling.
+ * Returns 0 when field is no field. */
+static int field_key(ex_ctx *x, CXCursor field, lx_path *p, const char **plain)
 {
-  lx_path p = {0};
-  CXCursor field = clang_getCursorReferenced(c);
-  kids k = children(c);
-  int arrow = 0;
-  if (k.n >= 1) {
-    lx_path base = expr(x, k.v[0]);
-    arrow = base_is_pointer(k.v[0]);
-    if (base.kind != LX_PATH_UNKNOWN) {
-      lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
-      *b = base;
-      p.base = b;
-    }
-  }
   if (clang_getCursorKind(field) != CXCursor_FieldDecl || !field.data[0])
-    return p;
+    return 0;
   struct decl_memo *m = memo_slot(x, field.data[0]);
   if (!m->decl) {
     CXCursor rec = clang_getCursorSemanticParent(field);
@@ -287,10 +277,34 @@ static lx_path member_ref(ex_ctx *x, CXCursor c)
     clang_disposeString(fs);
     x->memo_n++;
   }
-  p.kind = LX_PATH_FIELD;
-  p.key = m->path.key;
+  p->kind = LX_PATH_FIELD;
+  p->key = m->path.key;
   if (m->path.value && x->fn)
-    p.key = lx_arena_printf(&x->facts->arena, "%s@%s", m->path.key, x->fn->usr);
+    p->key = lx_arena_printf(&x->facts->arena, "%s@%s", m->path.key, x->fn->usr);
+  p->name = m->path.name;
+  if (plain)
+    *plain = m->path.key;
+  return 1;
+}
+
+static lx_path member_ref(ex_ctx *x, CXCursor c)
+{
+  lx_path p = {0};
+  CXCursor field = clang_getCursorReferenced(c);
+  kids k = children(c);
+  int arrow = 0;
+  if (k.n >= 1) {
+    lx_path base = expr(x, k.v[0]);
+    arrow = base_is_pointer(k.v[0]);
+    if (base.kind != LX_PATH_UNKNOWN) {
+      lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
+      *b = base;
+      p.base = b;
+    }
+  }
+  const char *plain = NULL;
+  if (!field_key(x, field, &p, &plain))
+    return p;
   /* What a user reads: the expression as spelled (`c->fd`, `srv.conn.fd`), when its
    * base has a name; else the record's field (`struct conn.fd`). */
   char base[256];
@@ -298,9 +312,9 @@ static lx_path member_ref(ex_ctx *x, CXCursor c)
                  p.base->kind == LX_PATH_GLOBAL || p.base->kind == LX_PATH_FIELD) &&
       p.base->name && !p.base->addr_of && !p.base->deref) {
     lx_path_str(p.base, base, sizeof(base));
-    p.name = lx_arena_printf(&x->facts->arena, "%s%s%s", base, arrow ? "->" : ".", m->path.name);
+    p.name = lx_arena_printf(&x->facts->arena, "%s%s%s", base, arrow ? "->" : ".", p.name);
   } else {
-    p.name = m->path.key;
+    p.name = plain;
   }
   return p;
 }
@@ -865,6 +879,44 @@ static void if_stmt(ex_ctx *x, CXCursor c)
   }
 }
 
+/* struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_DGRAM}:
+ * each `.field = value` of a local struct's initialiser is an assignment to var.field.
+ * Returns 0 (nothing recorded) when the list has no designator of one field. */
+static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
+{
+  if (!x->fn || var->kind != LX_PATH_LOCAL)
+    return 0;
+  kids items = children(list);
+  if (!items.n)
+    return 0;
+  /* Only lists made of `.field = value` alone (no positional item, no nested list):
+   * anything else is left to the table walk, which sees each node once. */
+  for (int i = 0; i < items.n; i++) {
+    kids parts = children(items.v[i]);
+    if (parts.n != 2 || clang_getCursorKind(parts.v[0]) != CXCursor_MemberRef ||
+        !clang_isExpression(clang_getCursorKind(parts.v[1])) ||
+        clang_getCursorKind(parts.v[1]) == CXCursor_InitListExpr)
+      return 0;
+  }
+  for (int i = 0; i < items.n; i++) {
+    kids parts = children(items.v[i]);
+    lx_path src = expr(x, parts.v[1]);
+    if (src.kind == LX_PATH_FUNC) {
+      record_assign(x, *var, src, items.v[i]); /* as the table walk records it */
+      continue;
+    }
+    lx_path dst = {0};
+    if (!field_key(x, clang_getCursorReferenced(parts.v[0]), &dst, NULL))
+      continue;
+    lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
+    *b = *var;
+    dst.base = b;
+    dst.name = lx_arena_printf(&x->facts->arena, "%s.%s", var->name ? var->name : "?", dst.name);
+    record_assign(x, dst, src, items.v[i]);
+  }
+  return 1;
+}
+
 static void var_decl(ex_ctx *x, CXCursor c)
 {
   kids k = children(c);
@@ -879,6 +931,8 @@ static void var_decl(ex_ctx *x, CXCursor c)
   for (int i = 0; i < k.n && i < 8; i++) {
     enum CXCursorKind kk = clang_getCursorKind(k.v[i]);
     if (!clang_isExpression(kk))
+      continue;
+    if (kk == CXCursor_InitListExpr && designated_fields(x, &dst, k.v[i]))
       continue;
     if (kk == CXCursor_InitListExpr) {
       /* A table: every function stored in it is registered through dst. */

@@ -57,8 +57,29 @@ static int const_named(const lx_path *a, const char *const *names, long long val
   return !a->name && a->value == value;
 }
 
-/* The kind of descriptor creating call c makes. */
-static int kind_of(const lx_call *c)
+/* The constant a type argument stands for: itself, or, for a field read such as
+ * ai->ai_socktype, the constant fn stores into that field (the getaddrinfo hints'
+ * `.ai_socktype = SOCK_DGRAM`: a system record's field is one location per function). */
+static const lx_path *type_const(const lx_fnode *fn, const lx_path *t)
+{
+  if (t->kind == LX_PATH_CONST)
+    return t;
+  if (t->kind != LX_PATH_FIELD || !t->key)
+    return NULL;
+  const lx_path *found = NULL;
+  for (size_t i = 0; i < fn->def->assigns.n; i++) {
+    const lx_assign *a = &fn->def->assigns.v[i];
+    if (a->dst.kind == LX_PATH_FIELD && a->dst.key && !strcmp(a->dst.key, t->key)) {
+      if (a->src.kind != LX_PATH_CONST || (found && found->value != a->src.value))
+        return NULL; /* set to something else too */
+      found = &a->src;
+    }
+  }
+  return found;
+}
+
+/* The kind of descriptor creating call c (in fn) makes. */
+static int kind_of(const lx_fnode *fn, const lx_call *c)
 {
   const char *n = c->callee_name;
   if (!strncmp(n, "accept", 6))
@@ -72,8 +93,8 @@ static int kind_of(const lx_call *c)
     return K_LOCAL;
   if (c->nargs >= 1 && (const_named(&c->args[0], netlink, 16) || const_named(&c->args[0], packet, 17)))
     return K_KERNEL;
-  if (c->nargs >= 2 && c->args[1].kind == LX_PATH_CONST) {
-    const lx_path *t = &c->args[1];
+  const lx_path *t = c->nargs >= 2 ? type_const(fn, &c->args[1]) : NULL;
+  if (t) {
     int base = (int)(t->value & 0xf); /* without SOCK_NONBLOCK, SOCK_CLOEXEC */
     if (base == 2 || base == 3 || base == 4 || base == 10 || lx_path_sets_flag(t, "SOCK_DGRAM") ||
         lx_path_sets_flag(t, "SOCK_RAW"))
@@ -159,7 +180,7 @@ static void value_of(state *st, const lx_fnode *fn, const lx_path *v, fdset *out
     const lx_call *c = &fn->def->calls.v[v->index];
     const lx_fnode *callee = lx_program_callee(st->p, c);
     if (c->callee && lx_call_named(c, &creators))
-      fdset_one(out, c, fn, kind_of(c));
+      fdset_one(out, c, fn, kind_of(fn, c));
     else if (callee && callee->def)
       fdset_add(out, &st->returns[callee->index]);
   }
@@ -169,8 +190,9 @@ static void value_of(state *st, const lx_fnode *fn, const lx_path *v, fdset *out
     fdset_add(out, s);
 }
 
-/* Adds what `from` holds to path dst of fn; returns whether it grew. */
-static int flow_into(state *st, const lx_fnode *fn, const lx_path *dst, const fdset *from)
+/* Adds what `from` holds to path dst of fn; returns whether it grew.  store: an
+ * assignment of fn's own (not a caller handing something over). */
+static int flow_into_as(state *st, const lx_fnode *fn, const lx_path *dst, const fdset *from, int store)
 {
   if (!from->mask)
     return 0;
@@ -179,7 +201,20 @@ static int flow_into(state *st, const lx_fnode *fn, const lx_path *dst, const fd
   char key[600];
   if (!slot_key(fn, dst, key, sizeof(key)))
     return 0;
-  return fdset_add(slot(st, key, 1), from);
+  int changed = fdset_add(slot(st, key, 1), from);
+  if (store && dst->kind == LX_PATH_PARAM && dst->deref && !dst->addr_of) {
+    /* *out = fd: what the function itself stores through a pointer parameter, which
+     * reaches the caller's object (not what other callers' objects held). */
+    char out[620];
+    snprintf(out, sizeof(out), "out|%s", key);
+    changed |= fdset_add(slot(st, out, 1), from);
+  }
+  return changed;
+}
+
+static int flow_into(state *st, const lx_fnode *fn, const lx_path *dst, const fdset *from)
+{
+  return flow_into_as(st, fn, dst, from, 1);
 }
 
 /* The path a pointer path points to: &x -> x, p -> *p. */
@@ -196,9 +231,10 @@ static int pointee(const lx_path *v, lx_path *out)
   return 1;
 }
 
-/* Argument `arg` of call c in fn to parameter `param` of target, and between what the
- * argument and the parameter point to, both ways (an out-parameter fills the
- * caller's, a heap `int *` given to a thread hands its contents over). */
+/* Argument `arg` of call c in fn to parameter `param` of target, what the argument
+ * points to to what the parameter points to (a heap `int *` given to a thread hands
+ * its contents over), and back what target stores through the parameter (an
+ * out-parameter fills the caller's object). */
 static int pass_argument(state *st, const lx_fnode *fn, const lx_call *c, int arg, const lx_fnode *target,
                          int param)
 {
@@ -208,15 +244,21 @@ static int pass_argument(state *st, const lx_fnode *fn, const lx_call *c, int ar
   pp.index = param;
   fdset v = {0};
   value_of(st, fn, &c->args[arg - 1], &v);
-  changed |= flow_into(st, target, &pp, &v);
+  changed |= flow_into_as(st, target, &pp, &v, 0);
   if (!pointee(&c->args[arg - 1], &a))
     return changed;
   pp.deref = 1;
-  fdset in = {0}, back = {0};
+  fdset in = {0};
   value_of(st, fn, &a, &in);
-  changed |= flow_into(st, target, &pp, &in);
-  value_of(st, target, &pp, &back);
-  changed |= flow_into(st, fn, &a, &back);
+  changed |= flow_into_as(st, target, &pp, &in, 0);
+  char key[600], out[620];
+  const fdset *back = NULL;
+  if (slot_key(target, &pp, key, sizeof(key))) {
+    snprintf(out, sizeof(out), "out|%s", key);
+    back = slot(st, out, 0);
+  }
+  if (back)
+    changed |= flow_into(st, fn, &a, back);
   return changed;
 }
 
