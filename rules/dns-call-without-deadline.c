@@ -68,6 +68,61 @@ static int numeric_only(const lx_fnode *fn, const lx_call *c)
   return 0;
 }
 
+static lx_names clocks = LX_NAMES("time", "clock_gettime", "gettimeofday", "clock", "ftime");
+
+/* Whether call c reads the clock: a clock primitive, or a function of the program that
+ * calls one (a project's now()). */
+static int reads_clock(const lx_program *p, const lx_call *c)
+{
+  if (c->callee && lx_call_named(c, &clocks))
+    return 1;
+  const lx_fnode *callee = lx_program_callee(p, c);
+  for (size_t j = 0; callee && callee->def && j < callee->def->calls.n; j++)
+    if (callee->def->calls.v[j].callee && lx_call_named(&callee->def->calls.v[j], &clocks))
+      return 1;
+  return 0;
+}
+
+/* Whether v (read by a condition in fn) is the time: a clock call, or a local fn
+ * assigns one to. */
+static int is_time(const lx_program *p, const lx_fnode *fn, const lx_path *v)
+{
+  if (v->kind == LX_PATH_CALL && v->index >= 0 && (size_t)v->index < fn->def->calls.n)
+    return reads_clock(p, &fn->def->calls.v[v->index]);
+  if (v->kind != LX_PATH_LOCAL || !v->key)
+    return 0;
+  for (size_t i = 0; i < fn->def->assigns.n; i++) {
+    const lx_assign *a = &fn->def->assigns.v[i];
+    if (a->dst.kind == LX_PATH_LOCAL && a->dst.key && !strcmp(a->dst.key, v->key) && a->src.kind == LX_PATH_CALL &&
+        a->src.index >= 0 && (size_t)a->src.index < fn->def->calls.n &&
+        reads_clock(p, &fn->def->calls.v[a->src.index]))
+      return 1;
+  }
+  return 0;
+}
+
+/* A lookup refreshed at a limited rate: before it, fn leaves when the time is not yet
+ * past a stored one (`if (last + interval >= now) return -1;`), or it runs only when
+ * the time is (`if (now >= next_resolve) { ...lookup... }`). */
+static int rate_limited(const lx_program *p, const lx_fnode *fn, const lx_call *c)
+{
+  for (size_t i = 0; i < fn->def->branches.n; i++) {
+    const lx_branch *br = &fn->def->branches.v[i];
+    int before = br->then_leaves && br->then_end <= c->seq;
+    int around = c->seq >= br->then_begin && c->seq < br->then_end;
+    if (!before && !around)
+      continue;
+    int time = 0, stored = 0;
+    for (int r = 0; r < br->nreads; r++) {
+      time |= is_time(p, fn, &br->reads[r]);
+      stored |= br->reads[r].kind == LX_PATH_FIELD || br->reads[r].kind == LX_PATH_GLOBAL;
+    }
+    if (time && stored)
+      return 1;
+  }
+  return 0;
+}
+
 void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
@@ -79,7 +134,7 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
     lx_finding *first = NULL; /* once per function: later lookups are related locations */
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      if (!is_lookup(p, c) || numeric_only(fn, c))
+      if (!is_lookup(p, c) || numeric_only(fn, c) || rate_limited(p, fn, c))
         continue;
       lx_loop_bound kind = LX_LOOP_FIXED;
       const lx_call *src = NULL;
