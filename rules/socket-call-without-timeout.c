@@ -57,23 +57,40 @@ static int const_named(const lx_path *a, const char *const *names, long long val
   return !a->name && a->value == value;
 }
 
-/* The constant a type argument stands for: itself, or, for a field read such as
- * ai->ai_socktype, the constant fn stores into that field (the getaddrinfo hints'
- * `.ai_socktype = SOCK_DGRAM`: a system record's field is one location per function). */
-static const lx_path *type_const(const lx_fnode *fn, const lx_path *t)
+/* The one constant path v of fn stands for, or NULL: itself; a local or a field fn
+ * stores only that constant into (the getaddrinfo hints' `.ai_socktype = SOCK_DGRAM`,
+ * read back as ai->ai_socktype: a system record's field is one location per
+ * function); a parameter every caller passes it for (`int domain = AF_UNIX`,
+ * connect_client(host, port, AF_UNSPEC, SOCK_DGRAM)). */
+static const lx_path *const_of(const lx_fnode *fn, const lx_path *v, int depth)
 {
-  if (t->kind == LX_PATH_CONST)
-    return t;
-  if (t->kind != LX_PATH_FIELD || !t->key)
+  if (v->kind == LX_PATH_CONST)
+    return v;
+  if (depth > 3 || v->deref || v->addr_of || !fn->def)
     return NULL;
   const lx_path *found = NULL;
+  if (v->kind == LX_PATH_PARAM) {
+    for (size_t k = 0; k < fn->callers.n; k++) {
+      const lx_fnode *caller = fn->callers.v[k].fn;
+      const lx_call *c = &caller->def->calls.v[fn->callers.v[k].call];
+      const lx_path *a = v->index >= 1 && v->index <= c->nargs ? const_of(caller, &c->args[v->index - 1], depth + 1)
+                                                               : NULL;
+      if (!a || (found && found->value != a->value))
+        return NULL;
+      found = a;
+    }
+    return found;
+  }
+  if ((v->kind != LX_PATH_LOCAL && v->kind != LX_PATH_FIELD) || !v->key)
+    return NULL;
   for (size_t i = 0; i < fn->def->assigns.n; i++) {
     const lx_assign *a = &fn->def->assigns.v[i];
-    if (a->dst.kind == LX_PATH_FIELD && a->dst.key && !strcmp(a->dst.key, t->key)) {
-      if (a->src.kind != LX_PATH_CONST || (found && found->value != a->src.value))
-        return NULL; /* set to something else too */
-      found = &a->src;
-    }
+    if (a->dst.kind != v->kind || a->dst.deref || !a->dst.key || strcmp(a->dst.key, v->key))
+      continue;
+    const lx_path *c = const_of(fn, &a->src, depth + 1);
+    if (!c || (found && found->value != c->value))
+      return NULL; /* set to something else too */
+    found = c;
   }
   return found;
 }
@@ -89,11 +106,12 @@ static int kind_of(const lx_fnode *fn, const lx_call *c)
   static const char *const local[] = {"AF_UNIX", "PF_UNIX", "AF_LOCAL", "PF_LOCAL", NULL};
   static const char *const netlink[] = {"AF_NETLINK", "PF_NETLINK", NULL};
   static const char *const packet[] = {"AF_PACKET", "PF_PACKET", NULL};
-  if (c->nargs >= 1 && const_named(&c->args[0], local, 1))
+  const lx_path *d = c->nargs >= 1 ? const_of(fn, &c->args[0], 0) : NULL;
+  if (d && const_named(d, local, 1))
     return K_LOCAL;
-  if (c->nargs >= 1 && (const_named(&c->args[0], netlink, 16) || const_named(&c->args[0], packet, 17)))
+  if (d && (const_named(d, netlink, 16) || const_named(d, packet, 17)))
     return K_KERNEL;
-  const lx_path *t = c->nargs >= 2 ? type_const(fn, &c->args[1]) : NULL;
+  const lx_path *t = c->nargs >= 2 ? const_of(fn, &c->args[1], 0) : NULL;
   if (t) {
     int base = (int)(t->value & 0xf); /* without SOCK_NONBLOCK, SOCK_CLOEXEC */
     if (base == 2 || base == 3 || base == 4 || base == 10 || lx_path_sets_flag(t, "SOCK_DGRAM") ||
