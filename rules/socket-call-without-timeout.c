@@ -317,6 +317,14 @@ static int flow_fn(state *st, const lx_fnode *fn)
     } else if (callee && callee->def && callee != fn) {
       for (int a = 1; a <= c->nargs && a <= callee->def->nparams; a++)
         changed |= pass_argument(st, fn, c, a, callee, a);
+      /* A spawn wrapper (start_thread(&t, worker, arg)): the argument after the
+       * function it runs is the thread's argument, as pthread_create has it. */
+      for (int a = 1; a < c->nargs && a <= LX_MAX_PARAMS; a++)
+        if ((callee->spawns_params & (1ULL << (a - 1))) && c->args[a - 1].kind == LX_PATH_FUNC) {
+          const lx_fnode *t = lx_program_fn(p, c->args[a - 1].key);
+          if (t && t->def && t->def->nparams >= 1)
+            changed |= pass_argument(st, fn, c, a + 1, t, 1);
+        }
     } else if (lx_call_has(p, c, LX_ANN_SPAWNS, &entry) && entry >= 1 && entry < c->nargs &&
                c->args[entry - 1].kind == LX_PATH_FUNC) {
       /* pthread_create(&t, NULL, worker, (void *)(intptr_t)fd): the thread's argument. */
