@@ -824,6 +824,17 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
         r.index = (int)i;
         mark_timed(fn, &r, c);
       }
+    const lx_api *api = lx_call_api(p, c);
+    if (api && api->copies && api->copies <= c->nargs) {
+      /* h2 = curl_easy_duphandle(h): the copy has every option set on h so far. */
+      int src = lx_alias_class(fn, &c->args[api->copies - 1]);
+      if (src >= 0 && (al->timed_seq[src] < c->seq || class_globally_timed(p, fn, src))) {
+        lx_path r = {0};
+        r.kind = LX_PATH_CALL;
+        r.index = (int)i;
+        mark_timed(fn, &r, c);
+      }
+    }
     const lx_fnode *callee = lx_program_callee(p, c);
     if (!callee)
       continue;
