@@ -306,6 +306,15 @@ static int flow_fn(state *st, const lx_fnode *fn)
         fdset_one(&v, c, fn, K_NOTNET);
         changed |= flow_into(st, fn, &el, &v);
       }
+    } else if (c->callee && !strcmp(c->callee_name, "SSL_set_fd") && c->nargs >= 2) {
+      /* SSL_set_fd(ssl, fd): SSL_read(ssl) in another function waits on fd, unless fd
+       * is already timed or non-blocking here (that stays with the socket). */
+      int fc = lx_alias_class(fn, &c->args[1]);
+      if (fc >= 0 && !lx_timed_before(p, fn, fc, c)) {
+        fdset v = {0};
+        value_of(st, fn, &c->args[1], &v);
+        changed |= flow_into(st, fn, &c->args[0], &v);
+      }
     } else if (c->callee && !strcmp(c->callee_name, "fdopen") && c->nargs >= 1) {
       /* fh = fdopen(fd, "r"): reads through fh wait on fd. */
       lx_path r = {0};
@@ -470,8 +479,13 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         if (origin == c && lx_call_dontwait(c))
           continue;
         const lx_path *fdp = &c->args[a - 1];
-        if (origin == c && !strncmp(c->callee_name, "SSL_", 4) && !(fdp = ssl_fd(fn, fdp)))
-          continue; /* an SSL object whose socket we cannot see */
+        if (origin == c && !strncmp(c->callee_name, "SSL_", 4)) {
+          /* The socket bound with SSL_set_fd here; else the SSL object itself, which
+           * holds what an SSL_set_fd elsewhere bound to it (a blocking socket only). */
+          const lx_path *bound = ssl_fd(fn, fdp);
+          if (bound)
+            fdp = bound;
+        }
         int cls = lx_alias_class(fn, fdp);
         if (cls < 0)
           continue;
