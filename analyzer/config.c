@@ -200,7 +200,7 @@ static int load_api(ld *l, yaml_node_t *n)
 {
   static const char *const keys[] = {"name",     "library", "spawns",  "bounded",         "receives",
                                      "closes",   "timeout", "blocks",  "deadline",        "connects",
-                                     "connect_timeout", "fix", "when", "joins", "handler", "copies", NULL};
+                                     "connect_timeout", "fix", "when", "joins", "handler", "copies", "periodic", NULL};
   if (want(l, n, YAML_MAPPING_NODE, "an API entry") || check_keys(l, n, keys, "an API entry"))
     return -1;
   lx_api *api = lx_arena_alloc(&l->c->arena, sizeof(*api));
@@ -224,8 +224,9 @@ static int load_api(ld *l, yaml_node_t *n)
     } else if (!strcmp(k, "when")) {
       if (load_when(l, v, api))
         return -1;
-    } else if (!strcmp(k, "copies")) {
-      if (int_value(l, v, "'copies'", 1, 64, &api->copies))
+    } else if (!strcmp(k, "copies") || !strcmp(k, "periodic")) {
+      if (int_value(l, v, !strcmp(k, "copies") ? "'copies'" : "'periodic'", 1, 64,
+                    !strcmp(k, "copies") ? &api->copies : &api->periodic))
         return -1;
     } else if (!strcmp(k, "connects") || !strcmp(k, "connect_timeout")) {
       char what[32];
@@ -260,9 +261,10 @@ static int load_api(ld *l, yaml_node_t *n)
   }
   if (!api->name)
     return fail(l, n, "an API entry needs 'name'");
-  if (!api->nannots && api->connects < 0 && api->connect_timeout < 0 && !api->copies)
+  if (!api->nannots && api->connects < 0 && api->connect_timeout < 0 && !api->copies &&
+      !api->periodic)
     return fail(l, n, "API entry '%s' says nothing (give spawns, bounded, receives, closes, "
-                      "timeout, blocks, deadline, joins, handler, connects, connect_timeout or copies)", api->name);
+                      "timeout, blocks, deadline, joins, handler, connects, connect_timeout, copies or periodic)", api->name);
   /* A second entry for the same function in the same file adds to the first (each
    * with its own `when`); an entry of a later file replaces those of earlier ones. */
   const lx_api *prev = lx_map_get(&l->c->apis, api->name);

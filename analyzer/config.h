@@ -28,6 +28,7 @@ typedef struct lx_api {
   int connects;        /* connects the handle in this argument (0: the one it returns), or -1 */
   int connect_timeout; /* gives the handle in this argument (0: returned) a connect timeout, or -1 */
   int copies;          /* the handle it returns is a copy of argument `copies` and has its timeouts, or 0 */
+  int periodic;        /* registers the function in this argument to run once per interval, or 0 */
   const char *fix;     /* how to bound it, in the library's own terms, or NULL */
   /* The entry holds only when argument when_arg is one of when_is (enumerator or
    * macro names, or integers), argument nonzero_arg is not the constant 0, and:

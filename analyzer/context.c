@@ -778,9 +778,12 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
       int entry = 0;
       int spawn = lx_is_spawn(p, c, &entry);
       const lx_fnode *callee = lx_program_callee(p, c);
+      const lx_api *api = lx_call_api(p, c);
       for (int a = 0; a < c->nargs; a++) {
         if (c->args[a].kind != LX_PATH_FUNC || (spawn && a + 1 == entry))
           continue;
+        if (api && api->periodic == a + 1)
+          continue; /* a timer's callback: once per interval, not per event */
         if (!callee || !callee->def) {
           add_reg(rs, p, &c->args[a], NULL, NULL, c->loc, c->callee_name);
           continue;
