@@ -419,6 +419,7 @@ static void note_read(ex_ctx *x, lx_path p)
 }
 
 static lx_path expr_at(ex_ctx *x, CXCursor c);
+static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list);
 
 /* The named flags `a | b` sets ("+O_NONBLOCK") or `a & b` clears ("-O_NONBLOCK", from
  * b = ~O_NONBLOCK), with those its operands already carry; NULL when none. */
@@ -605,6 +606,13 @@ static lx_path expr_at(ex_ctx *x, CXCursor c)
   case CXCursor_ConditionalOperator:
     expr_children(x, c);
     return p;
+  case CXCursor_CompoundLiteralExpr: {
+    kids ks = children(c);
+    if (ks.n >= 1 && clang_getCursorKind(ks.v[ks.n - 1]) == CXCursor_InitListExpr && designated_fields(x, NULL, ks.v[ks.n - 1]))
+      return p;
+    expr_children(x, c);
+    return p;
+  }
   case CXCursor_StmtExpr:
     /* ({ ... }): a GNU statement expression, e.g. libcurl's type-checking macros. */
     clang_visitChildren(c, stmt_kid, x);
@@ -880,11 +888,13 @@ static void if_stmt(ex_ctx *x, CXCursor c)
 }
 
 /* struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_DGRAM}:
- * each `.field = value` of a local struct's initialiser is an assignment to var.field.
+ * each `.field = value` of a local struct's initialiser is an assignment to var.field
+ * (var NULL: of a compound literal, &(struct addrinfo){.ai_socktype = SOCK_DGRAM}, whose
+ * fields are known by their record alone).
  * Returns 0 (nothing recorded) when the list has no designator of one field. */
 static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
 {
-  if (!x->fn || var->kind != LX_PATH_LOCAL)
+  if (!x->fn || (var && var->kind != LX_PATH_LOCAL))
     return 0;
   kids items = children(list);
   if (!items.n)
@@ -902,16 +912,19 @@ static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
     kids parts = children(items.v[i]);
     lx_path src = expr(x, parts.v[1]);
     if (src.kind == LX_PATH_FUNC) {
-      record_assign(x, *var, src, items.v[i]); /* as the table walk records it */
+      if (var)
+        record_assign(x, *var, src, items.v[i]); /* as the table walk records it */
       continue;
     }
     lx_path dst = {0};
     if (!field_key(x, clang_getCursorReferenced(parts.v[0]), &dst, NULL))
       continue;
-    lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
-    *b = *var;
-    dst.base = b;
-    dst.name = lx_arena_printf(&x->facts->arena, "%s.%s", var->name ? var->name : "?", dst.name);
+    if (var) {
+      lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
+      *b = *var;
+      dst.base = b;
+      dst.name = lx_arena_printf(&x->facts->arena, "%s.%s", var->name ? var->name : "?", dst.name);
+    }
     record_assign(x, dst, src, items.v[i]);
   }
   return 1;
