@@ -892,23 +892,34 @@ static void if_stmt(ex_ctx *x, CXCursor c)
  * (var NULL: of a compound literal, &(struct addrinfo){.ai_socktype = SOCK_DGRAM}, whose
  * fields are known by their record alone).
  * Returns 0 (nothing recorded) when the list has no designator of one field. */
+typedef LX_VEC(CXCursor) cursor_list;
+
+static enum CXChildVisitResult collect_all(CXCursor c, CXCursor parent, CXClientData d)
+{
+  (void)parent;
+  lx_vec_push((cursor_list *)d, c);
+  return CXChildVisit_Continue;
+}
+
 static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
 {
   if (!x->fn || (var && var->kind != LX_PATH_LOCAL))
     return 0;
-  kids items = children(list);
+  cursor_list items = {0};
+  clang_visitChildren(list, collect_all, &items);
   if (!items.n)
     return 0;
+  int ok = 1;
   /* Only lists made of `.field = value` alone (no positional item, no nested list):
    * anything else is left to the table walk, which sees each node once. */
-  for (int i = 0; i < items.n; i++) {
+  for (size_t i = 0; i < items.n && ok; i++) {
     kids parts = children(items.v[i]);
     if (parts.n != 2 || clang_getCursorKind(parts.v[0]) != CXCursor_MemberRef ||
         !clang_isExpression(clang_getCursorKind(parts.v[1])) ||
         clang_getCursorKind(parts.v[1]) == CXCursor_InitListExpr)
-      return 0;
+      ok = 0;
   }
-  for (int i = 0; i < items.n; i++) {
+  for (size_t i = 0; i < items.n && ok; i++) {
     kids parts = children(items.v[i]);
     lx_path src = expr(x, parts.v[1]);
     if (src.kind == LX_PATH_FUNC) {
@@ -927,7 +938,8 @@ static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
     }
     record_assign(x, dst, src, items.v[i]);
   }
-  return 1;
+  lx_vec_free(&items);
+  return ok;
 }
 
 static void var_decl(ex_ctx *x, CXCursor c)
