@@ -477,12 +477,6 @@ const char *lx_fnode_why(const lx_fnode *fn, char *buf, size_t n)
 
 /* After fn became start-up code: marks its callees, whose callers it is, to be passed
  * again (see lx_fixed_point). */
-static void mark_callees(const lx_fnode *fn, char *dirty)
-{
-  for (size_t j = 0; fn->def && j < fn->def->calls.n; j++)
-    if (fn->def->calls.v[j].callee_node)
-      dirty[fn->def->calls.v[j].callee_node->index] = 1;
-}
 
 /* A trampoline: spawn c in fn starts a fixed entry that calls, through a field, the
  * function fn was given as a parameter (`t->start = start; pthread_create(..,
@@ -605,7 +599,7 @@ static int startup_step(void *arg, lx_fnode *fn, char *dirty)
     if (!fn->callers.v[k].fn->startup)
       return 0;
   fn->startup = 1;
-  mark_callees(fn, dirty);
+  lx_mark_callees(fn, dirty);
   return 1;
 }
 

@@ -640,7 +640,7 @@ int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_c
   return class_globally_timed(p, fn, cls);
 }
 
-static int is_socket_api(const lx_api *api)
+int lx_api_is_socket(const lx_api *api)
 {
   return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
 }
@@ -737,13 +737,13 @@ static void poll_guards(lx_program *p)
         continue;
       for (size_t j = 0; j < fn->def->calls.n && !fn->poll_guard; j++) {
         const lx_call *g = &fn->def->calls.v[j];
+        const lx_fnode *w = lx_program_callee(p, g);
         int targ = poll_timeout_arg(g);
         const lx_path *t = NULL;
         if (targ)
           t = &g->args[targ - 1];
-        else if (level && lx_program_callee(p, g) && lx_program_callee(p, g) != fn &&
-                 lx_program_callee(p, g)->poll_guard > 0 && lx_program_callee(p, g)->poll_guard <= g->nargs)
-          t = &g->args[lx_program_callee(p, g)->poll_guard - 1];
+        else if (level && w && w != fn && w->poll_guard > 0 && w->poll_guard <= g->nargs)
+          t = &g->args[w->poll_guard - 1]; /* a wrapper's timeout, passed on from fn's parameter */
         if (t && t->kind == LX_PATH_PARAM && !t->deref && t->index >= 1 && t->index <= 127)
           fn->poll_guard = (signed char)t->index;
         else if (bounded_wait(p, g) && (targ || level))
@@ -905,7 +905,7 @@ static int blocks_pass(lx_program *p, lx_fnode *fn)
       int cls = lx_alias_class(fn, &c->args[j]);
       if (cls < 0 || lx_timed_before(p, fn, cls, c))
         continue;
-      if (origin == c && is_socket_api(lx_call_api(p, c)) && (lx_poll_guarded(p, fn, c) || lx_call_dontwait(c)))
+      if (origin == c && lx_api_is_socket(lx_call_api(p, c)) && (lx_poll_guarded(p, fn, c) || lx_call_dontwait(c)))
         continue;
       int param = lx_alias_param(fn, cls);
       if (param && param <= LX_MAX_PARAMS && !(params & (1ULL << (param - 1)))) {
@@ -944,6 +944,13 @@ void lx_mark_callers(const lx_fnode *fn, char *dirty)
 {
   for (size_t k = 0; k < fn->callers.n; k++)
     dirty[fn->callers.v[k].fn->index] = 1;
+}
+
+void lx_mark_callees(const lx_fnode *fn, char *dirty)
+{
+  for (size_t j = 0; fn->def && j < fn->def->calls.n; j++)
+    if (fn->def->calls.v[j].callee_node)
+      dirty[fn->def->calls.v[j].callee_node->index] = 1;
 }
 
 void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass, void *arg)
@@ -989,12 +996,6 @@ static int timed_classes(const lx_fnode *fn)
   return n;
 }
 
-static void mark_callees_of(const lx_fnode *fn, char *dirty)
-{
-  for (size_t j = 0; j < fn->def->calls.n; j++)
-    if (fn->def->calls.v[j].callee_node)
-      dirty[fn->def->calls.v[j].callee_node->index] = 1;
-}
 
 static int timeout_step(void *arg, lx_fnode *fn, char *dirty)
 {
@@ -1008,7 +1009,7 @@ static int timeout_step(void *arg, lx_fnode *fn, char *dirty)
   unsigned rt = fn->returns_timed;
   int changed = timeout_pass(p, fn);
   if (timed_classes(fn) != timed_before) {
-    mark_callees_of(fn, dirty); /* what they are handed may be timed now */
+    lx_mark_callees(fn, dirty); /* what they are handed may be timed now */
     changed = 1;
   }
   if (p->timed_locs.n != timed)

@@ -159,6 +159,9 @@ const lx_api *lx_call_api(const lx_program *p, const lx_call *c);
 int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max);
 int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg);
 
+/* Whether api is one of the catalogue's sockets or OpenSSL entries. */
+int lx_api_is_socket(const lx_api *api);
+
 /* Whether argument a sets the named flag (O_NONBLOCK, SOCK_NONBLOCK...) or clears it
  * (flags & ~O_NONBLOCK). */
 int lx_path_sets_flag(const lx_path *a, const char *flag);
@@ -208,6 +211,8 @@ typedef int (*lx_pass_fn)(void *arg, lx_fnode *fn, char *dirty);
 void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass, void *arg);
 /* After fn's summary changed: marks its callers (dirty[caller->index]). */
 void lx_mark_callers(const lx_fnode *fn, char *dirty);
+/* After what fn hands its callees changed: marks them (dirty[callee->index]). */
+void lx_mark_callees(const lx_fnode *fn, char *dirty);
 
 /* ---- context (context.c) ---------------------------------------------------- */
 

@@ -1,7 +1,8 @@
 /* socket-call-without-timeout.c - connect/read/write/accept/SSL calls on a blocking
- * socket that nothing bounds: no SO_RCVTIMEO/SO_SNDTIMEO, no O_NONBLOCK, no poll with a
- * finite timeout before it.  Sockets are followed from socket()/accept() through
- * locals, helpers that return them, struct fields and globals, across files. */
+ * socket whose peer can stall them and that nothing bounds: no SO_RCVTIMEO/SO_SNDTIMEO,
+ * no O_NONBLOCK, no poll with a finite timeout before it.  Each descriptor is judged by
+ * the call that made it and followed along assignments, parameters, returns, struct
+ * fields and globals, across files (see state below). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +35,12 @@ static lx_names creators = LX_NAMES("socket", "accept", "accept4", "eventfd", "s
 /* Creators that write the new descriptors to an array argument (1-based). */
 static lx_names outparam_creators = LX_NAMES("pipe", "pipe2", "socketpair");
 
-static int socket_api(const lx_api *api)
-{
-  return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
-}
-
 /* A blocking call this rule judges: the catalogue's sockets and OpenSSL, and the
  * user's own (an annotation, or a .leash.yaml entry with no library): the same
  * function declared either way means the same. */
 static int fd_api(const lx_api *api)
 {
-  return !api || !api->library || socket_api(api);
+  return !api || !api->library || lx_api_is_socket(api);
 }
 
 static int const_named(const lx_path *a, const char *const *names, long long value)
