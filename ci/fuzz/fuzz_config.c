@@ -29,7 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       for (size_t i = 0; i < c->apis.cap; i++)
         if (c->apis.keys && c->apis.keys[i]) {
           const lx_api *a = lx_config_api(c, c->apis.keys[i]);
-          if (!a || a->nannots < 1 || a->nannots > LX_API_MAX_ANNOTS || a->nwhen > LX_API_MAX_WHEN)
+          /* Every entry says something: an annotation, or one of the keys that are not
+           * annotations (connects, connect_timeout, copies, periodic). */
+          int says = a && (a->nannots >= 1 || a->connects >= 0 || a->connect_timeout >= 0 || a->copies ||
+                           a->periodic);
+          if (!says || a->nannots > LX_API_MAX_ANNOTS || a->nwhen > LX_API_MAX_WHEN)
             abort();
         }
     }
