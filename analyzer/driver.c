@@ -961,9 +961,9 @@ static int keep_new(run *r)
 
 /* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
 /* The key of this run's program-wide evaluation (see evaluation.h): every job's facts
- * digest, the rules selected, the catalogue and the configuration.  Returns -1 when
- * the run does not cache evaluations (no database; merge and --pre-commit runs, whose
- * facts come from elsewhere). */
+ * digest, this executable (the rules' code), the rules selected, the catalogue and the
+ * configuration.  Returns -1 when the run does not cache evaluations (no database;
+ * merge and --pre-commit runs, whose facts come from elsewhere). */
 static int evaluation_key(const run *r, char out[33])
 {
   if (!r->db || !r->tu_digests || r->o->merge_inputs || r->o->pre_commit)
@@ -975,6 +975,7 @@ static int evaluation_key(const run *r, char out[33])
   char h[17];
   snprintf(h, sizeof(h), "%016llx", (unsigned long long)lx_hash64(catalog, len, 0));
   lx_eval_key_add(&k, r->facts_version);
+  lx_eval_key_add(&k, lx_self_digest()); /* the rules' code: a rebuilt leash evaluates anew */
   lx_eval_key_add(&k, h);
   lx_eval_key_add(&k, r->config_digest);
   lx_eval_key_add(&k, r->o->rules);

@@ -80,4 +80,8 @@ uint64_t lx_hash64_fast(const void *data, size_t n, uint64_t seed);
 /* Reads a whole file; returns NULL and sets errno on failure. *len gets its size. */
 char *lx_read_file(const char *path, size_t *len);
 
+/* A digest of this leash executable (its bytes, read once), "" when it cannot be
+ * read: what keys results that depend on the rules' code, not only on the facts. */
+const char *lx_self_digest(void);
+
 #endif

@@ -81,6 +81,14 @@ expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
 has err "program-wide evaluation computed"
 has out "client.c:7:9: error"
 rm .leash.yaml
+# A rebuilt leash (other rules' code, the same facts format) evaluates anew: its
+# executable is part of the key.  A copy with one byte more stands for the rebuild;
+# the first leash's evaluation is still there for it.
+cp "$LEASH" leash.rebuilt && printf '\n' >>leash.rebuilt
+expect_rc 1 ./leash.rebuilt check $EV -v --no-color src/client.c src/net.c
+has err "program-wide evaluation computed"
+expect_rc 1 "$LEASH" check $EV -v --no-color src/client.c src/net.c
+has err "program-wide evaluation reused"
 # Files read by one run and older than two seconds are stamped: the next run does not
 # read them again while their size, times and inode stay.  A write that keeps the size
 # and puts the modification time back still changes the change time: read again.
