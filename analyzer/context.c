@@ -279,6 +279,42 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
   }
 }
 
+/* Whether f steps local key inside loop li (`i++`, `i += n`, in the body or the
+ * increment). */
+static int stepped_in(const lx_func *f, int li, const char *key)
+{
+  const lx_loop *l = &f->loops.v[li];
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    const lx_assign *a = &f->assigns.v[i];
+    if (a->dst.kind == LX_PATH_LOCAL && a->src.kind == LX_PATH_LOCAL && !a->dst.deref && a->dst.key &&
+        a->src.key && !strcmp(a->dst.key, key) && !strcmp(a->src.key, key) &&
+        (lx_loop_contains(f, li, a->loop) || (a->seq >= l->body_begin && a->seq < l->body_end)))
+      return 1;
+  }
+  return 0;
+}
+
+/* A counted loop: every way its condition holds compares a local the loop itself
+ * steps (`for (i = 0; i < n; i++)`, `while (got < len) { ...; got += r; }`).  It runs
+ * as often as its bound says however long each pass waits: a walk over the items of
+ * one reply, not a loop that waits for the next event. */
+static int counted(const lx_func *f, int li)
+{
+  const lx_loop *l = &f->loops.v[li];
+  if (l->infinite || l->cond.disj || l->cond.n == 0)
+    return 0;
+  for (int a = 0; a < l->cond.n; a++) {
+    const lx_atom *t = &l->cond.a[a];
+    if (t->op < LX_CMP_LT || t->op == LX_CMP_EQ)
+      continue;
+    const lx_path *sides[2] = {&t->lhs, &t->rhs};
+    for (int s = 0; s < 2; s++)
+      if (sides[s]->kind == LX_PATH_LOCAL && !sides[s]->deref && sides[s]->key && stepped_in(f, li, sides[s]->key))
+        return 1;
+  }
+  return 0;
+}
+
 lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
 {
   if (!fn->loop_event)
@@ -287,6 +323,8 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   if (rd && fn->startup && !fn->request_path)
     rd = NULL; /* at start-up, reads read files */
   const lx_call *best = ev && (!is_poll(ev) || !rd) ? ev : rd ? rd : ev;
+  if (best && counted(fn->def, li))
+    best = NULL; /* it waits in each pass, but the passes are counted */
   if (best) {
     if (source)
       *source = best;
