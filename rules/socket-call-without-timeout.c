@@ -13,7 +13,7 @@
 
 /* What a descriptor is, from the call that made it.  Only some kinds have a peer that
  * can stall a call: a TCP (or unknown) stream, a connection accepted from any
- * listener.  A datagram socket's sends never wait for a peer, and its receives wait
+ * listener (of an AF_UNIX listener's clients, only what waits for them to send).  A datagram socket's sends never wait for a peer, and its receives wait
  * for a reply only after it sent a request; an AF_UNIX client talks to a local
  * daemon; netlink talks to the kernel; pipes, eventfds and socketpairs are the
  * program's own wake-ups. */
@@ -414,15 +414,30 @@ static int sent_before(const state *st, const lx_fnode *fn, int cls, const lx_ca
   return 0;
 }
 
+/* Whether accept call c (in fn) takes its connections from an AF_UNIX listener only.
+ * Such a peer is a process of this machine: a send to it fails at once (EPIPE) when
+ * it is gone and waits only while it is alive and not reading, like a send to a local
+ * daemon; its receives still wait for whatever the client chooses to send. */
+static int local_listener(state *st, const lx_fnode *fn, const lx_call *c)
+{
+  if (!fn || !c || c->nargs < 1)
+    return 0;
+  fdset l = {0};
+  value_of(st, fn, &c->args[0], &l);
+  return l.mask == 1u << K_LOCAL;
+}
+
 /* The kind of descriptor in held whose peer can stall blocking call c (whose own
  * blocking call is origin), or -1 when none can: a stream or accepted connection
- * always; a datagram socket only for a receive after a request was sent on it. */
-static int peer_kind(const state *st, const lx_fnode *fn, int cls, const lx_call *c, const lx_call *origin,
+ * always (but for a send to a client of an AF_UNIX listener); a datagram socket only
+ * for a receive after a request was sent on it. */
+static int peer_kind(state *st, const lx_fnode *fn, int cls, const lx_call *c, const lx_call *origin,
                      const fdset *held)
 {
   if (held->mask & (1u << K_STREAM))
     return K_STREAM;
-  if (held->mask & (1u << K_ACCEPTED))
+  if ((held->mask & (1u << K_ACCEPTED)) && !(origin->callee && lx_call_named(origin, &sends) &&
+                                              local_listener(st, held->fn[K_ACCEPTED], held->call[K_ACCEPTED])))
     return K_ACCEPTED;
   if ((held->mask & (1u << K_DGRAM)) && origin->callee && lx_call_named(origin, &receives) &&
       sent_before(st, fn, cls, c))
