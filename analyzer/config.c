@@ -166,7 +166,8 @@ static int load_list(ld *l, yaml_node_t *v, const char *what, const char **out, 
 
 static int load_when(ld *l, yaml_node_t *n, lx_api *api)
 {
-  static const char *const keys[] = {"arg", "is", "nonzero", "contains", "field", NULL};
+  static const char *const keys[] = {"arg",   "is",       "nonzero", "negative", "contains",
+                                     "field", "property", "default", NULL};
   if (want(l, n, YAML_MAPPING_NODE, "'when'") || check_keys(l, n, keys, "'when'"))
     return -1;
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
@@ -175,14 +176,22 @@ static int load_when(ld *l, yaml_node_t *n, lx_api *api)
     if (!strcmp(k, "arg")) {
       if (int_value(l, v, "'when: arg'", 1, 64, &api->when_arg))
         return -1;
-    } else if (!strcmp(k, "nonzero")) {
-      if (int_value(l, v, "'when: nonzero'", 1, 64, &api->nonzero_arg))
+    } else if (!strcmp(k, "nonzero") || !strcmp(k, "negative")) {
+      if (int_value(l, v, !strcmp(k, "nonzero") ? "'when: nonzero'" : "'when: negative'", 1, 64,
+                    !strcmp(k, "nonzero") ? &api->nonzero_arg : &api->negative_arg))
         return -1;
-    } else if (!strcmp(k, "field")) {
+    } else if (!strcmp(k, "field") || !strcmp(k, "property")) {
       const char *s = scalar(v);
       if (!s || !*s)
-        return fail(l, v, "'when: field' must be the name of a struct member");
-      api->when_field = lx_arena_strdup(&l->c->arena, s);
+        return fail(l, v, "'when: %s' must be the name of a %s", k, !strcmp(k, "field") ? "struct member" : "property");
+      s = lx_arena_strdup(&l->c->arena, s);
+      if (!strcmp(k, "field"))
+        api->when_field = s;
+      else
+        api->when_property = s;
+    } else if (!strcmp(k, "default")) {
+      if (bool_value(l, v, "'when: default'", &api->when_default))
+        return -1;
     } else if (!strcmp(k, "contains")) {
       if (load_list(l, v, "'when: contains'", api->when_contains, &api->ncontains))
         return -1;
@@ -191,8 +200,13 @@ static int load_when(ld *l, yaml_node_t *n, lx_api *api)
         return -1;
     }
   }
-  if ((api->nwhen || api->ncontains || api->when_field) && !api->when_arg)
-    return fail(l, n, "'when: %s' needs 'arg'", api->when_field ? "field" : api->ncontains ? "contains" : "is");
+  if (api->when_default && !api->when_property)
+    return fail(l, n, "'when: default' goes with 'property'");
+  if (api->when_field && api->when_property)
+    return fail(l, n, "'when' takes 'field' or 'property', not both");
+  if ((api->nwhen || api->ncontains || api->when_field || api->when_property) && !api->when_arg)
+    return fail(l, n, "'when: %s' needs 'arg'",
+                api->when_field ? "field" : api->when_property ? "property" : api->ncontains ? "contains" : "is");
   return 0;
 }
 
@@ -200,7 +214,8 @@ static int load_api(ld *l, yaml_node_t *n)
 {
   static const char *const keys[] = {"name",     "library", "spawns",  "bounded",         "receives",
                                      "closes",   "timeout", "blocks",  "deadline",        "connects",
-                                     "connect_timeout", "fix", "when", "joins", "handler", "copies", "periodic", NULL};
+                                     "connect_timeout", "fix", "when", "joins", "handler", "copies", "periodic",
+                                     "no_timeout", NULL};
   if (want(l, n, YAML_MAPPING_NODE, "an API entry") || check_keys(l, n, keys, "an API entry"))
     return -1;
   lx_api *api = lx_arena_alloc(&l->c->arena, sizeof(*api));
@@ -224,9 +239,11 @@ static int load_api(ld *l, yaml_node_t *n)
     } else if (!strcmp(k, "when")) {
       if (load_when(l, v, api))
         return -1;
-    } else if (!strcmp(k, "copies") || !strcmp(k, "periodic")) {
-      if (int_value(l, v, !strcmp(k, "copies") ? "'copies'" : "'periodic'", 1, 64,
-                    !strcmp(k, "copies") ? &api->copies : &api->periodic))
+    } else if (!strcmp(k, "copies") || !strcmp(k, "periodic") || !strcmp(k, "no_timeout")) {
+      char what[32];
+      snprintf(what, sizeof(what), "'%s'", k);
+      if (int_value(l, v, what, 1, 64,
+                    !strcmp(k, "copies") ? &api->copies : !strcmp(k, "periodic") ? &api->periodic : &api->no_timeout))
         return -1;
     } else if (!strcmp(k, "connects") || !strcmp(k, "connect_timeout")) {
       char what[32];
@@ -262,9 +279,10 @@ static int load_api(ld *l, yaml_node_t *n)
   if (!api->name)
     return fail(l, n, "an API entry needs 'name'");
   if (!api->nannots && api->connects < 0 && api->connect_timeout < 0 && !api->copies &&
-      !api->periodic)
+      !api->periodic && !api->no_timeout)
     return fail(l, n, "API entry '%s' says nothing (give spawns, bounded, receives, closes, "
-                      "timeout, blocks, deadline, joins, handler, connects, connect_timeout, copies or periodic)", api->name);
+                      "timeout, blocks, deadline, joins, handler, connects, connect_timeout, copies, periodic "
+                      "or no_timeout)", api->name);
   /* A second entry for the same function in the same file adds to the first (each
    * with its own `when`); an entry of a later file replaces those of earlier ones. */
   const lx_api *prev = lx_map_get(&l->c->apis, api->name);

@@ -28,22 +28,31 @@ typedef struct lx_api {
   int connects;        /* connects the handle in this argument (0: the one it returns), or -1 */
   int connect_timeout; /* gives the handle in this argument (0: returned) a connect timeout, or -1 */
   int copies;          /* the handle it returns is a copy of argument `copies` and has its timeouts, or 0 */
+  int no_timeout;      /* takes the timeout of the handle in this argument away (sets "forever"), or 0 */
   int periodic;        /* registers the function in this argument to run once per interval, or 0 */
   const char *fix;     /* how to bound it, in the library's own terms, or NULL */
   /* The entry holds only when argument when_arg is one of when_is (enumerator or
-   * macro names, or integers), argument nonzero_arg is not the constant 0, and:
+   * macro names, or integers), argument nonzero_arg is not the constant 0, argument
+   * negative_arg is a negative constant (libmemcached's -1: wait forever), and:
    * - when_contains: argument when_arg is a string literal containing one of these
    *   texts (libpq's "connect_timeout=" in a connection string);
    * - when_field: argument when_arg is (the address of) a struct whose member of that
    *   name is assigned before the call (hiredis's options.connect_timeout), with a
-   *   value that is one of when_is when it is given. */
+   *   value that is one of when_is when it is given;
+   * - when_property: the arguments from when_arg on are a GObject property list (name,
+   *   value, ..., NULL) that gives the property of that name a value other than the
+   *   constant 0 (g_object_set(client, "timeout", 5, NULL)); with when_default, a list
+   *   that does not name it holds too (the library's default is a timeout). */
   int when_arg;
   int nwhen;
   const char *when_is[LX_API_MAX_WHEN];
   int ncontains;
   const char *when_contains[LX_API_MAX_WHEN];
   const char *when_field;
+  const char *when_property;
+  int when_default;
   int nonzero_arg;
+  int negative_arg; /* the entry holds only when this argument is a negative constant, or 0 */
   unsigned user : 1;    /* from the user's .leash.yaml, not the catalogue */
   const char *origin; /* "file:line" the entry comes from */
   const struct lx_api *next; /* another entry for the same function, or NULL */

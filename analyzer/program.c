@@ -70,13 +70,36 @@ static int field_set(const lx_api *api, const lx_func *f, const lx_call *c, cons
   return 0;
 }
 
+/* Whether the property list from argument `from` (name, value, ..., NULL) gives the
+ * property api->when_property a value other than the constant 0; a list that does not
+ * name it holds when api->when_default.  A name that is not a literal ends what can be
+ * read: it holds then only by default. */
+static int property_set(const lx_api *api, const lx_call *c, int from)
+{
+  for (int i = from - 1; i + 1 < c->nargs; i += 2) {
+    const lx_path *nm = &c->args[i];
+    if (nm->kind != LX_PATH_STRING || !nm->name)
+      break;
+    const char *t = nm->name[0] == '"' ? nm->name + 1 : nm->name; /* the literal's spelling */
+    size_t n = strlen(api->when_property);
+    if (!strncmp(t, api->when_property, n) && (t[n] == '"' || !t[n])) {
+      const lx_path *v = &c->args[i + 1];
+      return !(v->kind == LX_PATH_CONST && v->value == 0);
+    }
+  }
+  return api->when_default;
+}
+
 int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c)
 {
   if (api->when_arg) {
     if (api->when_arg > c->nargs)
       return 0;
     const lx_path *a = &c->args[api->when_arg - 1];
-    if (api->when_field) {
+    if (api->when_property) {
+      if (!property_set(api, c, api->when_arg))
+        return 0;
+    } else if (api->when_field) {
       if (!field_set(api, f, c, a))
         return 0;
     } else if (api->nwhen) {
@@ -105,6 +128,13 @@ int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c)
       return 0;
     const lx_path *a = &c->args[api->nonzero_arg - 1];
     if (a->kind == LX_PATH_CONST && a->value == 0)
+      return 0;
+  }
+  if (api->negative_arg) {
+    if (api->negative_arg > c->nargs)
+      return 0;
+    const lx_path *a = &c->args[api->negative_arg - 1];
+    if (a->kind != LX_PATH_CONST || a->value >= 0)
       return 0;
   }
   return 1;
@@ -522,9 +552,13 @@ static void alias_build(lx_program *p, lx_fnode *fn)
   al->nclasses = f->memo->nclasses;
   al->timed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
   al->timed_loop = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->untimed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->retimed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
   for (int i = 0; i < al->nclasses; i++) { /* nothing is timed before the first pass says so */
     al->timed_seq[i] = NOT_TIMED;
     al->timed_loop[i] = -1;
+    al->untimed_seq[i] = -1;
+    al->retimed_seq[i] = NOT_TIMED;
   }
 }
 
@@ -625,9 +659,28 @@ static int created_in_loop(const lx_fnode *fn, int cls, int li)
   return 0;
 }
 
+/* Whether class cls has a timeout just before seq (NOT_TIMED: at the end of the
+ * function), as far as the function's own calls say: the last call that took it away
+ * (memcached_behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, -1)) counts only the
+ * timeouts set after it. */
+static int timed_at(const lx_alias *al, int cls, int seq)
+{
+  if (al->untimed_seq[cls] >= 0 && al->untimed_seq[cls] < seq)
+    return al->retimed_seq[cls] < seq;
+  return al->timed_seq[cls] < seq;
+}
+
+/* Whether class cls was taken its timeout before seq and not given one again. */
+static int untimed_at(const lx_alias *al, int cls, int seq)
+{
+  return al->untimed_seq[cls] >= 0 && al->untimed_seq[cls] < seq && al->retimed_seq[cls] >= seq;
+}
+
 int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c)
 {
   if (cls < 0)
+    return 0;
+  if (untimed_at(&fn->alias, cls, c->seq))
     return 0;
   int seq = fn->alias.timed_seq[cls];
   if (seq != NOT_TIMED) {
@@ -789,6 +842,8 @@ static void mark_timed(lx_fnode *fn, const lx_path *path, const lx_call *at)
   int cls = lx_alias_class(fn, path);
   if (cls < 0)
     return;
+  if (at->seq > fn->alias.untimed_seq[cls] && at->seq < fn->alias.retimed_seq[cls])
+    fn->alias.retimed_seq[cls] = at->seq;
   if (at->seq < fn->alias.timed_seq[cls]) {
     fn->alias.timed_seq[cls] = at->seq;
     fn->alias.timed_loop[cls] = at->loop;
@@ -803,8 +858,21 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   for (int i = 0; i < al->nclasses; i++) {
     al->timed_seq[i] = NOT_TIMED;
     al->timed_loop[i] = -1;
+    al->untimed_seq[i] = -1;
+    al->retimed_seq[i] = NOT_TIMED;
   }
   const lx_func *f = fn->def;
+  /* The calls that take a handle's timeout away, first: a timeout counts after them. */
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    for (const lx_api *api = lx_call_api(p, c); api; api = api->next) {
+      if (api->no_timeout < 1 || api->no_timeout > c->nargs || !lx_api_holds(api, f, c))
+        continue;
+      int cls = lx_alias_class(fn, &c->args[api->no_timeout - 1]);
+      if (cls >= 0 && c->seq > al->untimed_seq[cls])
+        al->untimed_seq[cls] = c->seq;
+    }
+  }
   /* What every caller hands over already timed is timed from the start. */
   for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
     int cls = (fn->entry_timed & (1ULL << (j - 1))) ? lx_alias_param_class(fn, j) : -1;
@@ -824,11 +892,12 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
         r.index = (int)i;
         mark_timed(fn, &r, c);
       }
-    const lx_api *api = lx_call_api(p, c);
-    if (api && api->copies && api->copies <= c->nargs) {
+    for (const lx_api *api = lx_call_api(p, c); api; api = api->next) {
+      if (!api->copies || api->copies > c->nargs || !lx_api_holds(api, f, c))
+        continue;
       /* h2 = curl_easy_duphandle(h): the copy has every option set on h so far. */
       int src = lx_alias_class(fn, &c->args[api->copies - 1]);
-      if (src >= 0 && (al->timed_seq[src] < c->seq || class_globally_timed(p, fn, src))) {
+      if (src >= 0 && (timed_at(al, src, c->seq) || (!untimed_at(al, src, c->seq) && class_globally_timed(p, fn, src)))) {
         lx_path r = {0};
         r.kind = LX_PATH_CALL;
         r.index = (int)i;
@@ -857,7 +926,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   uint64_t params = 0;
   for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
     int cls = lx_alias_param_class(fn, j);
-    if (cls >= 0 && al->timed_seq[cls] != NOT_TIMED)
+    if (cls >= 0 && timed_at(al, cls, NOT_TIMED))
       params |= 1ULL << (j - 1);
   }
   if (params != fn->timeout_params) {
@@ -865,7 +934,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     changed = 1;
   }
   int rc = return_class(fn);
-  int rt = rc >= 0 && (al->timed_seq[rc] != NOT_TIMED || class_globally_timed(p, fn, rc));
+  int rt = rc >= 0 && (timed_at(al, rc, NOT_TIMED) || (!untimed_at(al, rc, NOT_TIMED) && class_globally_timed(p, fn, rc)));
   if (rt != (int)fn->returns_timed) {
     fn->returns_timed = (unsigned)rt;
     changed = 1;
@@ -873,7 +942,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   /* A timeout set on a field or global holds program-wide. */
   for (int i = 0; i < al->m->nfg; i++) {
     const char *k = al->m->fg_keys[i];
-    if (al->timed_seq[al->m->fg_class[i]] != NOT_TIMED && !lx_map_get_h(&p->timed_locs, k, al->m->fg_hash[i])) {
+    if (timed_at(al, al->m->fg_class[i], NOT_TIMED) && !lx_map_get_h(&p->timed_locs, k, al->m->fg_hash[i])) {
       lx_map_put_h(&p->timed_locs, k, al->m->fg_hash[i], (void *)1);
       changed = 1;
     }

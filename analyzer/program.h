@@ -71,6 +71,10 @@ typedef struct {
   int nclasses;
   int *timed_seq;   /* per class: first seq at which a timeout is set, INT32_MAX if never */
   int *timed_loop;  /* per class: loop of that timeout, -1 */
+  /* per class: seq of the last call that takes its timeout away (`no_timeout: n`),
+   * -1 if none, and the first seq after it at which a timeout is set again */
+  int *untimed_seq;
+  int *retimed_seq;
 } lx_alias;
 
 struct lx_fnode {

@@ -33,6 +33,14 @@ static void test_catalog_loads(void **state)
   assert_int_equal(s->nwhen, 2);
   assert_int_equal(s->nonzero_arg, 3);
   assert_non_null(lx_config_api(c, "pthread_create"));
+  /* the client vocabulary: a property list with a default, a value that waits forever */
+  const lx_api *soup = lx_config_api(c, "soup_session_new_with_options");
+  assert_string_equal(soup->when_property, "timeout");
+  assert_int_equal(soup->when_default, 1);
+  int forever = 0;
+  for (const lx_api *m = lx_config_api(c, "memcached_behavior_set"); m; m = m->next)
+    forever |= m->no_timeout == 1 && m->negative_arg == 3;
+  assert_true(forever);
   lx_config_free(c);
 }
 
@@ -89,6 +97,13 @@ static void test_bad_configs(void **state)
   expect_error("version: 2\n", 1, "'version' must be");
   expect_error("apis:\n  - name: f\n    spawns: 1\n    when: {is: [A]}\n", 1, "'when: is' needs 'arg'");
   expect_error("- a\n- b\n", 1, "the top level must be a mapping");
+  expect_error("apis:\n  - {name: f, timeout: 0, when: {arg: 1, default: true}}\n", 1,
+               "'when: default' goes with 'property'");
+  expect_error("apis:\n  - {name: f, timeout: 0, when: {property: timeout}}\n", 1, "'when: property' needs 'arg'");
+  expect_error("apis:\n  - {name: f, timeout: 0, when: {arg: 1, property: t, field: u}}\n", 1,
+               "'field' or 'property', not both");
+  expect_error("apis:\n  - {name: f, no_timeout: 0}\n", 1, "'no_timeout' must be a whole number from 1");
+  expect_error("apis:\n  - {name: f, timeout: 1, when: {negative: x}}\n", 1, "'when: negative' must be");
 }
 
 static void test_empty_is_fine(void **state)

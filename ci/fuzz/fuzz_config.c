@@ -30,9 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (c->apis.keys && c->apis.keys[i]) {
           const lx_api *a = lx_config_api(c, c->apis.keys[i]);
           /* Every entry says something: an annotation, or one of the keys that are not
-           * annotations (connects, connect_timeout, copies, periodic). */
+           * annotations (connects, connect_timeout, copies, periodic, no_timeout). */
           int says = a && (a->nannots >= 1 || a->connects >= 0 || a->connect_timeout >= 0 || a->copies ||
-                           a->periodic);
+                           a->periodic || a->no_timeout);
           if (!says || a->nannots > LX_API_MAX_ANNOTS || a->nwhen > LX_API_MAX_WHEN)
             abort();
         }
