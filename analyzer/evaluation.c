@@ -7,7 +7,7 @@
 
 #include "../rules/rules.h"
 
-#define FORMAT "leash-evaluation-1"
+#define FORMAT "leash-evaluation-2"
 
 void lx_eval_key_init(lx_eval_key *k)
 {
@@ -39,9 +39,11 @@ char *lx_evaluation_encode(const lx_findings *f)
     const lx_finding *fd = &f->v.v[i];
     json_t *related = json_array();
     for (int r = 0; r < fd->nrelated; r++)
-      json_array_append_new(related, json_pack("[o,s]", loc_json(&fd->related[r].loc), fd->related[r].message));
-    json_array_append_new(list, json_pack("[s,i,o,s?,s?,s,o]", fd->rule, (int)fd->severity, loc_json(&fd->loc),
-                                          fd->function, fd->key, fd->message, related));
+      json_array_append_new(related, json_pack("[o,s,i]", loc_json(&fd->related[r].loc), fd->related[r].message,
+                                               fd->related[r].step));
+    json_array_append_new(list, json_pack("[s,i,o,s?,s?,s,o,i,s?]", fd->rule, (int)fd->severity, loc_json(&fd->loc),
+                                          fd->function, fd->key, fd->message, related, fd->step,
+                                          fd->step_message));
   }
   json_t *root = json_pack("{s:s,s:o}", "format", FORMAT, "findings", list);
   char *text = json_dumps(root, JSON_COMPACT);
@@ -75,26 +77,33 @@ int lx_evaluation_decode(const char *text, lx_findings *out)
   json_t *item;
   json_array_foreach(list, i, item) {
     const char *rule, *message;
-    int sev;
-    json_t *loc, *function, *key, *related;
+    int sev, step;
+    json_t *loc, *function, *key, *related, *step_message;
     lx_loc l;
     const lx_rule *meta = NULL;
-    if (json_unpack(item, "[s,i,o,o,o,s,o]", &rule, &sev, &loc, &function, &key, &message, &related) < 0 ||
+    if (json_unpack(item, "[s,i,o,o,o,s,o,i,o]", &rule, &sev, &loc, &function, &key, &message, &related, &step,
+                    &step_message) < 0 || step < 0 || step > LX_MAX_RELATED + 1 ||
         !(meta = lx_rule_find(rule)) || sev < 0 || sev > LX_SEV_ERROR || loc_of(loc, &l) < 0 ||
         !json_is_array(related) || !(json_is_null(function) || json_is_string(function)) ||
         !(json_is_null(key) || json_is_string(key)))
       goto bad;
     lx_finding *fd = lx_findings_add(out, meta->id, (lx_severity)sev, l, json_string_value(function),
                                      json_string_value(key), "%s", message);
+    if (step)
+      lx_finding_own_step(out, fd, step, "%s", json_is_string(step_message) ? json_string_value(step_message) : "");
     size_t k;
     json_t *rel;
     json_array_foreach(related, k, rel) {
       json_t *rloc;
       const char *msg;
+      int rstep;
       lx_loc rl;
-      if (json_unpack(rel, "[o,s]", &rloc, &msg) < 0 || loc_of(rloc, &rl) < 0)
+      if (json_unpack(rel, "[o,s,i]", &rloc, &msg, &rstep) < 0 || loc_of(rloc, &rl) < 0 || rstep < 0 ||
+          rstep > LX_MAX_RELATED + 1)
         goto bad;
-      lx_finding_relate(out, fd, rl, "%s", msg);
+      lx_related *r = lx_finding_relate(out, fd, rl, "%s", msg);
+      if (r)
+        r->step = rstep;
     }
   }
   json_decref(root);

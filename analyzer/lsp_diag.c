@@ -12,11 +12,8 @@
 
 #include "../rules/rules.h"
 #include "partition.h"
+#include "docs.h"
 #include "suppress.h"
-
-#ifndef LEASH_HOMEPAGE
-#define LEASH_HOMEPAGE "https://leash.invalid"
-#endif
 
 #define SUPPRESSION_RULE "suppression-without-reason"
 #define REASON_PLACEHOLDER "TODO: why"
@@ -225,19 +222,6 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
 
 static int lsp_severity(lx_severity s) { return s == LX_SEV_ERROR ? 1 : s == LX_SEV_WARNING ? 2 : 3; }
 
-/* Where a rule's page is: the repository's rules/<id>.md when this leash was built from
- * a tree that still has it, else the project's site. */
-static char *rule_href(const char *rule)
-{
-  char path[PATH_MAX];
-#ifdef LEASH_RULES_DIR
-  snprintf(path, sizeof(path), "%s/%s.md", LEASH_RULES_DIR, rule);
-  if (access(path, R_OK) == 0)
-    return lx_lsp_uri_from_path(path);
-#endif
-  snprintf(path, sizeof(path), "%s/rules/%s.md", LEASH_HOMEPAGE, rule);
-  return lx_xstrdup(path);
-}
 
 static json_t *text_edit(int line, int ch, const char *text)
 {
@@ -383,10 +367,12 @@ json_t *lx_lsp_diagnostics(const lx_findings *f, const char *path, const char *u
   lx_sources *disk = lx_sources_new();
   for (size_t i = 0; i < f->v.n; i++) {
     const lx_finding *fd = &f->v.v[i];
-    char *href = rule_href(fd->rule);
-    json_t *d = json_pack("{s:o,s:i,s:s,s:{s:s},s:s,s:s}", "range", loc_range(&fd->loc, path, text, disk),
-                          "severity", lsp_severity(fd->severity), "code", fd->rule, "codeDescription", "href",
-                          href, "source", "leash", "message", fd->message);
+    char *href = lx_rule_doc_url(fd->rule);
+    json_t *d = json_pack("{s:o,s:i,s:s,s:s,s:s}", "range", loc_range(&fd->loc, path, text, disk),
+                          "severity", lsp_severity(fd->severity), "code", fd->rule, "source", "leash", "message",
+                          fd->message);
+    if (href) /* LSP: a URI that opens the rule's page */
+      json_object_set_new(d, "codeDescription", json_pack("{s:s}", "href", href));
     free(href);
     if (fd->nrelated) {
       json_t *rel = json_array();

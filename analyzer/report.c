@@ -10,11 +10,9 @@
 #include <unistd.h>
 
 #include "../rules/rules.h"
+#include "docs.h"
 #include "driver.h"
 
-#ifndef LEASH_HOMEPAGE
-#define LEASH_HOMEPAGE "https://leash.invalid"
-#endif
 
 static int write_error(const char *path)
 {
@@ -42,7 +40,7 @@ const lx_rule_meta *lx_rule_metas(size_t *n)
     metas = lx_xcalloc(count ? count : 1, sizeof(*metas));
     for (size_t i = 0; i < count; i++)
       metas[i] = (lx_rule_meta){rules[i].id, rules[i].title, rules[i].tags, lx_rule_doc(rules[i].id),
-                                rules[i].default_severity, rules[i].precision};
+                                rules[i].default_severity, rules[i].precision, lx_rule_doc_url(rules[i].id)};
   }
   *n = count;
   return metas;
@@ -52,7 +50,13 @@ void lx_emit_opts_tool(lx_emit_opts *eo)
 {
   eo->rules = lx_rule_metas(&eo->nrules);
   eo->version = LEASH_VERSION;
-  eo->information_uri = LEASH_HOMEPAGE;
+  static char *home;
+  static int looked;
+  if (!looked) {
+    home = lx_homepage_url();
+    looked = 1;
+  }
+  eo->information_uri = home;
 }
 
 const char *lx_utc_now(char *buf, size_t n)

@@ -764,10 +764,17 @@ static char *related_json(const lx_finding *fd, const char *root)
   json_t *arr = json_array();
   for (int r = 0; r < fd->nrelated; r++) {
     const lx_related *rl = &fd->related[r];
-    json_array_append_new(arr, json_pack("{s:s, s:i, s:i, s:s}", "file", lx_display_path(rl->loc.file, root),
-                                         "line", (int)rl->loc.line, "column", (int)rl->loc.col, "message",
-                                         rl->message));
+    json_t *j = json_pack("{s:s, s:i, s:i, s:s}", "file", lx_display_path(rl->loc.file, root), "line",
+                          (int)rl->loc.line, "column", (int)rl->loc.col, "message", rl->message);
+    if (rl->step)
+      json_object_set_new(j, "step", json_integer(rl->step));
+    json_array_append_new(arr, j);
   }
+  /* The finding's own step of its path: an entry with no file (its place is the
+   * finding's), which readers of related locations skip. */
+  if (fd->step)
+    json_array_append_new(arr, json_pack("{s:i, s:s}", "step", fd->step, "message",
+                                         fd->step_message ? fd->step_message : ""));
   char *s = json_dumps(arr, JSON_COMPACT);
   json_decref(arr);
   return s;
@@ -857,12 +864,20 @@ static void load_related(lx_findings *out, lx_finding *fd, const char *root, con
   json_t *v;
   json_array_foreach(arr, i, v) {
     const char *file = json_string_value(json_object_get(v, "file"));
-    if (!file)
+    const char *msg = json_string_value(json_object_get(v, "message"));
+    json_int_t step = json_integer_value(json_object_get(v, "step"));
+    if (step < 0 || step > LX_MAX_RELATED + 1)
+      step = 0;
+    if (!file) {
+      if (step)
+        lx_finding_own_step(out, fd, (int)step, "%s", msg ? msg : "");
       continue;
+    }
     lx_loc loc = {abs_path(&out->arena, root, file), (unsigned)json_integer_value(json_object_get(v, "line")),
                   (unsigned)json_integer_value(json_object_get(v, "column"))};
-    const char *msg = json_string_value(json_object_get(v, "message"));
-    lx_finding_relate(out, fd, loc, "%s", msg ? msg : "");
+    lx_related *r = lx_finding_relate(out, fd, loc, "%s", msg ? msg : "");
+    if (r)
+      r->step = (int)step;
   }
   json_decref(arr);
 }

@@ -50,22 +50,73 @@ lx_finding *lx_findings_add(lx_findings *f, const char *rule, lx_severity sev, l
 lx_finding *lx_findings_append(lx_findings *f, const lx_finding *fd)
 {
   lx_finding *copy = lx_findings_add(f, fd->rule, fd->severity, fd->loc, fd->function, fd->key, "%s", fd->message);
-  for (int k = 0; k < fd->nrelated; k++)
-    lx_finding_relate(f, copy, fd->related[k].loc, "%s", fd->related[k].message);
+  for (int k = 0; k < fd->nrelated; k++) {
+    lx_related *r = lx_finding_relate(f, copy, fd->related[k].loc, "%s", fd->related[k].message);
+    if (r)
+      r->step = fd->related[k].step;
+  }
+  if (fd->step)
+    lx_finding_own_step(f, copy, fd->step, "%s", fd->step_message ? fd->step_message : "");
   return copy;
 }
 
-void lx_finding_relate(lx_findings *f, lx_finding *fd, lx_loc loc, const char *fmt, ...)
+lx_related *lx_finding_relate(lx_findings *f, lx_finding *fd, lx_loc loc, const char *fmt, ...)
 {
   if (fd->nrelated == LX_MAX_RELATED || !loc.file)
-    return;
+    return NULL;
   lx_related *r = &fd->related[fd->nrelated++];
   r->loc = loc;
   r->loc.file = lx_arena_strdup(&f->arena, loc.file);
+  r->step = 0;
   va_list ap;
   va_start(ap, fmt);
   r->message = vfmt(&f->arena, fmt, ap);
   va_end(ap);
+  return r;
+}
+
+void lx_finding_own_step(lx_findings *f, lx_finding *fd, int step, const char *fmt, ...)
+{
+  fd->step = step;
+  va_list ap;
+  va_start(ap, fmt);
+  fd->step_message = vfmt(&f->arena, fmt, ap);
+  va_end(ap);
+}
+
+void lx_finding_chain(lx_findings *f, lx_finding *fd, lx_related *before, lx_related *after, const char *fmt, ...)
+{
+  if (!before && !after)
+    return;
+  fd->step = before ? 2 : 1;
+  if (before)
+    before->step = 1;
+  if (after)
+    after->step = fd->step + 1;
+  va_list ap;
+  va_start(ap, fmt);
+  fd->step_message = vfmt(&f->arena, fmt, ap);
+  va_end(ap);
+}
+
+int lx_finding_path(const lx_finding *fd, int out[LX_MAX_RELATED + 1])
+{
+  if (fd->step <= 0)
+    return 0;
+  int n = 0;
+  for (int k = 0; k < fd->nrelated; k++)
+    n += fd->related[k].step > 0;
+  n++; /* the finding's own */
+  for (int s = 1; s <= n; s++) {
+    int at = fd->step == s ? -1 : -2;
+    for (int k = 0; k < fd->nrelated && at == -2; k++)
+      if (fd->related[k].step == s)
+        at = k;
+    if (at == -2)
+      return 0;
+    out[s - 1] = at;
+  }
+  return n;
 }
 
 static int cmp_finding(const void *a, const void *b)

@@ -13,6 +13,7 @@
 typedef struct {
   lx_loc loc;
   const char *message;
+  int step; /* its place on the finding's path (1 first), or 0: not a step (see lx_finding.step) */
 } lx_related;
 
 typedef struct {
@@ -27,6 +28,13 @@ typedef struct {
   char fingerprint[17]; /* hex, stable across line shifts */
   unsigned suppressed : 1;
   const char *suppress_reason;
+  /* A finding whose reason is a path (the accept loop, the handler it calls, the
+   * wrapper, the spawn; the handle made, passed on, performed) numbers its steps:
+   * related locations with a step, and the finding's own location at `step` with
+   * step_message (short: the full message is `message`).  0 when it has no path;
+   * otherwise the steps are 1..n with no gap, the finding's own among them. */
+  int step;
+  const char *step_message;
 } lx_finding;
 
 typedef struct {
@@ -40,8 +48,23 @@ void lx_findings_free(lx_findings *f);
 lx_finding *lx_findings_add(lx_findings *f, const char *rule, lx_severity sev, lx_loc loc,
                             const char *function, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
-void lx_finding_relate(lx_findings *f, lx_finding *fd, lx_loc loc, const char *fmt, ...)
+/* Adds a related location; returns it (to give it a step), or NULL when the finding
+ * has LX_MAX_RELATED already or loc has no file. */
+lx_related *lx_finding_relate(lx_findings *f, lx_finding *fd, lx_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Makes the finding's own location step `step` of its path, saying fmt. */
+void lx_finding_own_step(lx_findings *f, lx_finding *fd, int step, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A path of up to three steps: `before` (what led to the call: the loop, the caller,
+ * where the handle was made), the finding's own location saying fmt, then `after`
+ * (the blocking call or spawn inside a wrapper it calls).  Either may be NULL; with
+ * both NULL the finding has no path and nothing is set. */
+void lx_finding_chain(lx_findings *f, lx_finding *fd, lx_related *before, lx_related *after, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The finding's path in order: out[k] is the related index of step k+1, or -1 for the
+ * finding's own location.  Returns the number of steps (0: no path, or steps that do
+ * not number 1..n). */
+int lx_finding_path(const lx_finding *fd, int out[LX_MAX_RELATED + 1]);
 /* Adds a copy of fd (from another list) with its related locations. */
 lx_finding *lx_findings_append(lx_findings *f, const lx_finding *fd);
 /* Sorts by file, line, column, rule, and drops exact duplicates. */
@@ -70,6 +93,7 @@ typedef struct {
   const char *doc;      /* the rule's Markdown documentation, or NULL */
   lx_severity severity; /* default */
   const char *precision; /* SARIF/CodeQL: "very-high", "high", "medium", "low" */
+  const char *help_uri;  /* the URL of its page, or NULL */
 } lx_rule_meta;
 
 /* Something the run itself reports (a translation unit that did not parse). */

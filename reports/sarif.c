@@ -167,17 +167,14 @@ static json_t *tags(const char *list)
 
 static json_t *rule_json(const lx_rule_meta *r, const lx_emit_opts *o)
 {
-  const char *home = o->information_uri ? o->information_uri : "";
-  char help_uri[512];
-  snprintf(help_uri, sizeof(help_uri), "%s/blob/main/rules/%s.md", home, r->id);
   json_t *j = json_pack("{s:s, s:o, s:o, s:o}", "id", r->id, "name", pascal_name(r->id), "shortDescription",
                         message(r->title), "fullDescription", full_description(r));
   if (r->doc)
     json_object_set_new(j, "help", json_pack("{s:o, s:o}", "text", jstr(r->doc), "markdown", jstr(r->doc)));
   else /* GitHub requires help; a rule without its doc yet gets its title */
     json_object_set_new(j, "help", full_description(r));
-  if (*home)
-    json_object_set_new(j, "helpUri", json_string(help_uri));
+  if (r->help_uri)
+    json_object_set_new(j, "helpUri", jstr(r->help_uri));
   json_object_set_new(j, "defaultConfiguration", json_pack("{s:s}", "level", level(r->severity)));
   json_object_set_new(j, "properties",
                       json_pack("{s:o, s:s, s:s}", "tags", tags(r->tags), "precision", r->precision ? r->precision : "high", "problem.severity",
@@ -193,6 +190,45 @@ static int rule_index(const lx_emit_opts *o, const char *id)
   return -1;
 }
 
+/* The function the finding is in, as SARIF names code that is not a file: C has one
+ * namespace, so its name is also its fully qualified name.  A finding outside any
+ * function is in its file's translation unit. */
+static json_t *logical_locations(const lx_finding *fd, const lx_emit_opts *o)
+{
+  if (fd->function && *fd->function)
+    return json_pack("[{s:o, s:o, s:s}]", "name", jstr(fd->function), "fullyQualifiedName", jstr(fd->function),
+                     "kind", "function");
+  const char *path = lx_display_path(fd->loc.file, o->root);
+  const char *base = strrchr(path, '/');
+  return json_pack("[{s:o, s:o, s:s}]", "name", jstr(base ? base + 1 : path), "fullyQualifiedName", jstr(path),
+                   "kind", "module");
+}
+
+/* A finding whose reason is a path, as one thread flow: its steps in order, each with
+ * its location and what happens there ("show paths" on GitHub). */
+static json_t *code_flows(const lx_finding *fd, const lx_emit_opts *o)
+{
+  int order[LX_MAX_RELATED + 1];
+  int n = lx_finding_path(fd, order);
+  if (n < 2)
+    return NULL;
+  json_t *steps = json_array();
+  for (int s = 0; s < n; s++) {
+    const lx_loc *l = order[s] < 0 ? &fd->loc : &fd->related[order[s]].loc;
+    const char *msg = order[s] < 0 ? fd->step_message : fd->related[order[s]].message;
+    json_t *loc = json_pack("{s:o}", "physicalLocation", physical(l, o));
+    if (msg && *msg)
+      json_object_set_new(loc, "message", message(msg));
+    if (order[s] < 0)
+      json_object_set_new(loc, "logicalLocations", logical_locations(fd, o));
+    json_array_append_new(steps, json_pack("{s:o, s:i, s:s}", "location", loc, "executionOrder", s + 1,
+                                           "importance", order[s] < 0 ? "essential" : "important"));
+  }
+  char text[160];
+  snprintf(text, sizeof(text), "The path to the finding, in %d steps", n);
+  return json_pack("[{s:o, s:[{s:o}]}]", "message", message(text), "threadFlows", "locations", steps);
+}
+
 static json_t *result_json(const lx_finding *fd, const lx_emit_opts *o)
 {
   json_t *j = json_pack("{s:s}", "ruleId", fd->rule);
@@ -201,7 +237,11 @@ static json_t *result_json(const lx_finding *fd, const lx_emit_opts *o)
     json_object_set_new(j, "ruleIndex", json_integer(idx));
   json_object_set_new(j, "level", json_string(level(fd->severity)));
   json_object_set_new(j, "message", message(fd->message));
-  json_object_set_new(j, "locations", json_pack("[{s:o}]", "physicalLocation", physical(&fd->loc, o)));
+  json_object_set_new(j, "locations", json_pack("[{s:o, s:o}]", "physicalLocation", physical(&fd->loc, o),
+                                                "logicalLocations", logical_locations(fd, o)));
+  json_t *flows = code_flows(fd, o);
+  if (flows)
+    json_object_set_new(j, "codeFlows", flows);
   if (fd->nrelated) {
     json_t *rel = json_array();
     for (int r = 0; r < fd->nrelated; r++)

@@ -242,12 +242,18 @@ static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cl
   lx_finding *fd = lx_findings_add(ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name,
                                    handle, "%s, so it waits as long as the server and the network let it; %s", what,
                                    fix);
+  lx_related *blocks = NULL, *born = NULL;
   if (origin != c)
-    lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()", origin->callee_name,
-                      origin_fn ? origin_fn->name : "?");
+    blocks = lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()", origin->callee_name,
+                               origin_fn ? origin_fn->name : "?");
   if (made && made != c)
-    lx_finding_relate(ctx->out, fd, made->loc, "handle '%s' is created here, in %s()", handle,
-                      made_fn ? made_fn->name : "?");
+    born = lx_finding_relate(ctx->out, fd, made->loc, "handle '%s' is created here, in %s()", handle,
+                             made_fn ? made_fn->name : "?");
+  int arg = 0;
+  for (int a = 1; !arg && cls >= 0 && a <= c->nargs && a <= LX_MAX_PARAMS; a++)
+    if (lx_alias_class(fn, &c->args[a - 1]) == cls)
+      arg = a;
+  lx_path_blocking(ctx, fd, c, arg, origin, born, blocks, "handle", handle, "blocks on");
   if (cls >= 0) {
     seen s = {fn, cls, (size_t)(fd - ctx->out->v.v)};
     lx_vec_push(done, s);

@@ -437,11 +437,23 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
             who, r->callee_name, msg,
             sev == LX_SEV_ERROR ? "one such thread leaks per request" : "a worker that lives as long as the process "
             "cannot be shut down cleanly or tested for leaks");
-        lx_finding_relate(ctx->out, fd, rel, "%s", f->loops.v[li].loc.line == rel.line ? "the loop it cannot leave"
-                                                                                       : "the exit that never happens");
-        if (entry != fn)
-          lx_finding_relate(ctx->out, fd, entry->def->loc, "the thread starts here");
+        lx_related *way_out = lx_finding_relate(ctx->out, fd, rel, "%s", f->loops.v[li].loc.line == rel.line
+                                                                           ? "the loop it cannot leave"
+                                                                           : "the exit that never happens");
+        lx_related *starts = entry != fn ? lx_finding_relate(ctx->out, fd, entry->def->loc, "the thread starts here")
+                                         : NULL;
+        int nrel = fd->nrelated;
         relate_spawns(ctx, fd, entry);
+        /* The path: started here (the first spawn site), runs its entry, blocks here, cannot leave. */
+        int step = 1;
+        if (fd->nrelated > nrel)
+          fd->related[nrel].step = step++;
+        if (starts)
+          starts->step = step++;
+        lx_finding_own_step(ctx->out, fd, step++, "%s() blocks here, with nothing that ever wakes it to stop",
+                            r->callee_name);
+        if (way_out)
+          way_out->step = step;
         break;
       }
     }

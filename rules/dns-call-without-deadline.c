@@ -162,10 +162,12 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
           "resolver's full timeout and retries (5 s per try and server by default); resolve at start-up "
           "and cache, or use getaddrinfo_a() with a timeout, or c-ares",
           c->callee_name, why);
+      lx_related *why_step;
       if (loop >= 0 && kind == LX_LOOP_EVENT)
-        lx_finding_relate(ctx->out, fd, at, "this loop runs once per event");
+        why_step = lx_finding_relate(ctx->out, fd, at, "this loop runs once per event");
       else
-        lx_finding_relate(ctx->out, fd, at, "%s() %s", fn->name, fw ? fw : "runs per event");
+        why_step = lx_finding_relate(ctx->out, fd, at, "%s() %s", fn->name, fw ? fw : "runs per event");
+      lx_finding_chain(ctx->out, fd, why_step, NULL, "%s() waits for DNS here, with no deadline", c->callee_name);
     }
   }
   free(reached);

@@ -63,12 +63,14 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, int a
       "transfer waits as long as the peer and the network let it; set one first: "
       "curl_easy_setopt(%s, CURLOPT_TIMEOUT_MS, 5000L), or leash_curl_apply(%s, ctx) to follow a "
       "deadline", what, name, name);
+  lx_related *done = NULL, *born = NULL;
   if (origin != c)
-    lx_finding_relate(ctx->out, fd, origin->loc, "the transfer happens here, in %s()",
-                      origin_fn ? origin_fn->name : "?");
+    done = lx_finding_relate(ctx->out, fd, origin->loc, "the transfer happens here, in %s()",
+                             origin_fn ? origin_fn->name : "?");
   if (made)
-    lx_finding_relate(ctx->out, fd, made->loc, "handle '%s' is created here, in %s()", name,
-                      made_fn ? made_fn->name : "?");
+    born = lx_finding_relate(ctx->out, fd, made->loc, "handle '%s' is created here, in %s()", name,
+                             made_fn ? made_fn->name : "?");
+  lx_path_blocking(ctx, fd, c, arg, origin, born, done, "handle", name, "performs");
 }
 
 void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx)

@@ -50,6 +50,21 @@ void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(cons
  * Free with free(). */
 char *lx_reachable(const lx_program *p);
 
+/* The wrappers between call c (which gets the handle, socket or thread function in
+ * its argument a) and origin, the blocking call or spawn deep inside them (spawn: the
+ * spawn summaries lead there, else the blocking ones): each call that passes `what`
+ * on, as a related location numbered from step.  Returns the step after the last;
+ * *origin_fn (unless NULL) gets the name of the function origin is in, when known. */
+int lx_relate_hops(lx_rule_ctx *ctx, lx_finding *fd, const lx_call *c, int a, const lx_call *origin, int spawn,
+                   const char *what, int step, const char **origin_fn);
+
+/* The path of a finding at call c on its argument a (0: not known), `what` ("handle",
+ * "socket") `name`, that blocks in origin: born (where it was made, or NULL), c itself
+ * (which `verb`s it: "blocks on", "performs"), each wrapper that passes it on, and
+ * blocks (origin's related location; NULL when origin is c). */
+void lx_path_blocking(lx_rule_ctx *ctx, lx_finding *fd, const lx_call *c, int a, const lx_call *origin,
+                      lx_related *born, lx_related *blocks, const char *what, const char *name, const char *verb);
+
 /* Embedded texts: each rule's doc (rules/<id>.md) and the built-in catalogue. */
 const char *lx_rule_doc(const char *id);
 const char *lx_catalog_text(size_t *len);

@@ -541,11 +541,13 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
             cleared ? "O_NONBLOCK is cleared again before it, and no timeout is set"
                     : "no SO_RCVTIMEO/SO_SNDTIMEO, O_NONBLOCK or poll with a timeout bounds it",
             name);
+        lx_related *blocks = NULL, *born;
         if (origin != c)
-          lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()", origin->callee_name,
-                            origin_fn ? origin_fn->name : "?");
-        lx_finding_relate(ctx->out, fd, made->loc, "the socket comes from here, in %s()",
-                          made_fn ? made_fn->name : "?");
+          blocks = lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()",
+                                     origin->callee_name, origin_fn ? origin_fn->name : "?");
+        born = lx_finding_relate(ctx->out, fd, made->loc, "the socket comes from here, in %s()",
+                                 made_fn ? made_fn->name : "?");
+        lx_path_blocking(ctx, fd, c, a, origin, born, blocks, "socket", name, "blocks on");
         seen s = {fn, cls, (size_t)(fd - ctx->out->v.v)};
         lx_vec_push(&done, s);
       }

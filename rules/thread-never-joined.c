@@ -284,7 +284,8 @@ static int restart_leaks(lx_rule_ctx *ctx, const state *st, const lx_fnode *fn, 
       "the per-event stop (pthread_join), or detach it (pthread_detach, PTHREAD_CREATE_DETACHED)",
       c->callee_name, name, fn->name, fw ? fw : "runs per event", skipped->loc.line);
   if (fw)
-    lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fw);
+    lx_finding_chain(ctx->out, fd, lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fw), NULL,
+                     "%s() starts a thread into '%s' here, each time %s() runs", c->callee_name, name, fn->name);
   lx_finding_relate(ctx->out, fd, skipped->loc, "the join that per-event code turns off");
   return 1;
 }

@@ -14,8 +14,8 @@ static const char *what_starts(const lx_call *origin)
   return !strcmp(n, "fork") || !strcmp(n, "vfork") || !strncmp(n, "posix_spawn", 11) ? "process" : "thread";
 }
 
-static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const lx_call *origin, int loop,
-                   lx_loop_bound kind, const lx_call *source)
+static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const lx_call *origin, int entry,
+                   int loop, lx_loop_bound kind, const lx_call *source)
 {
   const lx_func *f = fn->def;
   const char *thing = what_starts(origin);
@@ -46,13 +46,29 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
       "of %s; hand the work to a fixed pool (leash_pool_submit) or take a slot first "
       "(leash_sem_acquire, or sem_wait) and give it back when the %s ends",
       c->callee_name, via, thing, why, strcmp(thing, "thread") ? "processes" : "threads", thing);
+  /* The path: what makes it per event, this call, the spawn inside the wrapper. */
+  lx_related *why_step = NULL, *spawn_step = NULL;
   if (loop >= 0)
-    lx_finding_relate(ctx->out, fd, f->loops.v[loop].loc, kind == LX_LOOP_EVENT ?
-                      "this loop runs once per event" : "this loop runs once per input item");
+    why_step = lx_finding_relate(ctx->out, fd, f->loops.v[loop].loc, kind == LX_LOOP_EVENT ?
+                                 "this loop runs once per event" : "this loop runs once per input item");
   else if (fw)
-    lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fw);
+    why_step = lx_finding_relate(ctx->out, fd, fn->why_loc, "%s() %s", fn->name, fw);
   if (origin != c)
-    lx_finding_relate(ctx->out, fd, origin->loc, "the %s is started here, in %s()", thing, c->callee_name);
+    spawn_step = lx_finding_relate(ctx->out, fd, origin->loc, "the %s is started here, in %s()", thing,
+                                   c->callee_name);
+  if (origin != c) {
+    lx_finding_chain(ctx->out, fd, why_step, spawn_step, "%s() calls %s(), which starts a %s", fn->name,
+                     c->callee_name, thing);
+    const char *in = NULL;
+    if (spawn_step && entry >= 1)
+      spawn_step->step = lx_relate_hops(ctx, fd, c, entry, origin, 1, thing[0] == 't' ? "the thread's function"
+                                        : "the process's function", spawn_step->step, &in);
+    if (spawn_step && in && strcmp(in, c->callee_name))
+      spawn_step->message = lx_arena_printf(&ctx->out->arena, "the %s is started here, in %s()", thing, in);
+  }
+  else
+    lx_finding_chain(ctx->out, fd, why_step, NULL, "%s() starts a %s here, with nothing that bounds how many run",
+                     c->callee_name, thing);
 }
 
 /* A thread started and joined by the same function before it returns: a scoped
@@ -153,10 +169,10 @@ void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
       int loop = c->loop >= 0 ? lx_unbounded_loop(p, fn, c, &kind, &source) : -1;
       if (loop >= 0) {
         if (!lx_bounded_before(p, fn, c, loop))
-          report(ctx, fn, c, origin, loop, kind, source);
+          report(ctx, fn, c, origin, entry, loop, kind, source);
       } else if (fn->per_event && !lx_bounded_before(p, fn, c, -1) && !joined_locally(p, fn, c) &&
                  !waited_locally(p, fn, c, entry)) {
-        report(ctx, fn, c, origin, -1, kind, NULL);
+        report(ctx, fn, c, origin, entry, -1, kind, NULL);
       }
     }
   }

@@ -64,14 +64,19 @@ static void test_sarif(void **state)
 {
   static const lx_rule_meta rules[] = {
       {"a-rule", "first rule", "concurrency,timeout", "# a-rule\n\n## What it finds\n\nA thing\nover two lines.\n\n## Why\n",
-       LX_SEV_WARNING, "high"},
-      {"b-rule", "second rule", "", NULL, LX_SEV_NOTE, "medium"},
+       LX_SEV_WARNING, "high", "https://example.org/leash/blob/main/rules/a-rule.md"},
+      {"b-rule", "second rule", "", NULL, LX_SEV_NOTE, "medium", NULL},
   };
   lx_findings f;
   lx_findings_init(&f);
   lx_loc at = {file, 2, 30};
   lx_finding *fd = lx_findings_add(&f, "b-rule", LX_SEV_ERROR, at, "main", "s", "bad call on '%s'", "s");
   lx_finding_relate(&f, fd, (lx_loc){file, 1, 5}, "declared here");
+  /* A path: made at line 1 (step 1), the finding (step 2), the blocking call in a
+   * helper (step 3) related before the other steps. */
+  lx_related *blocks = lx_finding_relate(&f, fd, (lx_loc){file, 3, 1}, "blocks here");
+  lx_related *made = lx_finding_relate(&f, fd, (lx_loc){file, 1, 2}, "made here");
+  lx_finding_chain(&f, fd, made, blocks, "passed on here");
   snprintf(fd->fingerprint, sizeof(fd->fingerprint), "0123456789abcdef");
   fd = lx_findings_add(&f, "a-rule", LX_SEV_NOTE, (lx_loc){"/elsewhere/x.c", 3, 1}, NULL, NULL, "ends well.");
   fd->suppressed = 1;
@@ -108,7 +113,23 @@ static void test_sarif(void **state)
    * bytes) + 5 ASCII bytes = 29 bytes, which are 1 + 17 + 1 + 2 + 5 = 26 UTF-16 units. */
   assert_int_equal(json_integer_value(json_object_get(region, "startColumn")), 27);
   assert_non_null(strstr(json_string_value(json_object_get(json_object_get(region, "snippet"), "text")), "run(s);"));
-  assert_int_equal(json_array_size(json_object_get(a, "relatedLocations")), 1);
+  assert_int_equal(json_array_size(json_object_get(a, "relatedLocations")), 3);
+  json_t *ll = json_array_get(json_object_get(json_array_get(json_object_get(a, "locations"), 0), "logicalLocations"), 0);
+  assert_string_equal(json_string_value(json_object_get(ll, "name")), "main");
+  assert_string_equal(json_string_value(json_object_get(ll, "fullyQualifiedName")), "main");
+  assert_string_equal(json_string_value(json_object_get(ll, "kind")), "function");
+  json_t *flow = json_array_get(json_object_get(json_array_get(json_object_get(a, "codeFlows"), 0), "threadFlows"), 0);
+  json_t *steps = json_object_get(flow, "locations");
+  assert_int_equal(json_array_size(steps), 3);
+  static const char *const step_text[] = {"made here.", "passed on here.", "blocks here."};
+  static const int step_line[] = {1, 2, 3};
+  for (size_t k = 0; k < 3; k++) {
+    json_t *s = json_array_get(steps, k), *l = json_object_get(s, "location");
+    assert_int_equal(json_integer_value(json_object_get(s, "executionOrder")), (int)k + 1);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(l, "message"), "text")), step_text[k]);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(l, "physicalLocation"),
+                                                                        "region"), "startLine")), step_line[k]);
+  }
   assert_string_equal(json_string_value(json_object_get(json_object_get(a, "partialFingerprints"),
                                                         "leashFingerprint/v1")), "0123456789abcdef");
   assert_null(json_object_get(a, "suppressions"));
@@ -118,6 +139,11 @@ static void test_sarif(void **state)
   assert_string_equal(json_string_value(json_object_get(bart, "uri")), "file:///elsewhere/x.c");
   assert_null(json_object_get(bart, "uriBaseId"));
   assert_string_equal(json_string_value(json_object_get(json_object_get(b, "message"), "text")), "ends well.");
+  /* No path, no code flow; outside any function, its logical location is its file. */
+  assert_null(json_object_get(b, "codeFlows"));
+  json_t *bll = json_array_get(json_object_get(json_array_get(json_object_get(b, "locations"), 0), "logicalLocations"), 0);
+  assert_string_equal(json_string_value(json_object_get(bll, "kind")), "module");
+  assert_string_equal(json_string_value(json_object_get(bll, "name")), "x.c");
   json_t *sup = json_array_get(json_object_get(b, "suppressions"), 0);
   assert_string_equal(json_string_value(json_object_get(sup, "kind")), "inSource");
   assert_string_equal(json_string_value(json_object_get(sup, "justification")), "reviewed");

@@ -97,11 +97,58 @@ node -e '
   console.log("sarif: " + run.results.length + " results, " + drv.rules.length + " rules, " + suppressed + " suppressed");
 ' "$T/suite.sarif" "$T/suite.json" "$ROOT" || fail "SARIF structure"
 
+# Code flows: a finding whose reason is a path carries its steps in order, and every
+# result names its function as a logical location.  Two fixtures whose paths are known.
+# steps FILE: each code-flow step of that file's one result, "line<TAB>message".
+steps() {
+  node -e '
+    const s = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    const rs = s.runs[0].results.filter(r => r.locations[0].physicalLocation.artifactLocation.uri.endsWith(process.argv[2]));
+    if (rs.length !== 1) { console.log("results: " + rs.length); process.exit(1); }
+    const r = rs[0], flows = r.codeFlows || [];
+    if (flows.length !== 1 || flows[0].threadFlows.length !== 1) { console.log("no code flow"); process.exit(1); }
+    const locs = flows[0].threadFlows[0].locations;
+    locs.forEach((l, i) => {
+      if (l.executionOrder !== i + 1) console.log("executionOrder " + l.executionOrder + " at " + i);
+      console.log(l.location.physicalLocation.region.startLine + "\t" + l.location.message.text);
+    });
+    const ll = r.locations[0].logicalLocations || [];
+    console.log("function\t" + (ll[0] || {}).name + " " + (ll[0] || {}).fullyQualifiedName + " " + (ll[0] || {}).kind);
+  ' "$T/suite.sarif" "$1"
+}
+steps unbounded-spawn/handler_through_two_wrappers.c >"$T/spawn.steps" || fail "spawn code flow: $(cat "$T/spawn.steps")"
+printf '%s\n' \
+  "39	handle_task_conn() runs once per event of the accept() loop in serve_tasks()." \
+  "33	handle_task_conn() calls spawn_task(), which starts a thread." \
+  "21	spawn_task() passes the thread's function on to start_thread() here." \
+  "13	the thread is started here, in start_thread()." \
+  "function	handle_task_conn handle_task_conn function" >"$T/spawn.want"
+diff -u "$T/spawn.want" "$T/spawn.steps" || fail "the accept loop -> handler -> wrapper -> pthread_create path"
+steps http-call-without-timeout/handle_through_two_helpers_unset.c >"$T/http.steps" || fail "http code flow: $(cat "$T/http.steps")"
+printf '%s\n' \
+  "20	handle 'h' is created here, in handle_refund()." \
+  "23	handle 'h' is passed to relay_order() here, with no timeout set on it." \
+  "15	relay_order() passes the handle on to post_body() here." \
+  "9	the transfer happens here, in post_body()." \
+  "function	handle_refund handle_refund function" >"$T/http.want"
+diff -u "$T/http.want" "$T/http.steps" || fail "the created -> passed -> performed path"
+node -e '
+  const s = JSON.parse(require("fs").readFileSync(process.argv[1])), rs = s.runs[0].results;
+  const bad = rs.filter(r => !(r.locations[0].logicalLocations || []).length);
+  const flows = rs.filter(r => r.codeFlows).length;
+  if (bad.length || flows < 10) { console.log(bad.length + " results without logicalLocations; " + flows + " with code flows"); process.exit(1); }
+' "$T/suite.sarif" || fail "logicalLocations on every result, code flows on the path findings"
+
 # A clean run and `leash db show --format sarif` validate too.
 "$LEASH" check --no-db -q --format sarif -o "$T/fixed.sarif" fixtures/demo/fixed/*.c
 validate "$T/fixed.sarif"
 "$LEASH" check --db "$T/f.db" -q fixtures/demo/service/*.c >/dev/null
 "$LEASH" db --db "$T/f.db" show latest --format sarif -o "$T/show.sarif" || fail "db show --format sarif"
 validate "$T/show.sarif"
+# The database keeps the paths: `db show` gives the same code flows as the run.
+"$LEASH" check --db "$T/p.db" -q fixtures/rules/unbounded-spawn/handler_through_two_wrappers.c >/dev/null
+"$LEASH" db --db "$T/p.db" show latest --format sarif -o "$T/suite.sarif" || fail "db show of the path fixture"
+steps unbounded-spawn/handler_through_two_wrappers.c >"$T/spawn.db.steps" || fail "db show: $(cat "$T/spawn.db.steps")"
+diff -u "$T/spawn.want" "$T/spawn.db.steps" || fail "db show loses the path"
 
 finish "sarif"

@@ -1,7 +1,7 @@
 /*
  * leash/curl.h: bound a libcurl easy handle by a context (built when libcurl is
- * found; LEASH_HAVE_CURL in <leash/version.h> says so). Not included by leash.h, so
- * that programs without libcurl do not need its headers.
+ * found; LEASH_HAVE_CURL in <leash/version.h> says so). <leash/leash.h> includes it
+ * when libcurl's header is available, so programs without libcurl need no curl headers.
  */
 #ifndef LEASH_CURL_H
 #define LEASH_CURL_H
