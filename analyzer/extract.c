@@ -890,8 +890,10 @@ static void if_stmt(ex_ctx *x, CXCursor c)
 /* struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_DGRAM}:
  * each `.field = value` of a local struct's initialiser is an assignment to var.field
  * (var NULL: of a compound literal, &(struct addrinfo){.ai_socktype = SOCK_DGRAM}, whose
- * fields are known by their record alone).
- * Returns 0 (nothing recorded) when the list has no designator of one field. */
+ * fields are known by their record alone).  A list with no designator gives the
+ * struct's members in order (Paho's MQTTClient_connectOptions_initializer,
+ * { {'M', 'Q', 'T', 'C'}, 8, 60, ... }): item i is member i.
+ * Returns 0 (nothing recorded) when the list mixes both, or is not of a struct. */
 typedef LX_VEC(CXCursor) cursor_list;
 
 static enum CXChildVisitResult collect_all(CXCursor c, CXCursor parent, CXClientData d)
@@ -901,34 +903,68 @@ static enum CXChildVisitResult collect_all(CXCursor c, CXCursor parent, CXClient
   return CXChildVisit_Continue;
 }
 
+static enum CXVisitorResult collect_field(CXCursor c, CXClientData d)
+{
+  lx_vec_push((cursor_list *)d, c);
+  return CXVisit_Continue;
+}
+
+/* A table: every function stored in the list is registered through dst. */
+static void table_reads(ex_ctx *x, lx_path dst, CXCursor list)
+{
+  LX_VEC(lx_path) reads = {0};
+  void *saved = x->reads;
+  x->reads = (void *)&reads;
+  expr(x, list);
+  x->reads = saved;
+  for (size_t j = 0; j < reads.n; j++)
+    if (reads.v[j].kind == LX_PATH_FUNC)
+      record_assign(x, dst, reads.v[j], list);
+  lx_vec_free(&reads);
+}
+
 static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
 {
   if (!x->fn || (var && var->kind != LX_PATH_LOCAL))
     return 0;
-  cursor_list items = {0};
+  cursor_list items = {0}, fields = {0};
   clang_visitChildren(list, collect_all, &items);
-  if (!items.n)
-    return 0;
-  int ok = 1;
-  /* Only lists made of `.field = value` alone (no positional item, no nested list):
-   * anything else is left to the table walk, which sees each node once. */
-  for (size_t i = 0; i < items.n && ok; i++) {
+  int designated = items.n > 0, positional = items.n > 0;
+  for (size_t i = 0; i < items.n; i++) {
+    /* `.a = v` is [MemberRef a, v]; `.a.b = v` (a member of a member) [a, b, v] */
     kids parts = children(items.v[i]);
-    if (parts.n != 2 || clang_getCursorKind(parts.v[0]) != CXCursor_MemberRef ||
-        !clang_isExpression(clang_getCursorKind(parts.v[1])) ||
-        clang_getCursorKind(parts.v[1]) == CXCursor_InitListExpr)
-      ok = 0;
+    int names_member = parts.n >= 1 && clang_getCursorKind(parts.v[0]) == CXCursor_MemberRef;
+    for (int k = 0; k + 1 < parts.n && names_member; k++)
+      names_member = clang_getCursorKind(parts.v[k]) == CXCursor_MemberRef;
+    if (!names_member || parts.n < 2 || !clang_isExpression(clang_getCursorKind(parts.v[parts.n - 1])))
+      designated = 0;
+    if (parts.n >= 1 && clang_getCursorKind(parts.v[0]) == CXCursor_MemberRef)
+      positional = 0;
   }
-  for (size_t i = 0; i < items.n && ok; i++) {
+  if (!designated && positional) {
+    CXType t = clang_getCanonicalType(clang_getCursorType(list));
+    if (t.kind == CXType_Record)
+      clang_Type_visitFields(t, collect_field, &fields);
+    positional = fields.n >= items.n;
+  }
+  for (size_t i = 0; i < items.n && (designated || positional); i++) {
     kids parts = children(items.v[i]);
-    lx_path src = expr(x, parts.v[1]);
+    CXCursor value = designated ? parts.v[parts.n - 1] : items.v[i];
+    if (clang_getCursorKind(value) == CXCursor_InitListExpr) { /* a member that is a struct or array */
+      if (var)
+        table_reads(x, *var, value);
+      else
+        expr(x, value);
+      continue;
+    }
+    lx_path src = expr(x, value);
     if (src.kind == LX_PATH_FUNC) {
       if (var)
         record_assign(x, *var, src, items.v[i]); /* as the table walk records it */
       continue;
     }
     lx_path dst = {0};
-    if (!field_key(x, clang_getCursorReferenced(parts.v[0]), &dst, NULL))
+    if (!field_key(x, designated ? clang_getCursorReferenced(parts.v[parts.n - 2]) : fields.v[i], &dst, NULL))
       continue;
     if (var) {
       lx_path *b = lx_arena_alloc(&x->facts->arena, sizeof(*b));
@@ -938,8 +974,10 @@ static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
     }
     record_assign(x, dst, src, items.v[i]);
   }
+  int done = designated || positional;
   lx_vec_free(&items);
-  return ok;
+  lx_vec_free(&fields);
+  return done;
 }
 
 static void var_decl(ex_ctx *x, CXCursor c)
@@ -960,16 +998,7 @@ static void var_decl(ex_ctx *x, CXCursor c)
     if (kk == CXCursor_InitListExpr && designated_fields(x, &dst, k.v[i]))
       continue;
     if (kk == CXCursor_InitListExpr) {
-      /* A table: every function stored in it is registered through dst. */
-      LX_VEC(lx_path) reads = {0};
-      void *saved = x->reads;
-      x->reads = (void *)&reads;
-      expr(x, k.v[i]);
-      x->reads = saved;
-      for (size_t j = 0; j < reads.n; j++)
-        if (reads.v[j].kind == LX_PATH_FUNC)
-          record_assign(x, dst, reads.v[j], k.v[i]);
-      lx_vec_free(&reads);
+      table_reads(x, dst, k.v[i]);
     } else {
       lx_path src = expr(x, k.v[i]);
       record_assign(x, dst, src, c);

@@ -44,30 +44,69 @@ static lx_fnode *fnode_get(lx_program *p, lx_func *f)
 
 /* ---- call effects -------------------------------------------------------------- */
 
-/* Whether the member `field` of the struct in path a is assigned before call c in f,
- * with a value that is one of api's when_is when it has any (else not a constant 0). */
-static int field_set(const lx_api *api, const lx_func *f, const lx_call *c, const lx_path *a)
+/* Whether path b (the base of an assigned member) is the struct a names. */
+static int same_struct(const lx_path *b, const lx_path *a)
 {
-  size_t fl = strlen(api->when_field);
+  if (!b || b->kind != a->kind)
+    return 0;
+  return b->kind == LX_PATH_PARAM ? b->index == a->index : b->key && a->key && !strcmp(b->key, a->key);
+}
+
+/* The last assignment in f before seq `before` of the member `field` of the struct a
+ * names, or NULL. */
+static const lx_assign *last_member_assign(const lx_func *f, const char *field, const lx_path *a, int before)
+{
+  size_t fl = strlen(field);
+  const lx_assign *last = NULL;
   for (size_t i = 0; f && i < f->assigns.n; i++) {
     const lx_assign *as = &f->assigns.v[i];
-    const lx_path *d = &as->dst, *b = d->base;
-    if (d->kind != LX_PATH_FIELD || !d->key || !b || b->kind != a->kind || as->seq >= c->seq)
-      continue;
-    if (b->kind == LX_PATH_PARAM ? b->index != a->index : !b->key || !a->key || strcmp(b->key, a->key))
+    const lx_path *d = &as->dst;
+    if (d->kind != LX_PATH_FIELD || !d->key || as->seq >= before || !same_struct(d->base, a))
       continue;
     const char *at = strchr(d->key, '@'), *end = at ? at : d->key + strlen(d->key);
-    if ((size_t)(end - d->key) <= fl || end[-(long)fl - 1] != '.' || strncmp(end - fl, api->when_field, fl))
+    if ((size_t)(end - d->key) <= fl || end[-(long)fl - 1] != '.' || strncmp(end - fl, field, fl))
       continue;
-    const lx_path *v = &as->src;
-    int hit = !api->nwhen && !(v->kind == LX_PATH_CONST && v->value == 0);
-    for (int k = 0; k < api->nwhen && !hit; k++)
-      hit = (v->kind == LX_PATH_CONST && v->name && !strcmp(v->name, api->when_is[k])) ||
-            lx_path_sets_flag(v, api->when_is[k]);
-    if (hit)
-      return 1;
+    if (!last || as->seq >= last->seq)
+      last = as;
   }
-  return 0;
+  return last;
+}
+
+/* Whether the member `field` of the struct in path a is set before call c in f, with
+ * a value that is one of api's when_is when it has any (else not a constant 0).  The
+ * last setting before the call says (opts = initializer; opts.keepAliveInterval = 0):
+ * an assignment in f, or in a helper f calls on the struct before
+ * (fill_options(&opts) assigning o->keepAliveInterval). */
+static int field_set(const lx_api *api, const lx_func *f, const lx_call *c, const lx_path *a)
+{
+  const lx_assign *last = last_member_assign(f, api->when_field, a, c->seq);
+  int last_seq = last ? last->seq : -1;
+  for (size_t i = 0; f && i < f->calls.n; i++) {
+    const lx_call *h = &f->calls.v[i];
+    const lx_func *g = h->callee_node ? h->callee_node->def : NULL;
+    if (!g || g == f || h->seq >= c->seq || h->seq < last_seq)
+      continue;
+    for (int j = 0; j < h->nargs && j < g->nparams; j++) {
+      if (!same_struct(&h->args[j], a))
+        continue;
+      lx_path param = {0};
+      param.kind = LX_PATH_PARAM;
+      param.index = j + 1;
+      const lx_assign *in = last_member_assign(g, api->when_field, &param, INT_MAX);
+      if (in) {
+        last = in;
+        last_seq = h->seq;
+      }
+    }
+  }
+  if (!last)
+    return 0;
+  const lx_path *v = &last->src;
+  int hit = !api->nwhen && !(v->kind == LX_PATH_CONST && v->value == 0);
+  for (int k = 0; k < api->nwhen && !hit; k++)
+    hit = (v->kind == LX_PATH_CONST && v->name && !strcmp(v->name, api->when_is[k])) ||
+          lx_path_sets_flag(v, api->when_is[k]);
+  return hit;
 }
 
 /* Whether the property list from argument `from` (name, value, ..., NULL) gives the

@@ -160,6 +160,41 @@ static void test_calls_results_and_returns(void **state)
   lx_facts_free(f);
 }
 
+/* The member a struct's initialiser sets, by name (the key's part after the last '.'),
+ * and the value it gives, or -1 when no assignment sets it. */
+static long long member_value(const lx_func *F, const char *member)
+{
+  long long v = -1;
+  for (size_t i = 0; i < F->assigns.n; i++) {
+    const lx_assign *a = &F->assigns.v[i];
+    const char *dot = a->dst.kind == LX_PATH_FIELD && a->dst.key ? strrchr(a->dst.key, '.') : NULL;
+    if (dot && !strcmp(dot + 1, member) && a->src.kind == LX_PATH_CONST)
+      v = a->src.value;
+  }
+  return v;
+}
+
+static void test_initialisers_are_member_assignments(void **state)
+{
+  lx_tu_facts *f = parse_snippet("struct o { char id[4]; int version; int keepalive; struct { int port; } tcp; };\n"
+                                 "int use(struct o *);\n"
+                                 "int inorder(void) { struct o a = { {'M', 'Q', 'T', 'C'}, 8, 60 }; return use(&a); }\n"
+                                 "int named(void) { struct o b = { .id = {'M'}, .keepalive = 20, .tcp.port = 9 };\n"
+                                 "  return use(&b); }\n"
+                                 "int table(void) { int t[3] = { 1, 2, 3 }; return t[0]; }\n");
+  const lx_func *A = fn(f, "inorder");
+  assert_int_equal(member_value(A, "version"), 8);
+  assert_int_equal(member_value(A, "keepalive"), 60);
+  const lx_func *B = fn(f, "named");
+  assert_int_equal(member_value(B, "keepalive"), 20);
+  assert_int_equal(member_value(B, "port"), 9);
+  assert_int_equal(member_value(B, "version"), -1);
+  const lx_func *T = fn(f, "table");
+  for (size_t i = 0; i < T->assigns.n; i++)
+    assert_int_not_equal(T->assigns.v[i].dst.kind, LX_PATH_FIELD); /* an array has no members */
+  lx_facts_free(f);
+}
+
 static void test_syntax_errors_still_yield_facts(void **state)
 {
   lx_tu_facts *f = parse_snippet("void ok(void) { int x = 1; (void)x; }\n"
@@ -177,6 +212,7 @@ int main(void)
       cmocka_unit_test(test_loops),
       cmocka_unit_test(test_annotations_and_spawn),
       cmocka_unit_test(test_calls_results_and_returns),
+      cmocka_unit_test(test_initialisers_are_member_assignments),
       cmocka_unit_test(test_syntax_errors_still_yield_facts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
