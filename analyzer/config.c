@@ -457,6 +457,15 @@ const lx_api *lx_config_api_h(const lx_config *c, const char *name, uint64_t has
   return name ? lx_map_get_h(&c->apis, name, hash) : NULL;
 }
 
+size_t lx_config_user_apis(const lx_config *c)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < c->apis.cap; i++)
+    for (const lx_api *api = c->apis.keys[i] ? c->apis.vals[i] : NULL; api; api = api->next)
+      n += api->user;
+  return n;
+}
+
 size_t lx_config_unused_apis(const lx_config *c, lx_tu_facts *const *tus, size_t n,
                              void (*each)(const lx_api *api, void *arg), void *arg)
 {

@@ -90,6 +90,9 @@ char *lx_config_find(const char *dir);
 const lx_api *lx_config_api(const lx_config *c, const char *name);
 /* The same, given lx_map_hash(name). */
 const lx_api *lx_config_api_h(const lx_config *c, const char *name, uint64_t hash);
+/* How many entries the user's .leash.yaml gives (0: the catalogue's alone). */
+size_t lx_config_user_apis(const lx_config *c);
+
 /* Calls each(api, arg) for every entry of the user's .leash.yaml whose function is
  * neither defined, declared with an annotation nor called in any of the n TUs (a
  * misspelled name configures nothing); returns how many. */

@@ -1008,12 +1008,15 @@ static int evaluate(run *r)
   if (r->o->verbose && cacheable)
     fprintf(stderr, "leash: program-wide evaluation %s\n",
             reused ? "reused (no translation unit's facts changed)" : "computed");
-  if (!reused) {
+  /* With -v the misspelled entries are said on every run, a reused evaluation's too. */
+  if (!reused || (r->o->verbose && lx_config_user_apis(r->cfg))) {
     int rc = load_facts(r);
     if (rc)
       return rc;
     if (r->o->verbose)
       lx_config_unused_apis(r->cfg, r->facts.v, r->facts.n, say_unused_api, NULL);
+  }
+  if (!reused) {
     /* One program-wide analysis per program the database builds (partition.c). */
     size_t n = r->facts.n;
     int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
@@ -1031,7 +1034,7 @@ static int evaluate(run *r)
     free(program_of);
     if (cacheable) {
       char *enc = lx_evaluation_encode(&r->findings);
-      rc = lx_db_evaluation_put(r->db, key, enc, r->run_id);
+      int rc = lx_db_evaluation_put(r->db, key, enc, r->run_id);
       free(enc);
       if (rc < 0)
         return db_error(r);

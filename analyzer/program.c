@@ -965,7 +965,14 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   uint64_t params = 0;
   for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
     int cls = lx_alias_param_class(fn, j);
-    if (cls >= 0 && timed_at(al, cls, NOT_TIMED))
+    /* open(nng_socket *s) { nng_socket_set_ms(*s, ...) }: a timeout on what the
+     * parameter points to is one on what the caller handed over as &s. */
+    lx_path pointee = {0};
+    pointee.kind = LX_PATH_PARAM;
+    pointee.index = j;
+    pointee.deref = 1;
+    int pcls = lx_alias_class(fn, &pointee);
+    if ((cls >= 0 && timed_at(al, cls, NOT_TIMED)) || (pcls >= 0 && timed_at(al, pcls, NOT_TIMED)))
       params |= 1ULL << (j - 1);
   }
   if (params != fn->timeout_params) {
