@@ -742,6 +742,8 @@ const lx_call *lx_blocking_origin(const lx_program *p, const lx_fnode *fn, const
 {
   int blk;
   *origin_arg = a;
+  if (lx_call_has(p, c, LX_ANN_DEADLINE, NULL))
+    return NULL; /* bounded by its deadline argument, whatever its body does */
   if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == a) {
     *origin_fn = fn;
     return c;
@@ -1004,6 +1006,8 @@ static int blocks_pass(lx_program *p, lx_fnode *fn)
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     const lx_fnode *callee = lx_program_callee(p, c);
+    if (lx_call_has(p, c, LX_ANN_DEADLINE, NULL))
+      continue; /* a call bounded by its deadline argument (libleash's net calls) */
     for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++) {
       const lx_call *origin = NULL;
       const lx_fnode *origin_fn = NULL;
