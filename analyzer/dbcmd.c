@@ -136,6 +136,18 @@ static int cmd_runs(lx_db *db)
   return rc == SQLITE_DONE ? 0 : LX_EXIT_USAGE;
 }
 
+
+/* File, a path relative to the project root, made absolute (kept in f's arena). */
+static const char *under_root(lx_findings *f, const char *root, const char *file)
+{
+  if (!file || file[0] == '/' || !root[0])
+    return file;
+  size_t n = strlen(root) + strlen(file) + 2;
+  char *abs = lx_arena_alloc(&f->arena, n);
+  snprintf(abs, n, "%s/%s", strcmp(root, "/") ? root : "", file);
+  return abs;
+}
+
 static int cmd_show(lx_db *db, const db_opts *o)
 {
   int64_t run = run_arg(db, o->db_path, o->args[1]);
@@ -161,8 +173,19 @@ static int cmd_show(lx_db *db, const db_opts *o)
     }
     sqlite3_finalize(st);
   }
+  /* Stored paths are the project's (relative to its root); shown as `leash check` shows
+   * them, relative to the current folder, and read from there. */
+  for (size_t i = 0; i < f.v.n; i++) {
+    lx_finding *fd = &f.v.v[i];
+    fd->loc.file = under_root(&f, root, fd->loc.file);
+    for (int k = 0; k < fd->nrelated; k++)
+      fd->related[k].loc.file = under_root(&f, root, fd->related[k].loc.file);
+  }
+  char here[PATH_MAX];
+  if (!getcwd(here, sizeof(here)))
+    snprintf(here, sizeof(here), "%s", root);
   lx_sources *src = lx_sources_new();
-  lx_emit_opts eo = {.root = root, .sources = src};
+  lx_emit_opts eo = {.root = here, .sources = src};
   lx_emit_opts_tool(&eo);
   eo.start_utc = started[0] ? started : NULL;
   eo.end_utc = ended[0] ? ended : NULL;

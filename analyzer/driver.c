@@ -585,7 +585,7 @@ static int load_facts(run *r)
 static int read_shards(run *r)
 {
   char err[1024];
-  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, &r->shards, err, sizeof(err)) < 0)
+  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, &r->shards, r->project, err, sizeof(err)) < 0)
     return usage_error("%s%s", err, "");
   return 0;
 }
@@ -596,7 +596,7 @@ static int record_shards(run *r)
   int rc = 0;
   for (size_t i = 0; i < r->shards.n && rc == 0; i++) {
     lx_shard_tu *t = &r->shards.v[i];
-    if (!t->facts || strcmp(t->status, "ok") != 0)
+    if (!t->facts || (strcmp(t->status, "ok") && strcmp(t->status, "cached"))) /* cached: ok facts reused */
       note_failure(r, t->path, NULL, t->parse_errors);
     lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->bytes, t->nbytes,
                    t->flags_hash, t->digest};
@@ -959,6 +959,16 @@ static int keep_new(run *r)
 
 /* ---- the pipeline ------------------------------------------------------------------ */
 
+static int by_main_file(const void *a, const void *b)
+{
+  const lx_tu_facts *x = *(lx_tu_facts *const *)a, *y = *(lx_tu_facts *const *)b;
+  int c = strcmp(x->main_file ? x->main_file : "", y->main_file ? y->main_file : "");
+  if (c)
+    return c;
+  /* One file built twice with other flags: the one with fewer functions first. */
+  return (x->funcs.n > y->funcs.n) - (x->funcs.n < y->funcs.n);
+}
+
 /* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
 /* The key of this run's program-wide evaluation (see evaluation.h): every job's facts
  * digest, this executable (the rules' code), the rules selected, the catalogue and the
@@ -1017,13 +1027,19 @@ static int evaluate(run *r)
       lx_config_unused_apis(r->cfg, r->facts.v, r->facts.n, say_unused_api, NULL);
   }
   if (!reused) {
-    /* One program-wide analysis per program the database builds (partition.c). */
+    /* One program-wide analysis per program the database builds (partition.c), over
+     * the TUs in the order of their paths: what a program-wide step picks first (the
+     * definition of a name two TUs define, the first of several origins) is then the
+     * same for one run, for any shards merged and for any order of the inputs. */
     size_t n = r->facts.n;
+    lx_tu_facts **tus = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
+    memcpy(tus, r->facts.v, n * sizeof(lx_tu_facts *));
+    qsort(tus, n, sizeof(*tus), by_main_file);
     int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
-    size_t nprog = lx_partition(r->facts.v, n, program_of);
+    size_t nprog = lx_partition(tus, n, program_of);
     lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
     for (size_t k = 0; k < nprog; k++) {
-      size_t m = lx_partition_select(r->facts.v, n, program_of, k, subset);
+      size_t m = lx_partition_select(tus, n, program_of, k, subset);
       if (r->o->verbose && nprog > 1)
         fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, m);
       lx_program *prog = lx_program_build(subset, m, r->cfg);
@@ -1032,6 +1048,7 @@ static int evaluate(run *r)
     }
     free(subset);
     free(program_of);
+    free(tus);
     if (cacheable) {
       char *enc = lx_evaluation_encode(&r->findings);
       int rc = lx_db_evaluation_put(r->db, key, enc, r->run_id);
@@ -1254,7 +1271,8 @@ static int prepare(run *r)
   if (!rc && o->shard_n)
     select_shard(r);
   if (!rc) {
-    lx_project_root(r->compdb, r->project);
+    if (!o->merge_inputs) /* a merge's project is the shards' (read_shards) */
+      lx_project_root(r->compdb, r->project);
     r->db_path = o->db_path ? lx_xstrdup(o->db_path) : lx_default_db(r->compdb);
   }
   if (!rc && o->pre_commit) {

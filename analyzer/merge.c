@@ -92,8 +92,10 @@ static int check_shards(const char *const *dbs, int n, char (*shards)[32], char 
   return 0;
 }
 
-int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char *err, size_t errlen)
+int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char root[PATH_MAX], char *err,
+                   size_t errlen)
 {
+  root[0] = '\0';
   char (*shards)[32] = lx_xcalloc((size_t)n, sizeof(*shards));
   err[0] = '\0';
   lx_map seen;
@@ -105,13 +107,19 @@ int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char *err, 
       rc = -1;
       break;
     }
-    int64_t run = lx_db_latest_analysis(db, shards[i], sizeof(shards[i]));
-    if (run <= 0) {
+    char this_root[PATH_MAX];
+    int64_t run = lx_db_latest_analysis(db, shards[i], sizeof(shards[i]), this_root, sizeof(this_root));
+    if (run > 0 && root[0] && strcmp(root, this_root)) {
+      snprintf(err, errlen, "%s: a run of the project at %s, the others are of %s", dbs[i], this_root, root);
+      rc = -1;
+    } else if (run <= 0) {
       snprintf(err, errlen, "%s", run < 0 ? lx_db_error(db) : "");
       if (run == 0)
         snprintf(err, errlen, "%s: no complete `leash check` run in this database", dbs[i]);
       rc = -1;
     } else {
+      if (!root[0])
+        snprintf(root, PATH_MAX, "%s", this_root);
       load_ctx c = {out, &seen, dbs[i], err, errlen};
       rc = lx_db_run_tus(db, run, take_tu, &c);
       if (rc > 0 || (rc < 0 && !err[0]))

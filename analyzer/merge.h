@@ -3,6 +3,8 @@
 #ifndef LX_MERGE_H
 #define LX_MERGE_H
 
+#include <limits.h>
+
 #include "facts.h"
 
 /* One translation unit of a shard. */
@@ -18,9 +20,12 @@ typedef LX_VEC(lx_shard_tu) lx_shard_tus;
 
 /* Loads the TUs of the latest analysis run of each database in dbs.  A TU (path and
  * flags) present in several databases is taken once (from the first).  Sharded runs must all be of the
- * same N and cover every K from 1 to N.  Returns 0, or -1 with a one-line message
- * naming the file in err (not a database, no run, a shard missing, facts unreadable). */
-int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char *err, size_t errlen);
+ * same N and cover every K from 1 to N, of one project: its root (which findings'
+ * paths and fingerprints are relative to) is copied to root.  Returns 0, or -1 with a
+ * one-line message naming the file in err (not a database, no run, a shard missing,
+ * facts unreadable, shards of different projects). */
+int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char root[PATH_MAX], char *err,
+                   size_t errlen);
 void lx_shard_tus_free(lx_shard_tus *t);
 
 /* For a run over some files (--pre-commit, the editor): the rest of the program as

@@ -1003,18 +1003,20 @@ int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *ar
   return rc == SQLITE_DONE ? 0 : sql_fail(db, "reading translation units");
 }
 
-int64_t lx_db_latest_analysis(lx_db *db, char *shard, size_t n)
+int64_t lx_db_latest_analysis(lx_db *db, char *shard, size_t n, char *root, size_t rootlen)
 {
-  sqlite3_stmt *st = prepare(db, "SELECT id, coalesce(shard, '') FROM runs WHERE status = 'complete' "
+  sqlite3_stmt *st = prepare(db, "SELECT id, coalesce(shard, ''), root FROM runs WHERE status = 'complete' "
                                  "AND command IN ('check', 'baseline') ORDER BY id DESC LIMIT 1");
   if (!st)
     return -1;
   int rc = sqlite3_step(st);
   int64_t id = 0;
   shard[0] = '\0';
+  root[0] = '\0';
   if (rc == SQLITE_ROW) {
     id = sqlite3_column_int64(st, 0);
     snprintf(shard, n, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(root, rootlen, "%s", (const char *)sqlite3_column_text(st, 2));
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)

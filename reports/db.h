@@ -119,8 +119,9 @@ int64_t lx_db_baseline_size(lx_db *db);
  * returns; -1 on a database error. */
 int lx_db_run_tus(lx_db *db, int64_t run, int (*fn)(const lx_db_tu *tu, void *arg), void *arg);
 /* The latest complete analysis run (check or baseline); its shard ("K/N", or "" when
- * not sharded) is copied to shard.  0 when there is none, -1 on error. */
-int64_t lx_db_latest_analysis(lx_db *db, char *shard, size_t n);
+ * not sharded) is copied to shard, its project root to root (rootlen bytes).  0 when
+ * there is none, -1 on error. */
+int64_t lx_db_latest_analysis(lx_db *db, char *shard, size_t n, char *root, size_t rootlen);
 
 /* The freshest complete view of the program the database knows, for a run that
  * analyses some files only (--pre-commit, the editor): every TU that the latest

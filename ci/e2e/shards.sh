@@ -2,9 +2,10 @@
 # `leash check --shard K/N` + `leash merge`: N shards give exactly the findings of one
 # run (same JSON report, byte for byte), each TU lands in exactly one shard, and bad
 # shard sets are refused.
-# Usage: shards.sh path/to/leash demo BUILD_DIR      (the demo service, -p BUILD_DIR)
-#        shards.sh path/to/leash memcached [DIR]     (DIR/compile_commands.json; exit 77
-#                                                     when it is not there)
+# Usage: shards.sh path/to/leash demo BUILD_DIR   (the demo service, -p BUILD_DIR)
+#        shards.sh path/to/leash fixtures          (every one-file rule fixture as one
+#                                                   program: some 300 TUs, with the
+#                                                   shapes of all the rules)
 set -u
 LEASH=$(realpath "$1")
 WHAT=$2
@@ -19,15 +20,25 @@ demo)
   set -- -p "$(realpath "$3")" fixtures/demo/service/*.c
   counts="1 2 3 4"
   ;;
-memcached)
-  dir=${3:-${LEASH_MEMCACHED_DIR:-/work/realworld/memcached-1.6.18}}
-  [ -f "$dir/compile_commands.json" ] || { echo "skip: no $dir/compile_commands.json (ci/realworld.sh makes it)"; exit 77; }
-  cd "$dir" || exit 1
-  set -- -p "$dir"
+fixtures)
+  cd "$ROOT" || exit 1
+  # A compilation database of the fixtures that need no flags (those naming
+  # pkg-config modules get theirs in their own tests).
+  {
+    printf '['
+    sep=''
+    for f in fixtures/rules/*/*.c; do
+      grep -q 'pkg-config:' "$f" && continue
+      printf '%s\n{"directory": "%s", "file": "%s", "arguments": ["cc", "-c", "%s"]}' "$sep" "$ROOT" "$f" "$f"
+      sep=','
+    done
+    printf ']\n'
+  } >"$T/compile_commands.json"
+  set -- -p "$T"
   counts="3 4"
   ;;
 *)
-  echo "usage: shards.sh LEASH demo BUILD_DIR | LEASH memcached [DIR]" >&2
+  echo "usage: shards.sh LEASH demo BUILD_DIR | LEASH fixtures" >&2
   exit 2
   ;;
 esac
