@@ -638,7 +638,7 @@ static void apply_suppressions(run *r)
         lx_loc at = {fd->loc.file, line, s.col};
         const lx_rule *meta = lx_rule_find(SUPPRESSION_RULE);
         if (meta && rule_enabled(r, meta)) {
-          lx_findings_add(&r->findings, SUPPRESSION_RULE, LX_SEV_WARNING, at, fd->function, fd->rule,
+          lx_findings_add(&r->findings, SUPPRESSION_RULE, lx_rule_severity(r->cfg, meta), at, fd->function, fd->rule,
                           "this leash:ignore of %s gives no reason; write why the finding does not "
                           "apply after the rule id", fd->rule);
           fd = &r->findings.v.v[i]; /* the add may have moved the array */

@@ -205,7 +205,7 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
       suppressed = 1;
       if (!s.reason[0] && meta_on) {
         lx_loc at = {fd->loc.file, line, s.col};
-        lx_findings_add(out, SUPPRESSION_RULE, LX_SEV_WARNING, at, fd->function, fd->rule,
+        lx_findings_add(out, SUPPRESSION_RULE, lx_rule_severity(cfg, meta), at, fd->function, fd->rule,
                         "this leash:ignore of %s gives no reason; write why the finding does not apply "
                         "after the rule id", fd->rule);
       }

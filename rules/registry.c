@@ -40,6 +40,12 @@ const lx_rule *lx_rule_find(const char *id)
   return NULL;
 }
 
+lx_severity lx_rule_severity(const lx_config *cfg, const lx_rule *rule)
+{
+  const lx_rule_setting *set = cfg ? lx_config_rule(cfg, rule->id) : NULL;
+  return set && set->severity != LX_SEV_DEFAULT ? set->severity : rule->default_severity;
+}
+
 typedef struct {
   const lx_program *prog;
   const char *scope;
@@ -82,7 +88,7 @@ void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(cons
     for (size_t k = 0; k < found[i].v.n; k++) {
       lx_finding *fd = lx_findings_append(out, &found[i].v.v[k]);
       if (set && set->severity != LX_SEV_DEFAULT)
-        fd->severity = set->severity;
+        fd->severity = set->severity; /* a rule may give some findings another severity */
     }
     lx_findings_free(&found[i]);
   }

@@ -37,6 +37,9 @@ typedef struct {
 /* All registered rules, sorted by id. */
 const lx_rule *lx_rules(size_t *n);
 const lx_rule *lx_rule_find(const char *id);
+/* The severity findings of rule get: the configuration's `severity:` for it, else the
+ * rule's default. */
+lx_severity lx_rule_severity(const lx_config *cfg, const lx_rule *rule);
 
 /* Runs the rules enabled(rule, arg) accepts over prog, reporting in scope (see
  * lx_rule_ctx), and adds their findings to out in the table's order, with the

@@ -62,6 +62,10 @@ sed 's|return curl_easy_perform(h);|// leash:ignore http-call-without-timeout\n\
 expect_rc 1 "$LEASH" check --no-color noreason.c
 has out "noreason.c:6:5: warning: this leash:ignore of http-call-without-timeout gives no reason"
 hasnt out "curl_easy_perform() on handle"
+# Its severity is configured like any rule's.
+printf 'rules:\n  suppression-without-reason: {severity: error}\n' >sev.yaml
+expect_rc 1 "$LEASH" check --no-color --config sev.yaml noreason.c
+has out "noreason.c:6:5: error: this leash:ignore of http-call-without-timeout gives no reason"
 
 # Input errors: missing file, directory, bad config, bad compilation database.
 expect_rc 2 "$LEASH" check missing.c
