@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "../reports/db.h"
+#include "../reports/db_report.h"
 #include "driver.h"
 
 static const char db_usage[] =
@@ -63,23 +63,21 @@ static int parse(int argc, char **argv, db_opts *o)
   return 0;
 }
 
-static int open_existing(const db_opts *o, int flags, lx_db **db)
+int lx_db_open_existing(const char *path, int flags, lx_db **db)
 {
   char err[1024];
-  if (access(o->db_path, F_OK) != 0) {
-    fprintf(stderr, "leash: %s: no findings database here (run `leash check` first, or give --db FILE)\n",
-            o->db_path);
+  if (access(path, F_OK) != 0) {
+    fprintf(stderr, "leash: %s: no findings database here (run `leash check` first, or give --db FILE)\n", path);
     return LX_EXIT_USAGE;
   }
-  if (lx_db_open(o->db_path, flags, db, err, sizeof(err)) < 0) {
+  if (lx_db_open(path, flags, db, err, sizeof(err)) < 0) {
     fprintf(stderr, "leash: %s\n", err);
     return LX_EXIT_USAGE;
   }
   return 0;
 }
 
-/* A run id, or `latest` (the latest complete run with findings). */
-static int64_t run_arg(lx_db *db, const char *db_path, const char *s)
+int64_t lx_db_run_arg(lx_db *db, const char *db_path, const char *s)
 {
   int64_t id = 0;
   if (!strcmp(s, "latest")) {
@@ -150,7 +148,7 @@ static const char *under_root(lx_findings *f, const char *root, const char *file
 
 static int cmd_show(lx_db *db, const db_opts *o)
 {
-  int64_t run = run_arg(db, o->db_path, o->args[1]);
+  int64_t run = lx_db_run_arg(db, o->db_path, o->args[1]);
   if (run < 0)
     return LX_EXIT_USAGE;
   lx_findings f;
@@ -196,41 +194,38 @@ static int cmd_show(lx_db *db, const db_opts *o)
   return rc;
 }
 
-/* Findings of run a that are not in run b (by fingerprint), printed one a line or
- * appended to arr. */
+typedef struct {
+  const char *label;
+  json_t *arr;
+  int n;
+} diff_out;
+
+/* Prints one finding of a diff, or appends it to the JSON array. */
+static int diff_row(const lx_db_diff_row *r, void *arg)
+{
+  diff_out *d = arg;
+  d->n++;
+  if (d->arr)
+    json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "file", r->file, "line", r->line,
+                                            "column", r->column, "severity", r->severity, "message", r->message,
+                                            "rule", r->rule, "fingerprint", r->fingerprint));
+  else
+    printf("%s %s:%d:%d: %s: %s [%s]\n", d->label, r->file, r->line, r->column, r->severity, r->message, r->rule);
+  return 0;
+}
+
+/* Findings of run a that are not in run b, printed one a line or appended to arr;
+ * how many, or -1. */
 static int diff_side(lx_db *db, int64_t a, int64_t b, const char *label, json_t *arr)
 {
-  static const char sql[] =
-      "SELECT f.file, o.line, o.\"column\", o.severity, o.message, f.rule, f.fingerprint"
-      " FROM occurrences o JOIN findings f ON f.id = o.finding_id"
-      " WHERE o.run_id = ?1 AND NOT o.suppressed AND f.id NOT IN"
-      " (SELECT finding_id FROM occurrences WHERE run_id = ?2 AND NOT suppressed)"
-      " ORDER BY f.file, o.line, o.\"column\", f.rule";
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(lx_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
-    return -1;
-  sqlite3_bind_int64(st, 1, a);
-  sqlite3_bind_int64(st, 2, b);
-  int rc, n = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    n++;
-    if (arr)
-      json_array_append_new(arr, json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "file", col(st, 0), "line",
-                                           sqlite3_column_int(st, 1), "column", sqlite3_column_int(st, 2),
-                                           "severity", col(st, 3), "message", col(st, 4), "rule", col(st, 5),
-                                           "fingerprint", col(st, 6)));
-    else
-      printf("%s %s:%s:%s: %s: %s [%s]\n", label, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-             col(st, 5));
-  }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? n : -1;
+  diff_out d = {label, arr, 0};
+  return lx_db_run_diff(db, a, b, diff_row, &d) < 0 ? -1 : d.n;
 }
 
 static int cmd_diff(lx_db *db, const db_opts *o)
 {
-  int64_t a = run_arg(db, o->db_path, o->args[1]);
-  int64_t b = a < 0 ? -1 : run_arg(db, o->db_path, o->args[2]);
+  int64_t a = lx_db_run_arg(db, o->db_path, o->args[1]);
+  int64_t b = a < 0 ? -1 : lx_db_run_arg(db, o->db_path, o->args[2]);
   if (a < 0 || b < 0)
     return LX_EXIT_USAGE;
   json_t *fresh = o->format == LX_FMT_JSON ? json_array() : NULL;
@@ -238,7 +233,7 @@ static int cmd_diff(lx_db *db, const db_opts *o)
   int n_new = diff_side(db, b, a, "new", fresh);
   int n_fixed = n_new < 0 ? -1 : diff_side(db, a, b, "fixed", fixed);
   if (n_new < 0 || n_fixed < 0) {
-    fprintf(stderr, "leash: %s: %s\n", o->db_path, sqlite3_errmsg(lx_db_sqlite(db)));
+    fprintf(stderr, "leash: %s\n", lx_db_error(db));
     json_decref(fresh);
     json_decref(fixed);
     return LX_EXIT_USAGE;
@@ -364,7 +359,7 @@ static int db_command(const db_opts *op)
   if (o.format == LX_FMT_SARIF && which != 1)
     return bad_usage("--format sarif is for `show`", NULL);
   lx_db *db = NULL;
-  int rc = open_existing(&o, which == 3 ? LX_DB_READONLY : 0, &db);
+  int rc = lx_db_open_existing(o.db_path, which == 3 ? LX_DB_READONLY : 0, &db);
   if (rc)
     return rc;
   switch (which) {
@@ -391,8 +386,8 @@ int lx_baseline_from_run(const char *db_path, const char *run, int quiet)
   char *mine = db_path ? NULL : lx_default_db(NULL);
   o.db_path = db_path ? db_path : mine;
   lx_db *db = NULL;
-  int rc = open_existing(&o, 0, &db);
-  int64_t id = rc ? -1 : run_arg(db, o.db_path, run);
+  int rc = lx_db_open_existing(o.db_path, 0, &db);
+  int64_t id = rc ? -1 : lx_db_run_arg(db, o.db_path, run);
   char command[32] = "";
   int whole = id > 0 ? lx_db_run_whole(db, id, command, sizeof(command)) : -1;
   if (rc == 0 && id < 0) {

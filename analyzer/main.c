@@ -1,4 +1,4 @@
-/* main.c - the leash command line: `leash check`, `baseline`, `merge`, `db`, `rules`,
+/* main.c - the leash command line: `leash check`, `baseline`, `merge`, `db`, `report`, `rules`,
  * `facts`, --help, --version. */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "dbcmd.h"
 #include "driver.h"
 #include "lsp.h"
+#include "reportcmd.h"
 
 #ifndef LEASH_VERSION
 #define LEASH_VERSION "0.0.0"
@@ -29,6 +30,8 @@ static const char usage_text[] =
     "                               baseline, without analysing anything\n"
     "  merge A.db B.db ... -o OUT.db  findings of shard databases (check --shard) together\n"
     "  db runs|show|diff|sql ...    query the findings database (`leash db --help`)\n"
+    "  report --html DIR [--db FILE] [--run RUN]\n"
+    "                               write the HTML report of a run (default: the latest) in DIR\n"
     "  facts [options] [files...]   print the facts extracted from each translation unit (JSON)\n"
     "  lsp [--db FILE] [-v]         language server (LSP 3.17 on stdio) for editors, beside clangd\n"
     "  rules                        list the rules\n"
@@ -321,6 +324,8 @@ static int dispatch(int argc, char **argv)
     return cmd_check(argc - 1, argv + 1, MODE_MERGE);
   if (!strcmp(cmd, "db"))
     return lx_db_command(argc - 1, argv + 1);
+  if (!strcmp(cmd, "report"))
+    return lx_report_command(argc - 1, argv + 1);
   if (!strcmp(cmd, "lsp"))
     return lx_lsp_main(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules"))

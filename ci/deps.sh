@@ -4,9 +4,10 @@
 set -eu
 
 pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libsqlite3-dev sqlite3 libyaml-dev
-libjansson-dev libcmocka-dev libcurl4-openssl-dev libglib2.0-dev"
+libjansson-dev libcmark-dev libcmocka-dev libcurl4-openssl-dev libglib2.0-dev"
 if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs valgrind libclang-rt-19-dev pre-commit git neovim clangd"  # libclang-rt: libFuzzer for ci/fuzz.sh
+  pkgs="$pkgs chromium"  # renders the HTML report in ci/e2e/html.sh
   # The client libraries' headers the client-call-without-timeout fixtures compile against.
   pkgs="$pkgs libhiredis-dev libpq-dev libmariadb-dev libmosquitto-dev libpaho-mqtt-dev librabbitmq-dev
 libldap2-dev libssh2-1-dev libmemcached-dev libzmq3-dev libnng-dev libsoup-3.0-dev"

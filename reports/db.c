@@ -200,6 +200,10 @@ static int sql_fail(lx_db *db, const char *what)
   return fail(db, "findings database: %s: %s", what, sqlite3_errmsg(db->db));
 }
 
+int lx_db_fail(lx_db *db, const char *what) { return sql_fail(db, what); }
+
+int lx_db_no_run(lx_db *db, int64_t run) { return fail(db, "no run %lld in the findings database", (long long)run); }
+
 static int exec(lx_db *db, const char *sql)
 {
   char *msg = NULL;
@@ -890,7 +894,7 @@ int lx_db_findings_load(lx_db *db, int64_t run, lx_findings *out, char *root_out
   sqlite3_bind_int64(st, 1, run);
   if (sqlite3_step(st) != SQLITE_ROW) {
     sqlite3_finalize(st);
-    return fail(db, "no run %lld in the findings database", (long long)run);
+    return lx_db_no_run(db, run);
   }
   char *root = lx_xstrdup((const char *)sqlite3_column_text(st, 0));
   sqlite3_finalize(st);

@@ -27,6 +27,11 @@ void lx_db_close(lx_db *db);
 const char *lx_db_error(const lx_db *db);
 /* The connection, for queries of `leash db`. */
 struct sqlite3 *lx_db_sqlite(lx_db *db);
+/* For queries made on that connection elsewhere (db_report.c): sets lx_db_error to
+ * "findings database: what: SQLite's last message", naming the file, and returns -1. */
+int lx_db_fail(lx_db *db, const char *what);
+/* Sets lx_db_error to "no run RUN in the findings database" and returns -1. */
+int lx_db_no_run(lx_db *db, int64_t run);
 
 /* A run as recorded in `runs`. */
 typedef struct {
