@@ -46,6 +46,8 @@ static const char stylesheet[] =
     ".tx mark{background:#ffd8a8;border-bottom:2px solid #e8590c}\n"
     ".step{display:inline-block;min-width:1.3em;text-align:center;border-radius:50%;background:#7048e8;color:#fff;"
     "font-size:.8em;font-weight:700;margin-right:2px}\n"
+    ".loc{display:inline-block;min-width:1.3em;text-align:center;color:#57606a;font-weight:700}\n"
+    "h1 a.help{font-size:.55em;font-weight:400;margin-left:8px}\n"
     "tr.bubble td:last-child{padding:2px 8px 6px 24px;color:#3b2e7e}\n"
     "tr.bubble td:last-child>*:first-child{margin-left:-18px}\n"
     ".fix pre{background:var(--bg2);padding:8px;overflow:auto}\n"

@@ -9,23 +9,27 @@
 /* Lines shown before and after a step; steps closer than twice this share a window. */
 #define CONTEXT 4
 
-/* Bytes of the message a finding's own step shows (the page shows all of it above). */
-#define STEP_MESSAGE_MAX 200
+/* Bytes of the message a finding's own location shows when the rule gave it no step
+ * message (the page shows all of it above). */
+#define OWN_MESSAGE_MAX 200
 
+/* A place the page marks on the source: a step of the finding's path (no > 0), or
+ * another related location or the finding itself when they are not steps (no 0). */
 typedef struct {
   lx_loc loc;
   const char *message;
   size_t len; /* of message shown */
-  int no;     /* 1-based */
+  int no;     /* its number on the path, 1-based; 0: not a step */
+  int id;     /* unique on the page: the step's number, or nsteps + its rank */
 } step;
 
 /* The first clause of a message: up to its first ": " or "; " outside parentheses (the
- * reason and the fix come after), at most STEP_MESSAGE_MAX bytes. */
+ * reason and the fix come after), at most OWN_MESSAGE_MAX bytes. */
 static size_t first_clause(const char *s)
 {
   int depth = 0;
   size_t i = 0;
-  for (; s[i] && i < STEP_MESSAGE_MAX; i++) {
+  for (; s[i] && i < OWN_MESSAGE_MAX; i++) {
     depth += s[i] == '(' ? 1 : s[i] == ')' && depth > 0 ? -1 : 0;
     if (depth == 0 && (s[i] == ':' || s[i] == ';') && s[i + 1] == ' ')
       return i;
@@ -35,15 +39,38 @@ static size_t first_clause(const char *s)
   return i;
 }
 
-/* The steps of a finding: its related locations in the order the rule gave them, then
- * the finding itself. */
-static int steps_of(const lx_finding *fd, step *out)
+static step own_place(const lx_finding *fd, int no)
 {
-  int n = 0;
-  for (int k = 0; k < fd->nrelated; k++, n++)
-    out[n] = (step){fd->related[k].loc, fd->related[k].message, strlen(fd->related[k].message), n + 1};
-  out[n] = (step){fd->loc, fd->message, first_clause(fd->message), n + 1};
-  return n + 1;
+  const char *m = fd->step_message && *fd->step_message ? fd->step_message : fd->message;
+  return (step){fd->loc, m, m == fd->message ? first_clause(m) : strlen(m), no, 0};
+}
+
+/* The places of a finding: the steps of its path in order (lx_finding_path), then
+ * its related locations that are not steps, then the finding itself when it is not
+ * one.  *nsteps gets the number of steps (0: the finding has no path), *own the
+ * index of the finding's own place. */
+static int places_of(const lx_finding *fd, step *out, int *nsteps, int *own)
+{
+  int order[LX_MAX_RELATED + 1], n = 0;
+  int len = lx_finding_path(fd, order);
+  for (int s = 0; s < len; s++, n++) {
+    if (order[s] < 0)
+      *own = n;
+    out[n] = order[s] < 0 ? own_place(fd, s + 1)
+                          : (step){fd->related[order[s]].loc, fd->related[order[s]].message,
+                                   strlen(fd->related[order[s]].message), s + 1, 0};
+  }
+  for (int k = 0; k < fd->nrelated; k++)
+    if (len == 0 || fd->related[k].step <= 0)
+      out[n++] = (step){fd->related[k].loc, fd->related[k].message, strlen(fd->related[k].message), 0, 0};
+  if (len == 0) {
+    *own = n;
+    out[n++] = own_place(fd, 0);
+  }
+  for (int k = 0; k < n; k++)
+    out[k].id = k + 1;
+  *nsteps = len;
+  return n;
 }
 
 static void step_message(FILE *out, const step *s)
@@ -52,6 +79,31 @@ static void step_message(FILE *out, const step *s)
   char next = s->message[s->len];
   if (next && next != ':' && next != ';') /* cut for length, not at a clause's end */
     fputs("&#8230;", out);
+}
+
+static void place_item(FILE *out, const step *s, const char *root)
+{
+  fprintf(out, "<li data-place=\"%d\"", s->id);
+  if (s->no)
+    fprintf(out, " data-step=\"%d\"", s->no);
+  fprintf(out, "><a href=\"#place-%d\">", s->id);
+  lx_html_esc(out, lx_display_path(s->loc.file, root), (size_t)-1);
+  fprintf(out, ":%u</a> ", s->loc.line);
+  step_message(out, s);
+  fputs("</li>\n", out);
+}
+
+/* A place's marker: its number on the path, or a dot. */
+static void marker(FILE *out, const step *s, int anchor)
+{
+  if (anchor)
+    fprintf(out, "<span class=\"%s\" id=\"place-%d\">", s->no ? "step" : "loc", s->id);
+  else
+    fprintf(out, "<span class=\"%s\">", s->no ? "step" : "loc");
+  if (s->no)
+    fprintf(out, "%d</span>", s->no);
+  else
+    fputs("&#8226;</span>", out);
 }
 
 static int is_ident(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
@@ -87,9 +139,12 @@ static void code_line(FILE *out, const char *text, size_t len, const step **on, 
 static void bubbles(FILE *out, const step **on, int non, const char *file, const char *root)
 {
   for (int k = 0; k < non; k++) {
-    fprintf(out, "<tr class=\"bubble\" data-step=\"%d\"><td class=\"ln\"></td><td class=\"gut\"></td><td><span "
-                 "class=\"step\">%d</span> ",
-            on[k]->no, on[k]->no);
+    fprintf(out, "<tr class=\"bubble\" data-place=\"%d\"", on[k]->id);
+    if (on[k]->no)
+      fprintf(out, " data-step=\"%d\"", on[k]->no);
+    fputs("><td class=\"ln\"></td><td class=\"gut\"></td><td>", out);
+    marker(out, on[k], 0);
+    fputc(' ', out);
     if (!file) {
       lx_html_esc(out, lx_display_path(on[k]->loc.file, root), (size_t)-1);
       fprintf(out, ":%u: ", on[k]->loc.line);
@@ -159,7 +214,7 @@ static void source_section(FILE *out, const lx_html_report *r, const lx_emit_opt
       fprintf(out, "<tr class=\"line%s%s\" id=\"s%d-L%u\" data-line=\"%u\"><td class=\"ln\">%u</td><td class=\"gut\">",
               non ? " has-step" : "", flagged ? " flagged" : "", k, ln, ln, ln);
       for (int s = 0; s < non; s++)
-        fprintf(out, "<span class=\"step\" id=\"step-%d\">%d</span>", mine[s]->no, mine[s]->no);
+        marker(out, mine[s], 1);
       fputs("</td><td class=\"tx\">", out);
       code_line(out, text, len, mine, non);
       fputs("</td></tr>\n", out);
@@ -192,9 +247,19 @@ int lx_html_finding_page(const lx_html_report *r, const lx_emit_opts *o, size_t 
   lx_html_esc(out, fd->fingerprint, (size_t)-1);
   fprintf(out, "\">\n<h1><span class=\"sev sev-%s\">%s</span> <span class=\"rule\">", sev, sev);
   lx_html_esc(out, fd->rule, (size_t)-1);
+  fputs("</span>", out);
+  const char *help = NULL;
+  for (size_t k = 0; k < o->nrules; k++)
+    if (!strcmp(o->rules[k].id, fd->rule))
+      help = o->rules[k].help_uri;
+  if (help) {
+    fputs(" <a class=\"help\" href=\"", out);
+    lx_html_esc(out, help, (size_t)-1);
+    fputs("\">the rule</a>", out);
+  }
   step st[LX_MAX_RELATED + 1];
-  int nst = steps_of(fd, st);
-  fprintf(out, "</span></h1>\n<p class=\"where\"><a href=\"#step-%d\">", nst);
+  int nsteps, own = 0, nst = places_of(fd, st, &nsteps, &own);
+  fprintf(out, "</h1>\n<p class=\"where\"><a href=\"#place-%d\">", st[own].id);
   lx_html_esc(out, where, (size_t)-1);
   fprintf(out, ":%u:%u</a>", fd->loc.line, fd->loc.col);
   if (fd->function) {
@@ -207,15 +272,23 @@ int lx_html_finding_page(const lx_html_report *r, const lx_emit_opts *o, size_t 
   fputs("</p>\n</header>\n<section><h2>Finding</h2>\n<p class=\"message\" id=\"message\">", out);
   lx_html_esc(out, fd->message, (size_t)-1);
   fputs("</p>\n</section>\n", out);
-  fputs("<section><h2>Path</h2>\n<ol class=\"steps\" id=\"steps\">\n", out);
-  for (int s = 0; s < nst; s++) {
-    fprintf(out, "<li data-step=\"%d\"><a href=\"#step-%d\">", st[s].no, st[s].no);
-    lx_html_esc(out, lx_display_path(st[s].loc.file, o->root), (size_t)-1);
-    fprintf(out, ":%u</a> ", st[s].loc.line);
-    step_message(out, &st[s]);
-    fputs("</li>\n", out);
+  if (nsteps) {
+    fputs("<section><h2>Path</h2>\n<ol class=\"steps\" id=\"steps\">\n", out);
+    for (int s = 0; s < nsteps; s++)
+      place_item(out, &st[s], o->root);
+    fputs("</ol>\n", out);
+    if (nst > nsteps)
+      fputs("<h3 class=\"also\">Also</h3>\n", out);
+  } else {
+    fputs("<section><h2>Locations</h2>\n", out);
   }
-  fputs("</ol>\n</section>\n<section><h2>Source</h2>\n", out);
+  if (nst > nsteps) {
+    fputs("<ul class=\"places\" id=\"also\">\n", out);
+    for (int s = nsteps; s < nst; s++)
+      place_item(out, &st[s], o->root);
+    fputs("</ul>\n", out);
+  }
+  fputs("</section>\n<section><h2>Source</h2>\n", out);
   /* one section per file, in the order the steps reach them */
   for (int s = 0, k = 0; s < nst; s++) {
     int seen = 0;

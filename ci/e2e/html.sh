@@ -239,9 +239,13 @@ expect_rc 0 "$LEASH" report --html "$T/old" --db "$T/old.db"
 dom "$T/old/index.html" \
   text '#n-open' 1 \
   has 'table#findings tr.finding' 'src/client.c:42:9'
+# a finding with no path (recorded before paths were): its places unnumbered
 dom "$T/old/findings/00000000000000a1.html" \
   has 'p.file-note' 'not on disk any more' \
-  count 'ol#steps li' 2
+  count 'ol#steps' 0 \
+  count 'ul#also li' 2 \
+  has 'ul#also li[data-place=1]' "handle 'h' is created here" \
+  count 'tr.bubble .loc' 2  count 'tr.bubble .step' 0
 
 # --- bad input: one line, exit 2 ----------------------------------------------------------
 expect_rc 2 "$LEASH" report
