@@ -1,7 +1,8 @@
 /* test_db.c - the findings database through its C API: schema on a new file, runs and
  * TUs, the facts cache, findings with first/last run seen (also when runs finish out of
  * order), loading a run back, baselines, files that are refused, the view of the
- * program runs over some files take, and runs whose process is gone. */
+ * program runs over some files take, runs whose process is gone, and what reports read
+ * (db_report.h: the trend across runs, what is new or fixed, baseline states). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "../reports/db.h"
+#include "../reports/db_report.h"
 
 static char dir[256], path[300];
 
@@ -298,12 +299,107 @@ static void test_refused(void **state)
   assert_non_null(strstr(err, "cannot open the findings database"));
 }
 
+static void finding(lx_findings *f, const char *fp, unsigned line, int suppressed)
+{
+  add(f, fp, line, "m");
+  f->v.v[f->v.n - 1].suppressed = (unsigned)suppressed;
+}
+
+/* A run with these findings ("fingerprint" or "!fingerprint" for a suppressed one). */
+static int64_t run_with(lx_db *db, const char *scope, int complete, const char *const *fps, int n)
+{
+  int64_t run = begin_as(db, "check", scope);
+  lx_findings f;
+  lx_findings_init(&f);
+  for (int i = 0; i < n; i++)
+    finding(&f, fps[i] + (fps[i][0] == '!'), (unsigned)(10 + i), fps[i][0] == '!');
+  assert_int_equal(lx_db_findings_record(db, run, &f, "/repo"), 0);
+  lx_findings_free(&f);
+  if (complete)
+    assert_int_equal(lx_db_run_end(db, run, 1, 1), 0);
+  return run;
+}
+
+static int diff_fps(const lx_db_diff_row *row, void *arg)
+{
+  sprintf((char *)arg + strlen(arg), "%s@%s:%d;", row->fingerprint, row->file, row->line);
+  return 0;
+}
+
+static int state_fps(const lx_db_finding_state *s, void *arg)
+{
+  sprintf((char *)arg + strlen(arg), "%s:%lld:%d:%lld;", s->fingerprint, (long long)s->first_run, s->baselined,
+          (long long)s->baseline_run);
+  return 0;
+}
+
+/* The trend: runs of the same kind up to the one reported, each compared with the one
+ * before; the findings one run has and another has not; baseline states. */
+static void test_trend_and_diff(void **state)
+{
+  char err[512], file[400];
+  snprintf(file, sizeof(file), "%s/trend.db", dir);
+  lx_db *db;
+  assert_int_equal(lx_db_open(file, LX_DB_CREATE, &db, err, sizeof(err)), 0);
+  const char *one[] = {"00000000000000a1", "00000000000000b2"}, *two[] = {"00000000000000a1"},
+             *three[] = {"!00000000000000a1", "00000000000000c3"};
+  int64_t r1 = run_with(db, "full", 1, one, 2), r2 = run_with(db, "files", 1, two, 1),
+          r3 = run_with(db, "full", 1, three, 2), r4 = run_with(db, "full", 0, one, 2);
+  assert_int_equal(lx_db_baseline_set(db, r1), 0);
+
+  lx_db_trend_point *p;
+  size_t n;
+  assert_int_equal(lx_db_trend(db, r3, 60, &p, &n), 0); /* r2 covered some files only: left out */
+  assert_int_equal(n, 2);
+  assert_int_equal(p[0].run, r1);
+  assert_int_equal(p[0].prev, 0);
+  assert_true(p[0].open == 2 && p[0].fresh == 2 && p[0].fixed == 0 && p[0].suppressed == 0);
+  assert_int_equal(p[1].run, r3);
+  assert_int_equal(p[1].prev, r1);
+  assert_true(p[1].open == 1 && p[1].fresh == 1 && p[1].fixed == 2 && p[1].suppressed == 1);
+  assert_non_null(strchr(p[1].started_at, 'T'));
+  free(p);
+  assert_int_equal(lx_db_trend(db, r3, 1, &p, &n), 0); /* the last one, still compared with r1 */
+  assert_true(n == 1 && p[0].run == r3 && p[0].prev == r1);
+  free(p);
+  assert_int_equal(lx_db_trend(db, r2, 60, &p, &n), 0); /* a run over some files: any kind before it */
+  assert_true(n == 2 && p[1].run == r2 && p[1].prev == r1 && p[1].open == 1 && p[1].fresh == 0 && p[1].fixed == 1);
+  free(p);
+  assert_int_equal(lx_db_trend(db, r4, 60, &p, &n), 0); /* the run asked for, though it is not complete */
+  assert_true(n == 3 && p[2].run == r4 && p[2].prev == r3 && p[2].fresh == 2 && p[2].fixed == 1);
+  free(p);
+
+  char out[512] = "";
+  assert_int_equal(lx_db_run_diff(db, r3, r1, diff_fps, out), 0);
+  assert_string_equal(out, "00000000000000c3@src/a.c:11;");
+  out[0] = '\0';
+  assert_int_equal(lx_db_run_diff(db, r1, r3, diff_fps, out), 0); /* suppressed since: no longer open */
+  assert_string_equal(out, "00000000000000a1@src/a.c:10;00000000000000b2@src/a.c:11;");
+  out[0] = '\0';
+  assert_int_equal(lx_db_finding_states(db, r3, state_fps, out), 0);
+  assert_non_null(strstr(out, "00000000000000a1:1:1:1;"));
+  assert_non_null(strstr(out, "00000000000000c3:3:0:0;"));
+
+  lx_db_run_info info;
+  assert_int_equal(lx_db_run_info_get(db, r2, &info), 0);
+  assert_string_equal(info.scope, "files");
+  assert_string_equal(info.status, "complete");
+  assert_string_equal(info.root, "/repo");
+  assert_int_equal(info.exit_code, 1);
+  assert_int_equal(lx_db_run_info_get(db, r4, &info), 0);
+  assert_int_equal(info.exit_code, -1);
+  assert_int_equal(lx_db_run_info_get(db, 99, &info), -1);
+  assert_non_null(strstr(lx_db_error(db), "no run 99"));
+  lx_db_close(db);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_runs_findings_cache),
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_view_and_reap),
+      cmocka_unit_test(test_trend_and_diff),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
