@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,11 @@ int lx_report_command(int argc, char **argv)
     fprintf(stderr, "leash: report: give --html DIR, the folder to write the report in\n%s", report_usage);
     return LX_EXIT_USAGE;
   }
+  char folder[PATH_MAX];
+  lx_copy(folder, sizeof(folder), dir);
+  for (size_t n = strlen(folder); n > 1 && folder[n - 1] == '/'; n--) /* out/ is out */
+    folder[n - 1] = '\0';
+  dir = folder;
   char *mine = db_path ? NULL : lx_default_db(NULL);
   if (mine)
     db_path = mine;

@@ -226,7 +226,8 @@ dom "$T/report/index.html" \
 
 # --- a file gone since the run -----------------------------------------------------------
 rm src/report.c
-expect_rc 0 "$LEASH" report --html ../report
+expect_rc 0 "$LEASH" report --html ../report/
+has "$T/out" "written to ../report/index.html"
 dom "$new_page" \
   has 'p.file-note' 'not on disk any more' \
   count 'tr.line' 0 \
