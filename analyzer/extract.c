@@ -980,6 +980,56 @@ static int designated_fields(ex_ctx *x, const lx_path *var, CXCursor list)
   return done;
 }
 
+/* const struct conn_type CT_Socket = {.connect = sock_connect, .read = sock_read}: a
+ * function given to a member in a struct variable's initialiser (by designator, or by
+ * position in a list with none; members of members too) is stored in that member, as
+ * `CT_Socket.connect = sock_connect` stores it, so a call through the field
+ * (c->type->connect(c, ...)) may call it. */
+static void member_functions(ex_ctx *x, CXCursor list, int depth)
+{
+  CXType t = clang_getCanonicalType(clang_getCursorType(list));
+  if (t.kind != CXType_Record || depth > 4)
+    return;
+  cursor_list items = {0}, fields = {0};
+  clang_visitChildren(list, collect_all, &items);
+  int any_designator = 0;
+  for (size_t i = 0; i < items.n && !any_designator; i++) {
+    kids parts = children(items.v[i]);
+    any_designator = parts.n >= 1 && clang_getCursorKind(parts.v[0]) == CXCursor_MemberRef;
+  }
+  if (!any_designator)
+    clang_Type_visitFields(t, collect_field, &fields);
+  for (size_t i = 0; i < items.n; i++) {
+    kids parts = children(items.v[i]);
+    CXCursor value = items.v[i], member = clang_getNullCursor();
+    if (any_designator) {
+      if (parts.n < 2 || clang_getCursorKind(parts.v[parts.n - 2]) != CXCursor_MemberRef)
+        continue;
+      value = parts.v[parts.n - 1];
+      member = clang_getCursorReferenced(parts.v[parts.n - 2]);
+    } else if (i < fields.n) {
+      member = fields.v[i];
+    }
+    if (clang_Cursor_isNull(member))
+      continue;
+    if (clang_getCursorKind(value) == CXCursor_InitListExpr) {
+      member_functions(x, value, depth + 1);
+      continue;
+    }
+    LX_VEC(lx_path) reads = {0};
+    void *saved = x->reads;
+    x->reads = (void *)&reads;
+    lx_path src = expr(x, value);
+    x->reads = saved;
+    lx_vec_free(&reads);
+    lx_path dst = {0};
+    if (src.kind == LX_PATH_FUNC && field_key(x, member, &dst, NULL))
+      record_assign(x, dst, src, items.v[i]);
+  }
+  lx_vec_free(&items);
+  lx_vec_free(&fields);
+}
+
 static void var_decl(ex_ctx *x, CXCursor c)
 {
   kids k = children(c);
@@ -999,6 +1049,8 @@ static void var_decl(ex_ctx *x, CXCursor c)
       continue;
     if (kk == CXCursor_InitListExpr) {
       table_reads(x, dst, k.v[i]);
+      if (!local)
+        member_functions(x, k.v[i], 0);
     } else {
       lx_path src = expr(x, k.v[i]);
       record_assign(x, dst, src, c);

@@ -216,7 +216,8 @@ const char *lx_path_str(const lx_path *p, char *buf, size_t n);
 
 /* The version of what extraction records; part of every facts cache key, so bump it
  * whenever extract.c records something new or differently. */
-#define LX_FACTS_VERSION 14 /* 14: an initialiser with no designator gives a struct's members in order.
+#define LX_FACTS_VERSION 15 /* 15: a function in a struct global's initialiser is stored in its member.
+                            * 14: an initialiser with no designator gives a struct's members in order.
                             * 13: so are a compound literal's.
                             * 12: a local struct's `.field = value` initialisers are assignments.
                             * 11: an else-branch is a branch of its own (negated condition); joins and handler
