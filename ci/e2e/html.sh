@@ -19,12 +19,17 @@ trap 'rm -rf "$T"' EXIT
 export HOME="$T/home"
 mkdir -p "$HOME"
 
-# chromium FILE ARGS...: renders FILE (a page of a report) headless.
+# chromium FILE ARGS...: renders FILE (a page of a report) headless, with a profile of
+# its own (one still shutting down would take the next call's page and print nothing).
 chromium() {
   page=$1
   shift
-  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$T/chrome" \
-    "$@" "file://$page" 2>>"$T/chromium.log"
+  profile=$(mktemp -d "$T/chrome.XXXXXX")
+  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$profile" \
+    "$@" "file://$page" 2>"$T/chromium.log"
+  rc=$?
+  [ $rc = 0 ] || { echo "chromium exited $rc:"; tail -5 "$T/chromium.log"; }
+  return $rc
 }
 # dom PAGE CHECK...: the rendered DOM of PAGE passes html_check.py's checks.
 dom() {
