@@ -44,6 +44,7 @@ lx_config *lx_config_new(void)
   lx_config *c = lx_xcalloc(1, sizeof(*c));
   lx_arena_init(&c->arena);
   lx_map_init(&c->apis);
+  lx_map_init(&c->kinds);
   return c;
 }
 
@@ -52,6 +53,7 @@ void lx_config_free(lx_config *c)
   if (!c)
     return;
   lx_map_free(&c->apis);
+  lx_map_free(&c->kinds);
   lx_vec_free(&c->rules);
   lx_vec_free(&c->excludes);
   lx_arena_free(&c->arena);
@@ -215,12 +217,12 @@ static int load_api(ld *l, yaml_node_t *n)
   static const char *const keys[] = {"name",     "library", "spawns",  "bounded",         "receives",
                                      "closes",   "timeout", "blocks",  "deadline",        "connects",
                                      "connect_timeout", "fix", "when", "joins", "handler", "copies", "periodic",
-                                     "no_timeout", NULL};
+                                     "no_timeout", "thread_handle", "thread_attr", NULL};
   if (want(l, n, YAML_MAPPING_NODE, "an API entry") || check_keys(l, n, keys, "an API entry"))
     return -1;
   lx_api *api = lx_arena_alloc(&l->c->arena, sizeof(*api));
   api->origin = lx_arena_printf(&l->c->arena, "%s:%zu", l->name, n->start_mark.line + 1);
-  api->connects = api->connect_timeout = -1;
+  api->connects = api->connect_timeout = api->thread_handle = -1;
   api->user = l->user_file ? 1 : 0;
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
     const char *k = scalar(node(l, p->key));
@@ -245,10 +247,16 @@ static int load_api(ld *l, yaml_node_t *n)
       if (int_value(l, v, what, 1, 64,
                     !strcmp(k, "copies") ? &api->copies : !strcmp(k, "periodic") ? &api->periodic : &api->no_timeout))
         return -1;
-    } else if (!strcmp(k, "connects") || !strcmp(k, "connect_timeout")) {
+    } else if (!strcmp(k, "connects") || !strcmp(k, "connect_timeout") || !strcmp(k, "thread_handle")) {
       char what[32];
       snprintf(what, sizeof(what), "'%s'", k);
-      if (int_value(l, v, what, 0, 64, !strcmp(k, "connects") ? &api->connects : &api->connect_timeout))
+      if (int_value(l, v, what, 0, 64,
+                    !strcmp(k, "connects")          ? &api->connects
+                    : !strcmp(k, "connect_timeout") ? &api->connect_timeout
+                                                    : &api->thread_handle))
+        return -1;
+    } else if (!strcmp(k, "thread_attr")) {
+      if (int_value(l, v, "'thread_attr'", 1, 64, &api->thread_attr))
         return -1;
     } else {
       lx_annot an;
@@ -279,10 +287,10 @@ static int load_api(ld *l, yaml_node_t *n)
   if (!api->name)
     return fail(l, n, "an API entry needs 'name'");
   if (!api->nannots && api->connects < 0 && api->connect_timeout < 0 && !api->copies &&
-      !api->periodic && !api->no_timeout)
+      !api->periodic && !api->no_timeout && api->thread_handle < 0)
     return fail(l, n, "API entry '%s' says nothing (give spawns, bounded, receives, closes, "
-                      "timeout, blocks, deadline, joins, handler, connects, connect_timeout, copies, periodic "
-                      "or no_timeout)", api->name);
+                      "timeout, blocks, deadline, joins, handler, connects, connect_timeout, copies, periodic, "
+                      "no_timeout or thread_handle)", api->name);
   /* A second entry for the same function in the same file adds to the first (each
    * with its own `when`); an entry of a later file replaces those of earlier ones. */
   const lx_api *prev = lx_map_get(&l->c->apis, api->name);
@@ -346,10 +354,66 @@ static int load_rules(ld *l, yaml_node_t *n)
   return 0;
 }
 
+static const char *const kind_names[LX_KIND_COUNT] = {
+    [LX_KIND_EVENT_WAIT] = "event-wait",         [LX_KIND_EVENT_SOURCE] = "event-source",
+    [LX_KIND_POLL] = "poll",                     [LX_KIND_FILE_READ] = "file-read",
+    [LX_KIND_COND_WAIT] = "cond-wait",           [LX_KIND_ONE_SHOT] = "one-shot",
+    [LX_KIND_PROCESS_SPAWN] = "process-spawn",   [LX_KIND_CHILD_WAIT] = "child-wait",
+    [LX_KIND_SIGNAL] = "signal",                 [LX_KIND_SIGACTION] = "sigaction",
+    [LX_KIND_CLOCK] = "clock",                   [LX_KIND_FD_CREATE] = "fd-create",
+    [LX_KIND_FD_PAIR_CREATE] = "fd-pair-create", [LX_KIND_SEND] = "send",
+    [LX_KIND_RECEIVE] = "receive",               [LX_KIND_STREAM_READ] = "stream-read",
+    [LX_KIND_ATOMIC_STORE] = "atomic-store",     [LX_KIND_ATOMIC_LOAD] = "atomic-load",
+    [LX_KIND_THREAD_CANCEL] = "thread-cancel",   [LX_KIND_THREAD_JOIN] = "thread-join",
+    [LX_KIND_THREAD_TRY_JOIN] = "thread-try-join", [LX_KIND_THREAD_DETACH] = "thread-detach",
+};
+
+const char *lx_kind_name(lx_kind k) { return k < LX_KIND_COUNT ? kind_names[k] : "?"; }
+
+/* kinds: {event-wait: [accept, recv, ...], ...}: the names add to what earlier files
+ * gave each kind. */
+static int load_kinds(ld *l, yaml_node_t *n)
+{
+  if (want(l, n, YAML_MAPPING_NODE, "'kinds'"))
+    return -1;
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = node(l, p->key), *v = node(l, p->value);
+    const char *word = scalar(k);
+    int kind = -1;
+    for (int i = 0; word && i < LX_KIND_COUNT; i++)
+      if (!strcmp(word, kind_names[i]))
+        kind = i;
+    if (kind < 0) {
+      char known[512];
+      size_t off = 0;
+      for (int i = 0; i < LX_KIND_COUNT && off < sizeof(known); i++)
+        off += (size_t)snprintf(known + off, sizeof(known) - off, "%s%s", i ? ", " : "", kind_names[i]);
+      return fail(l, k, "unknown kind '%s' (known: %s)", word ? word : "?", known);
+    }
+    if (want(l, v, YAML_SEQUENCE_NODE, "a kind's function names"))
+      return -1;
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+      const char *name = scalar(node(l, *i));
+      if (!name || !*name)
+        return fail(l, node(l, *i), "the entries of kind '%s' must be function names", word);
+      uintptr_t mask = (uintptr_t)lx_map_get(&l->c->kinds, name) | (uintptr_t)1 << kind;
+      lx_map_put(&l->c->kinds, name, (void *)mask);
+    }
+  }
+  return 0;
+}
+
+int lx_config_is(const lx_config *c, const char *name, uint64_t hash, lx_kind k)
+{
+  if (!name || !c->kinds.n)
+    return 0;
+  return ((uintptr_t)lx_map_get_h(&c->kinds, name, hash) >> k) & 1;
+}
+
 static int load_root(ld *l, yaml_node_t *root)
 {
-  static const char *const user_keys[] = {"version", "rules", "exclude", "apis", NULL};
-  static const char *const cat_keys[] = {"version", "apis", NULL};
+  static const char *const user_keys[] = {"version", "rules", "exclude", "apis", "kinds", NULL};
+  static const char *const cat_keys[] = {"version", "apis", "kinds", NULL};
   if (want(l, root, YAML_MAPPING_NODE, "the top level") ||
       check_keys(l, root, l->user_file ? user_keys : cat_keys, "the top level"))
     return -1;
@@ -362,6 +426,9 @@ static int load_root(ld *l, yaml_node_t *root)
         return -1;
     } else if (!strcmp(k, "rules")) {
       if (load_rules(l, v))
+        return -1;
+    } else if (!strcmp(k, "kinds")) {
+      if (load_kinds(l, v))
         return -1;
     } else if (!strcmp(k, "exclude")) {
       if (want(l, v, YAML_SEQUENCE_NODE, "'exclude'"))

@@ -30,6 +30,8 @@ typedef struct lx_api {
   int copies;          /* the handle it returns is a copy of argument `copies` and has its timeouts, or 0 */
   int no_timeout;      /* takes the timeout of the handle in this argument away (sets "forever"), or 0 */
   int periodic;        /* registers the function in this argument to run once per interval, or 0 */
+  int thread_handle;   /* creates a joinable thread whose handle it writes to this argument (0: returns it), or -1 */
+  int thread_attr;     /* ... with the attributes (joinable or detached) in this argument, or 0 */
   const char *fix;     /* how to bound it, in the library's own terms, or NULL */
   /* The entry holds only when argument when_arg is one of when_is (enumerator or
    * macro names, or integers), argument nonzero_arg is not the constant 0, argument
@@ -58,6 +60,38 @@ typedef struct lx_api {
   const struct lx_api *next; /* another entry for the same function, or NULL */
 } lx_api;
 
+/* What kind of call a function is, for the program-wide steps and the rules: the
+ * words of the catalogue's `kinds:` section (see its header), each a list of function
+ * names that a project's .leash.yaml extends. */
+typedef enum {
+  LX_KIND_EVENT_WAIT,     /* waits for the next external event: a loop around it runs per event */
+  LX_KIND_EVENT_SOURCE,   /* ...and makes a function that calls it an event waiter too */
+  LX_KIND_POLL,           /* waits for readiness of descriptors */
+  LX_KIND_FILE_READ,      /* reads what may be a file: at start-up, configuration */
+  LX_KIND_COND_WAIT,      /* waits on a condition variable: synchronisation, not an event */
+  LX_KIND_ONE_SHOT,       /* calls the function it is given a bounded number of times */
+  LX_KIND_PROCESS_SPAWN,  /* starts a process */
+  LX_KIND_CHILD_WAIT,     /* waits for a child process */
+  LX_KIND_SIGNAL,         /* signal(sig, handler): registers its argument 2 as a signal handler */
+  LX_KIND_SIGACTION,      /* sigaction(sig, &sa, old): the handler is a field of sa */
+  LX_KIND_CLOCK,          /* reads the time */
+  LX_KIND_FD_CREATE,      /* returns a new descriptor */
+  LX_KIND_FD_PAIR_CREATE, /* writes new descriptors to its array argument */
+  LX_KIND_SEND,           /* sends bytes on the descriptor in argument 1 */
+  LX_KIND_RECEIVE,        /* receives bytes from the descriptor in argument 1 */
+  LX_KIND_STREAM_READ,    /* a byte-stream read: returns 0 when the peer closes */
+  LX_KIND_ATOMIC_STORE,   /* stores argument 2 into what argument 1 points to */
+  LX_KIND_ATOMIC_LOAD,    /* loads what argument 1 points to */
+  LX_KIND_THREAD_CANCEL,  /* cancels the thread in argument 1 */
+  LX_KIND_THREAD_JOIN,    /* waits for the thread in argument 1 to end */
+  LX_KIND_THREAD_TRY_JOIN, /* joins the thread in argument 1 if it has ended, or ends in time */
+  LX_KIND_THREAD_DETACH,  /* detaches the thread in argument 1 */
+  LX_KIND_COUNT
+} lx_kind;
+
+/* The word for kind k in `kinds:`. */
+const char *lx_kind_name(lx_kind k);
+
 typedef struct {
   const char *id;
   int enabled;          /* 1, 0, or -1 when not set */
@@ -66,7 +100,8 @@ typedef struct {
 
 typedef struct lx_config {
   lx_arena arena;
-  lx_map apis; /* name -> lx_api * */
+  lx_map apis;  /* name -> lx_api * */
+  lx_map kinds; /* name -> (uintptr_t) mask of 1 << lx_kind, from every file */
   LX_VEC(lx_rule_setting) rules;
   LX_VEC(const char *) excludes; /* glob patterns, relative to root */
   const char *root;              /* folder the user config was found in, or NULL */
@@ -90,6 +125,8 @@ char *lx_config_find(const char *dir);
 const lx_api *lx_config_api(const lx_config *c, const char *name);
 /* The same, given lx_map_hash(name). */
 const lx_api *lx_config_api_h(const lx_config *c, const char *name, uint64_t hash);
+/* Whether the function called name (hash: lx_map_hash(name)) is of kind k. */
+int lx_config_is(const lx_config *c, const char *name, uint64_t hash, lx_kind k);
 /* How many entries the user's .leash.yaml gives (0: the catalogue's alone). */
 size_t lx_config_user_apis(const lx_config *c);
 

@@ -9,25 +9,6 @@
 
 #include "program.h"
 
-/* Calls that wait for the next external event: a loop around them runs per event. */
-static lx_names event_direct = LX_NAMES(
-    "accept", "accept4", "recv", "recvfrom", "recvmsg", "read", "epoll_wait", "epoll_pwait",
-    "poll", "ppoll", "select", "pselect", "kevent", "mq_receive", "mq_timedreceive", "msgrcv",
-    "SSL_accept", "SSL_read", "fgets", "getline", "getdelim", "recvmmsg", "leash_net_accept",
-    "leash_net_read");
-/* The subset that also makes a function that calls it an event waiter, transitively
- * (read and fgets are too common in helpers to count through a call). */
-static lx_names event_transitive = LX_NAMES(
-    "accept", "accept4", "recv", "recvfrom", "recvmsg", "recvmmsg", "epoll_wait", "epoll_pwait",
-    "mq_receive", "msgrcv", "SSL_accept", "leash_net_accept");
-/* Functions that take a callback but call it a bounded number of times. */
-static lx_names one_shot = LX_NAMES(
-    "qsort", "qsort_r", "bsearch", "lfind", "lsearch", "tsearch", "tfind", "tdelete", "twalk",
-    "pthread_once", "call_once", "atexit", "at_quick_exit", "on_exit", "pthread_atfork",
-    "pthread_key_create", "signal", "sigaction", "g_once_init_enter", "dl_iterate_phdr",
-    "pthread_cleanup_push");
-static lx_names process_spawns = LX_NAMES("fork", "vfork", "posix_spawn", "posix_spawnp");
-
 static int startup_name(const char *name)
 {
   if (!strcmp(name, "main"))
@@ -79,7 +60,7 @@ static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg)
     *entry_arg = arg;
     return 1;
   }
-  if (c->callee && lx_call_named(c, &process_spawns)) {
+  if (c->callee && lx_call_is(p, c, LX_KIND_PROCESS_SPAWN)) {
     *entry_arg = 0;
     return 1;
   }
@@ -95,30 +76,22 @@ static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg)
 
 static int is_event_call(const lx_program *p, const lx_call *c);
 
-/* Reads that are events only outside start-up: at start-up they read files. */
-static lx_names file_reads = LX_NAMES("read", "fgets", "getline", "getdelim");
 
-/* Condition waits synchronise; they are not events from outside (a loop that waits for
- * its own workers to start is not an event loop). */
-static lx_names cond_waits = LX_NAMES("pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
-                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait");
 
 static int is_event_call(const lx_program *p, const lx_call *c)
 {
-  if (c->callee && lx_call_named(c, &event_direct))
+  if (c->callee && lx_call_is(p, c, LX_KIND_EVENT_WAIT))
     return 1;
-  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL) && !lx_call_named(c, &cond_waits))
+  if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL) && !lx_call_is(p, c, LX_KIND_COND_WAIT))
     return 1;
   const lx_fnode *callee = lx_program_callee(p, c);
   return callee && callee->waits_event;
 }
 
-static lx_names polls = LX_NAMES("poll", "ppoll", "select", "pselect", "epoll_wait", "epoll_pwait",
-                                      "kevent");
 
-static int is_poll(const lx_call *c)
+static int is_poll(const lx_program *p, const lx_call *c)
 {
-  return lx_call_named(c, &polls);
+  return lx_call_is(p, c, LX_KIND_POLL);
 }
 
 /* The assignments of one function to each of its locals (not through a pointer), and
@@ -248,7 +221,7 @@ static int owns_event_loop(const lx_program *p, const lx_fnode *g)
  * runs its own event loop: it does not make a loop around it an event loop. */
 static int event_through_owner(const lx_program *p, const lx_call *c)
 {
-  if (c->callee && lx_call_named(c, &event_direct))
+  if (c->callee && lx_call_is(p, c, LX_KIND_EVENT_WAIT))
     return 0;
   if (lx_call_has(p, c, LX_ANN_RECEIVES, NULL))
     return 0;
@@ -267,13 +240,13 @@ static void loop_memo(const lx_program *p, lx_fnode *fn)
     const lx_call *c = &f->calls.v[i];
     if (c->loop < 0 || !is_event_call(p, c) || event_through_owner(p, c))
       continue;
-    int file = c->callee && lx_call_named(c, &file_reads);
+    int file = c->callee && lx_call_is(p, c, LX_KIND_FILE_READ);
     for (int l = c->loop; l >= 0; l = f->loops.v[l].parent) {
       if (signal_guarded(fn, c, l))
         continue;
       const lx_call **slot = file ? &fn->loop_read[l] : &fn->loop_event[l];
       /* Name the call that brings the event, not the poll that waits for it. */
-      if (!*slot || (is_poll(*slot) && !is_poll(c)))
+      if (!*slot || (is_poll(p, *slot) && !is_poll(p, c)))
         *slot = c;
     }
   }
@@ -322,7 +295,7 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   const lx_call *ev = fn->loop_event[li], *rd = fn->loop_read[li];
   if (rd && fn->startup && !fn->request_path)
     rd = NULL; /* at start-up, reads read files */
-  const lx_call *best = ev && (!is_poll(ev) || !rd) ? ev : rd ? rd : ev;
+  const lx_call *best = ev && (!is_poll(p, ev) || !rd) ? ev : rd ? rd : ev;
   if (best && counted(fn->def, li))
     best = NULL; /* it waits in each pass, but the passes are counted */
   if (best) {
@@ -619,7 +592,7 @@ static void waits_summaries(lx_program *p, char *dirty)
       int waits = 0;
       for (size_t j = 0; j < fn->def->calls.n && !waits; j++) {
         const lx_call *c = &fn->def->calls.v[j];
-        waits = c->callee && lx_call_named(c, &event_transitive);
+        waits = c->callee && lx_call_is(p, c, LX_KIND_EVENT_SOURCE);
       }
       m->waits_directly = waits ? 2 : 1;
     }
@@ -713,7 +686,7 @@ static void element_record(const char *type, char *out, size_t n)
  * collect_handlers looks at them. */
 enum { SITE_STORE, SITE_INDIRECT, SITE_PASS };
 
-static const int *handler_sites(const lx_func *f, int *n)
+static const int *handler_sites(const lx_program *p, const lx_func *f, int *n)
 {
   lx_func_memo *m = f->memo;
   if (!m->handler_sites) {
@@ -730,7 +703,7 @@ static const int *handler_sites(const lx_func *f, int *n)
         passes = c->args[a].kind == LX_PATH_FUNC;
       if (!c->callee)
         lx_vec_push(&v, (int)j << 2 | SITE_INDIRECT);
-      else if (passes && !lx_call_named(c, &one_shot))
+      else if (passes && !lx_call_is(p, c, LX_KIND_ONE_SHOT))
         lx_vec_push(&v, (int)j << 2 | SITE_PASS);
     }
     m->nhandler_sites = (int)v.n;
@@ -775,7 +748,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
     if (!fn->def)
       continue;
     int nsites;
-    const int *sites = handler_sites(fn->def, &nsites);
+    const int *sites = handler_sites(p, fn->def, &nsites);
     for (int s = 0; s < nsites; s++) {
       size_t j = (size_t)(sites[s] >> 2);
       if ((sites[s] & 3) == SITE_STORE) {
@@ -1228,7 +1201,6 @@ void lx_context_beside(lx_program *p)
 
 /* ---- signal flags: state that only signal handlers set ---------------------------- */
 
-static lx_names signal_setters = LX_NAMES("signal", "sigset", "bsd_signal", "sysv_signal");
 
 /* A field a signal handler is stored in: struct sigaction's sa_handler/sa_sigaction. */
 static int sigaction_field(const lx_path *dst)
@@ -1261,7 +1233,6 @@ static void add_handler(fnode_vec *v, regs *rs, lx_program *p, const lx_path *sr
   add_reg(rs, p, src, NULL, NULL, loc, via); /* it runs once per signal */
 }
 
-static lx_names sigactions = LX_NAMES("sigaction");
 
 /* Whether atom a holds only when one of the flags (sorted hashes of global keys) is
  * set: `flag`, `flag == 2`, `flag != 0`. */
@@ -1289,10 +1260,10 @@ static void signal_branches(lx_program *p, regs *rs)
     const lx_func *f = p->order.v[i]->def;
     for (size_t j = 0; f && j < f->calls.n; j++) {
       const lx_call *c = &f->calls.v[j];
-      if (c->callee && c->nargs >= 2 && lx_call_named(c, &signal_setters))
+      if (c->callee && c->nargs >= 2 && lx_call_is(p, c, LX_KIND_SIGNAL))
         add_handler(&handlers, rs, p, &c->args[1], c->loc, c->callee_name);
       /* struct sigaction sa = {.sa_handler = on_usr1}; sigaction(SIGUSR1, &sa, NULL); */
-      if (c->callee && c->nargs >= 2 && lx_call_named(c, &sigactions) && c->args[1].kind == LX_PATH_LOCAL &&
+      if (c->callee && c->nargs >= 2 && lx_call_is(p, c, LX_KIND_SIGACTION) && c->args[1].kind == LX_PATH_LOCAL &&
           c->args[1].addr_of && c->args[1].key)
         for (size_t k = 0; k < f->assigns.n; k++) {
           const lx_assign *a = &f->assigns.v[k];

@@ -276,6 +276,13 @@ static int filter_bit(uint64_t *filter, unsigned b, int set_it)
   return (int)(filter[b >> 6] >> (b & 63) & 1);
 }
 
+int lx_call_is(const lx_program *p, const lx_call *c, lx_kind k)
+{
+  if (!c->callee_name || !p->cfg)
+    return 0;
+  return lx_config_is(p->cfg, c->callee_name, c->name_hash ? c->name_hash : lx_map_hash(c->callee_name), k);
+}
+
 int lx_call_named(const lx_call *c, lx_names *set)
 {
   if (!c->callee_name)

@@ -183,6 +183,8 @@ typedef struct {
 #define LX_NAMES(...) {(const char *const[]){__VA_ARGS__, NULL}, 0, {0}}
 /* Whether the function c names (its callee_name) is one of set. */
 int lx_call_named(const lx_call *c, lx_names *set);
+/* Whether call c calls a function of kind k (the catalogue's and the user's `kinds:`). */
+int lx_call_is(const lx_program *p, const lx_call *c, lx_kind k);
 /* Drops the trailing '*' of a path key ("L:usr*" -> "L:usr"): the object, not its
  * element, for matching keys across functions. */
 void lx_key_undo_deref(char *key);

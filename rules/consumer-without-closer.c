@@ -10,23 +10,11 @@
 
 #define RULE "consumer-without-closer"
 
-/* Blocking receives whose result says nothing about closing: condition waits. */
-static lx_names cond_waits = LX_NAMES("pthread_cond_wait", "pthread_cond_timedwait", "cnd_wait",
-                                         "cnd_timedwait", "g_cond_wait", "uv_cond_wait");
-/* Byte-stream receives: they return 0 at end of stream, when the peer closes. */
-static lx_names stream_reads = LX_NAMES("read", "recv", "recvfrom", "recvmsg");
-/* Writes through a call: atomic_store(&flag, v) and friends (value in argument 2). */
-static lx_names atomic_writes = LX_NAMES("atomic_store", "atomic_store_explicit", "__atomic_store_n",
-                                            "__atomic_exchange_n", "atomic_exchange", "g_atomic_int_set",
-                                            "g_atomic_pointer_set", "__sync_lock_test_and_set",
-                                            "__atomic_store");
 
-static lx_names atomic_loads = LX_NAMES("atomic_load", "atomic_load_explicit", "__atomic_load_n",
-                                           "g_atomic_int_get", "g_atomic_pointer_get");
 
 static int is_receive(const lx_program *p, const lx_call *c)
 {
-  return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && lx_call_named(c, &stream_reads));
+  return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && lx_call_is(p, c, LX_KIND_STREAM_READ));
 }
 
 static lx_cmp_op negate(lx_cmp_op op)
@@ -78,7 +66,7 @@ static int flag_set_somewhere(const lx_program *p, const char *key, lx_cmp_op ex
     }
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      if (!c->callee || !lx_call_named(c, &atomic_writes) || c->nargs < 2)
+      if (!c->callee || !lx_call_is(p, c, LX_KIND_ATOMIC_STORE) || c->nargs < 2)
         continue;
       lx_path d = c->args[0];
       d.addr_of = 0;
@@ -126,7 +114,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
   lx_path loaded;
   if (v->kind == LX_PATH_CALL && v->index >= 0 && (size_t)v->index < ec->fn->def->calls.n) {
     const lx_call *ld = &ec->fn->def->calls.v[v->index];
-    if (ld->callee && lx_call_named(ld, &atomic_loads) && ld->nargs >= 1) {
+    if (ld->callee && lx_call_is(ec->p, ld, LX_KIND_ATOMIC_LOAD) && ld->nargs >= 1) {
       loaded = ld->args[0];
       loaded.addr_of = 0;
       v = &loaded;
@@ -259,8 +247,6 @@ static int loop_stuck(const lx_program *p, const lx_fnode *fn, int li, const lx_
   return 1;
 }
 
-/* Is there a pthread_cancel on a handle kept in key (a field or global, any function)? */
-static lx_names cancels = LX_NAMES("pthread_cancel");
 
 /* The objects pthread_cancel is called on anywhere in the program ("F:struct a.t",
  * "G:usr"), found in one walk of every call. */
@@ -271,7 +257,7 @@ static void cancel_keys(const lx_program *p, lx_map *out)
     const lx_fnode *x = p->order.v[a];
     for (size_t b = 0; x->def && b < x->def->calls.n; b++) {
       const lx_call *d = &x->def->calls.v[b];
-      if (!lx_call_named(d, &cancels) || d->nargs < 1 || !lx_path_key(&d->args[0], dk, sizeof(dk)))
+      if (!lx_call_is(p, d, LX_KIND_THREAD_CANCEL) || d->nargs < 1 || !lx_path_key(&d->args[0], dk, sizeof(dk)))
         continue;
       lx_key_undo_deref(dk);
       lx_map_put(out, dk, (void *)1);
@@ -409,7 +395,7 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
         lx_loc rel;
         int stuck = loop_stuck(p, fn, li, r, msg, sizeof(msg), &rel);
         char object[256] = "";
-        if (!stuck && !lx_call_named(r, &cond_waits) && lx_call_has(p, r, LX_ANN_RECEIVES, NULL) &&
+        if (!stuck && !lx_call_is(p, r, LX_KIND_COND_WAIT) && lx_call_has(p, r, LX_ANN_RECEIVES, NULL) &&
             !f->loops.v[li].infinite && !receive_closed_somewhere(p, fn, r, object, sizeof(object))) {
           snprintf(msg, sizeof(msg), "waits on '%s' until it is closed, and no code in the program closes it",
                    object);

@@ -68,17 +68,16 @@ static int numeric_only(const lx_fnode *fn, const lx_call *c)
   return 0;
 }
 
-static lx_names clocks = LX_NAMES("time", "clock_gettime", "gettimeofday", "clock", "ftime");
 
 /* Whether call c reads the clock: a clock primitive, or a function of the program that
  * calls one (a project's now()). */
 static int reads_clock(const lx_program *p, const lx_call *c)
 {
-  if (c->callee && lx_call_named(c, &clocks))
+  if (c->callee && lx_call_is(p, c, LX_KIND_CLOCK))
     return 1;
   const lx_fnode *callee = lx_program_callee(p, c);
   for (size_t j = 0; callee && callee->def && j < callee->def->calls.n; j++)
-    if (callee->def->calls.v[j].callee && lx_call_named(&callee->def->calls.v[j], &clocks))
+    if (callee->def->calls.v[j].callee && lx_call_is(p, &callee->def->calls.v[j], LX_KIND_CLOCK))
       return 1;
   return 0;
 }

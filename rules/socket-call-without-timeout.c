@@ -29,11 +29,6 @@ enum {
 static const char *const kind_words[K_COUNT] = {"stream socket", "accepted connection", "datagram socket",
                                                 "AF_UNIX socket", "kernel socket", "descriptor"};
 
-static lx_names creators = LX_NAMES("socket", "accept", "accept4", "eventfd", "signalfd", "timerfd_create",
-                                    "inotify_init", "inotify_init1", "open", "openat", "creat",
-                                    "memfd_create", "epoll_create", "epoll_create1");
-/* Creators that write the new descriptors to an array argument (1-based). */
-static lx_names outparam_creators = LX_NAMES("pipe", "pipe2", "socketpair");
 
 /* A blocking call this rule judges: the catalogue's sockets and OpenSSL, and the
  * user's own (an annotation, or a .leash.yaml entry with no library): the same
@@ -193,7 +188,7 @@ static void value_of(state *st, const lx_fnode *fn, const lx_path *v, fdset *out
   if (v->kind == LX_PATH_CALL && !v->deref && v->index >= 0 && (size_t)v->index < fn->def->calls.n) {
     const lx_call *c = &fn->def->calls.v[v->index];
     const lx_fnode *callee = lx_program_callee(st->p, c);
-    if (c->callee && lx_call_named(c, &creators))
+    if (c->callee && lx_call_is(st->p, c, LX_KIND_FD_CREATE))
       fdset_one(out, c, fn, kind_of(fn, c));
     else if (callee && callee->def)
       fdset_add(out, &st->returns[callee->index]);
@@ -293,7 +288,7 @@ static int flow_fn(state *st, const lx_fnode *fn)
     const lx_call *c = &fn->def->calls.v[j];
     const lx_fnode *callee = lx_program_callee(p, c);
     int entry;
-    if (c->callee && lx_call_named(c, &outparam_creators)) {
+    if (c->callee && lx_call_is(p, c, LX_KIND_FD_PAIR_CREATE)) {
       /* pipe(fds), socketpair(..., sv): the array's elements are descriptors. */
       int a = !strcmp(c->callee_name, "socketpair") ? 4 : 1;
       lx_path el;
@@ -390,10 +385,6 @@ static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, co
   return last_clear >= 0 && last_clear > last_set ? last_clear : -1;
 }
 
-static lx_names sends = LX_NAMES("send", "sendto", "sendmsg", "sendmmsg", "write", "writev", "SSL_write",
-                                 "SSL_write_ex");
-static lx_names receives = LX_NAMES("recv", "recvfrom", "recvmsg", "recvmmsg", "read", "readv", "SSL_read",
-                                    "SSL_read_ex");
 
 /* Whether fn sends on class cls before call c (itself, or through a wrapper that
  * blocks on the argument with a send): a request whose reply c then waits for. */
@@ -403,12 +394,12 @@ static int sent_before(const state *st, const lx_fnode *fn, int cls, const lx_ca
     const lx_call *d = &fn->def->calls.v[j];
     if (d->seq >= c->seq || d->nargs < 1 || lx_alias_class(fn, &d->args[0]) != cls)
       continue;
-    if (d->callee && lx_call_named(d, &sends))
+    if (d->callee && lx_call_is(st->p, d, LX_KIND_SEND))
       return 1;
     const lx_fnode *ofn;
     int oarg;
     const lx_call *o = lx_blocking_origin(st->p, fn, d, 1, &ofn, &oarg);
-    if (o && o != d && o->callee && lx_call_named(o, &sends))
+    if (o && o != d && o->callee && lx_call_is(st->p, o, LX_KIND_SEND))
       return 1;
   }
   return 0;
@@ -436,10 +427,10 @@ static int peer_kind(state *st, const lx_fnode *fn, int cls, const lx_call *c, c
 {
   if (held->mask & (1u << K_STREAM))
     return K_STREAM;
-  if ((held->mask & (1u << K_ACCEPTED)) && !(origin->callee && lx_call_named(origin, &sends) &&
+  if ((held->mask & (1u << K_ACCEPTED)) && !(origin->callee && lx_call_is(st->p, origin, LX_KIND_SEND) &&
                                               local_listener(st, held->fn[K_ACCEPTED], held->call[K_ACCEPTED])))
     return K_ACCEPTED;
-  if ((held->mask & (1u << K_DGRAM)) && origin->callee && lx_call_named(origin, &receives) &&
+  if ((held->mask & (1u << K_DGRAM)) && origin->callee && lx_call_is(st->p, origin, LX_KIND_RECEIVE) &&
       sent_before(st, fn, cls, c))
     return K_DGRAM;
   return -1;

@@ -9,23 +9,7 @@
 
 #define RULE "thread-never-joined"
 
-/* Calls that create a joinable thread and where its handle goes (0: the result). */
-static const struct {
-  const char *name;
-  int handle;
-  int attr;
-} creators[] = {
-    {"pthread_create", 1, 2}, {"thrd_create", 1, 0},     {"uv_thread_create", 1, 0},
-    {"g_thread_new", 0, 0},   {"g_thread_try_new", 0, 0}, {"leash_thread_spawn", 1, 0},
-};
-static lx_names creator_names = LX_NAMES("pthread_create", "thrd_create", "uv_thread_create", "g_thread_new",
-                                         "g_thread_try_new", "leash_thread_spawn");
 
-/* Calls that end a handle's duty: join or detach its argument 1. */
-static lx_names enders = LX_NAMES("pthread_join", "pthread_tryjoin_np", "pthread_timedjoin_np",
-                                     "pthread_clockjoin_np", "pthread_detach", "thrd_join", "thrd_detach",
-                                     "uv_thread_join", "g_thread_join", "g_thread_unref",
-                                     "leash_thread_join", "leash_thread_detach");
 
 /* The handle object an argument designates: &t -> t, p -> *p. */
 static lx_path handle_of(const lx_path *arg)
@@ -49,7 +33,9 @@ typedef struct {
 /* Does call c end (join/detach) the value in its argument a (1-based)? */
 static int call_ends_arg(const state *st, const lx_call *c, int a)
 {
-  if (a == 1 && c->callee && lx_call_named(c, &enders))
+  if (a == 1 && c->callee &&
+      (lx_call_is(st->p, c, LX_KIND_THREAD_JOIN) || lx_call_is(st->p, c, LX_KIND_THREAD_TRY_JOIN) ||
+       lx_call_is(st->p, c, LX_KIND_THREAD_DETACH)))
     return 1;
   int ja;
   if (lx_call_has(st->p, c, LX_ANN_JOINS, &ja) && ja == a)
@@ -389,11 +375,11 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
       continue;
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
-      if (!c->callee || !lx_call_named(c, &creator_names))
-        continue;
-      for (size_t k = 0; k < sizeof(creators) / sizeof(creators[0]); k++)
-        if (!strcmp(c->callee_name, creators[k].name))
-          check_spawn(ctx, &st, fn, c, creators[k].handle, creators[k].attr);
+      /* A call that creates a joinable thread, and where its handle goes (the
+       * catalogue's thread_handle, thread_attr). */
+      const lx_api *api = c->callee ? lx_call_api(p, c) : NULL;
+      if (api && api->thread_handle >= 0)
+        check_spawn(ctx, &st, fn, c, api->thread_handle, api->thread_attr);
     }
   }
   lx_map_free(&st.ended_keys);

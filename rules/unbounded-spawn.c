@@ -75,8 +75,6 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
  * fork-join, bounded by how many calls of the function run at once. */
 static int joined_locally(const lx_program *p, const lx_fnode *fn, const lx_call *c)
 {
-  static const char *const joins[] = {"pthread_join", "thrd_join", "uv_thread_join", "g_thread_join",
-                                      "leash_thread_join", NULL};
   if (c->nargs < 1)
     return 0;
   lx_path h = c->args[0];
@@ -88,15 +86,13 @@ static int joined_locally(const lx_program *p, const lx_fnode *fn, const lx_call
     return 0;
   for (size_t j = 0; j < fn->def->calls.n; j++) {
     const lx_call *d = &fn->def->calls.v[j];
-    for (int k = 0; joins[k] && d->callee_name && d->nargs >= 1; k++)
-      if (!strcmp(d->callee_name, joins[k]) && d->seq > c->seq && lx_alias_class(fn, &d->args[0]) == cls)
-        return 1;
+    if (d->nargs >= 1 && d->seq > c->seq && lx_call_is(p, d, LX_KIND_THREAD_JOIN) &&
+        lx_alias_class(fn, &d->args[0]) == cls)
+      return 1;
   }
-  (void)p;
   return 0;
 }
 
-static lx_names waits = LX_NAMES("waitpid", "wait", "waitid", "wait4", "wait3");
 
 /* Whether f waits for a child after seq `after`: a wait call, or a call to a function
  * that makes one itself. */
@@ -106,11 +102,11 @@ static int waits_after(const lx_program *p, const lx_func *f, int after)
     const lx_call *d = &f->calls.v[j];
     if (d->seq <= after)
       continue;
-    if (d->callee && lx_call_named(d, &waits))
+    if (d->callee && lx_call_is(p, d, LX_KIND_CHILD_WAIT))
       return 1;
     const lx_fnode *callee = lx_program_callee(p, d);
     for (size_t k = 0; callee && callee->def && k < callee->def->calls.n; k++)
-      if (callee->def->calls.v[k].callee && lx_call_named(&callee->def->calls.v[k], &waits))
+      if (callee->def->calls.v[k].callee && lx_call_is(p, &callee->def->calls.v[k], LX_KIND_CHILD_WAIT))
         return 1;
   }
   return 0;

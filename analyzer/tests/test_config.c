@@ -104,6 +104,39 @@ static void test_bad_configs(void **state)
                "'field' or 'property', not both");
   expect_error("apis:\n  - {name: f, no_timeout: 0}\n", 1, "'no_timeout' must be a whole number from 1");
   expect_error("apis:\n  - {name: f, timeout: 1, when: {negative: x}}\n", 1, "'when: negative' must be");
+  expect_error("kinds:\n  event-waits: [f]\n", 1, "t.yaml:2:3: unknown kind 'event-waits' (known: event-wait,");
+  expect_error("kinds:\n  event-wait: f\n", 1, "t.yaml:2:15:");
+  expect_error("kinds:\n  event-wait: [[f]]\n", 1, "must be function names");
+  expect_error("apis:\n  - {name: f, thread_attr: 0}\n", 1, "'thread_attr' must be a whole number from 1");
+}
+
+/* kinds: the catalogue's words, and a project's names added to them (not replacing). */
+static void test_kinds(void **state)
+{
+  size_t len;
+  const char *text = lx_catalog_text(&len);
+  lx_config *c = lx_config_new();
+  char err[512] = "";
+  assert_int_equal(lx_config_load_string(c, "catalog.yaml", text, len, 0, err, sizeof(err)), 0);
+  uint64_t h = lx_map_hash("accept");
+  assert_true(lx_config_is(c, "accept", h, LX_KIND_EVENT_WAIT));
+  assert_true(lx_config_is(c, "accept", h, LX_KIND_EVENT_SOURCE));
+  assert_true(lx_config_is(c, "accept", h, LX_KIND_FD_CREATE));
+  assert_false(lx_config_is(c, "accept", h, LX_KIND_COND_WAIT));
+  assert_true(lx_config_is(c, "pthread_cond_wait", lx_map_hash("pthread_cond_wait"), LX_KIND_COND_WAIT));
+  assert_false(lx_config_is(c, "next_job", lx_map_hash("next_job"), LX_KIND_EVENT_WAIT));
+  assert_int_equal(load(c, "kinds:\n  event-wait: [next_job]\n  read: []\n", 1, err), -1); /* not a kind */
+  assert_int_equal(load(c, "kinds:\n  event-wait: [next_job, accept]\n", 1, err), 0);
+  assert_true(lx_config_is(c, "next_job", lx_map_hash("next_job"), LX_KIND_EVENT_WAIT));
+  assert_true(lx_config_is(c, "accept", h, LX_KIND_FD_CREATE)); /* the catalogue's stay */
+  assert_string_equal(lx_kind_name(LX_KIND_THREAD_DETACH), "thread-detach");
+  const lx_api *pc = lx_config_api(c, "pthread_create");
+  assert_int_equal(pc->thread_handle, 1);
+  assert_int_equal(pc->thread_attr, 2);
+  assert_int_equal(lx_config_api(c, "g_thread_new")->thread_handle, 0);
+  assert_int_equal(lx_config_api(c, "curl_easy_perform")->thread_handle, -1);
+  lx_config_free(c);
+  (void)state;
 }
 
 static void test_empty_is_fine(void **state)
@@ -122,6 +155,7 @@ int main(void)
       cmocka_unit_test(test_user_config),
       cmocka_unit_test(test_bad_configs),
       cmocka_unit_test(test_empty_is_fine),
+      cmocka_unit_test(test_kinds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,4 +99,42 @@ has "$T/out" "profile.c:19:9: warning: http_client_get() blocks on handle 'h'.*\
 hasnt "$T/out" "profile.c:26"
 eq "$(grep -c 'without-timeout\]' "$T/out")" 2 "findings by annotation"
 
+# kinds: a project's own wait for the next request (a queue of its framework) is an
+# event wait once .leash.yaml says so: the loop around it runs once per request, and
+# the lookup in it is per request.
+mkdir -p "$T/kinds" && cd "$T/kinds" || exit 1
+cat >server.c <<'C'
+#include <netdb.h>
+#include <stddef.h>
+
+struct request { const char *host; };
+struct request *next_request(void *queue);
+void answer(struct request *rq, const struct addrinfo *ai);
+
+void serve(void *queue)
+{
+	for (;;) {
+		struct request *rq = next_request(queue);
+		struct addrinfo *ai = NULL;
+		if (rq && getaddrinfo(rq->host, "443", NULL, &ai) == 0) {
+			answer(rq, ai);
+			freeaddrinfo(ai);
+		}
+	}
+}
+
+int main(void)
+{
+	serve(NULL);
+	return 0;
+}
+C
+expect_rc 0 "$LEASH" check --no-color --no-db server.c
+printf 'version: 1\nkinds:\n  event-wait: [next_request]\n' >.leash.yaml
+expect_rc 1 "$LEASH" check --no-color --no-db server.c
+has "$T/out" "server.c:13:.*getaddrinfo() runs once per event of the loop at line 10 (it waits in next_request())"
+printf 'version: 1\nkinds:\n  event-wait: next_request\n' >.leash.yaml
+expect_rc 2 "$LEASH" check --no-color --no-db server.c
+has "$T/err" "\.leash\.yaml:3:15: .*a kind's function names"
+
 finish user_apis
