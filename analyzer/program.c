@@ -898,6 +898,68 @@ static void mark_timed(lx_fnode *fn, const lx_path *path, const lx_call *at)
   }
 }
 
+/* The fields and globals that are 0 unless configured: somewhere 0 is stored in them,
+ * and nothing else is but what a call returns or reads into them (`cb->timeout = 0;`
+ * at set-up, `cf_util_get_int(child, &cb->timeout)` from the configuration).  A
+ * default of its own (`= 30`, `= DEFAULT_TIMEOUT`, `= other->timeout`) keeps a field
+ * out. */
+static void zero_defaults(lx_program *p)
+{
+  enum { ZEROED = 1, OTHER = 2 };
+  lx_map seen;
+  lx_map_init(&seen);
+  char key[512], src[512];
+  for (size_t t = 0; t < p->ntus; t++) {
+    const lx_tu_facts *tu = p->tus[t];
+    for (size_t i = 0; i <= tu->funcs.n; i++) {
+      const lx_func *f = i < tu->funcs.n ? tu->funcs.v[i] : NULL;
+      if (f && !f->is_def)
+        continue;
+      size_t n = f ? f->assigns.n : tu->global_inits.n;
+      for (size_t j = 0; j < n; j++) {
+        const lx_assign *a = f ? &f->assigns.v[j] : &tu->global_inits.v[j];
+        if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->dst.deref ||
+            !lx_path_key(&a->dst, key, sizeof(key)) || strchr(key, '@'))
+          continue;
+        int how = a->src.kind == LX_PATH_CONST && a->src.value == 0 ? ZEROED
+                  : a->src.kind == LX_PATH_CALL                       ? 0
+                  : lx_path_key(&a->src, src, sizeof(src)) && !strcmp(src, key) ? 0 /* n++, n += k */
+                                                                                  : OTHER;
+        if (how)
+          lx_map_put(&seen, key, (void *)((uintptr_t)lx_map_get(&seen, key) | (uintptr_t)how));
+      }
+    }
+  }
+  for (size_t i = 0; i < seen.cap; i++)
+    if (seen.keys && seen.keys[i] && (uintptr_t)seen.vals[i] == ZEROED)
+      lx_map_put(&p->zero_defaults, seen.keys[i], (void *)1);
+  lx_map_free(&seen);
+}
+
+/* Whether call c of f runs only when a setting that is 0 unless configured is not 0
+ * (`if (cb->timeout > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, cb->timeout);`): by
+ * default it does not run. */
+static int only_when_configured(const lx_program *p, const lx_func *f, const lx_call *c)
+{
+  if (!p->zero_defaults.n)
+    return 0;
+  char key[512];
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *b = &f->branches.v[i];
+    if (b->cond.disj || c->seq < b->then_begin || c->seq >= b->then_end)
+      continue;
+    for (int k = 0; k < b->cond.n; k++) {
+      const lx_atom *t = &b->cond.a[k];
+      int nonzero = t->op == LX_CMP_TRUTHY ||
+                    ((t->op == LX_CMP_GT || t->op == LX_CMP_NE) && t->rhs.kind == LX_PATH_CONST && t->rhs.value == 0);
+      if (nonzero && (t->lhs.kind == LX_PATH_FIELD || t->lhs.kind == LX_PATH_GLOBAL) &&
+          lx_path_key(&t->lhs, key, sizeof(key)) && lx_map_get(&p->zero_defaults, key))
+        return 1;
+    }
+  }
+  return 0;
+}
+
 /* One pass of the timeout summary over fn; returns whether anything changed. */
 static int timeout_pass(lx_program *p, lx_fnode *fn)
 {
@@ -931,7 +993,8 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   }
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
-    for (int j = 0; j < c->neffects; j++)
+    int by_default = !only_when_configured(p, f, c); /* a timeout set only when configured is none */
+    for (int j = 0; j < c->neffects && by_default; j++)
       if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs) {
         mark_timed(fn, &c->args[c->effects[j].arg - 1], c);
       } else if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg == 0) {
@@ -1218,6 +1281,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
     nfuncs += tus[t]->funcs.n;
   lx_map_init_borrowed(&p->fns, nfuncs); /* keys: the facts' USRs, or in p->arena */
   lx_map_init(&p->timed_locs);
+  lx_map_init(&p->zero_defaults);
   lx_map_init(&p->field_origin);
   lx_map_init(&p->origin_fn);
   for (size_t t = 0; t < ntus; t++) {
@@ -1256,6 +1320,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
     for (size_t i = 0; i < tus[t]->funcs.n; i++)
       if (tus[t]->funcs.v[i]->is_def)
         resolve_calls(p, tus[t]->funcs.v[i]);
+  zero_defaults(p); /* before the summaries: their threads read it */
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
     if (!fn->def)
@@ -1319,6 +1384,7 @@ void lx_program_free(lx_program *p)
   lx_vec_free(&p->order);
   lx_map_free(&p->fns);
   lx_map_free(&p->timed_locs);
+  lx_map_free(&p->zero_defaults);
   lx_map_free(&p->field_origin);
   lx_map_free(&p->origin_fn);
   lx_arena_free(&p->arena);

@@ -131,6 +131,8 @@ typedef struct {
   lx_map fns;                /* usr -> lx_fnode */
   LX_VEC(lx_fnode *) order;  /* every function, in first-seen order */
   lx_map timed_locs;         /* "F:struct conn.curl", "G:usr" -> non-NULL: timed program-wide */
+  lx_map zero_defaults;      /* "F:struct conf.timeout" -> non-NULL: 0 unless the configuration says
+                              * otherwise (stored 0, else only what a call reads or returns) */
   lx_map field_origin;       /* "F:..." -> const lx_call * that first produced the value stored */
   lx_map origin_fn;          /* same key -> lx_fnode * of that call */
   unsigned spawns_known : 1; /* the spawn summaries are done (lx_is_spawn keeps its answers) */
