@@ -25,6 +25,7 @@
 #include "suppress.h"
 #include "jobs.h"
 #include "partition.h"
+#include "pipeline.h"
 
 
 #define SUPPRESSION_RULE "suppression-without-reason"
@@ -614,9 +615,10 @@ static int record_shards(run *r)
 
 static int wanted(const lx_rule *rule, void *arg) { return rule_enabled(arg, rule); }
 
-static void run_rules(run *r, const lx_program *prog)
+static void say_program(size_t k, size_t nprog, size_t ntus, void *arg)
 {
-  lx_rules_run(prog, NULL, wanted, r, &r->findings);
+  (void)arg;
+  fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, ntus);
 }
 
 /* Marks suppressed findings; reports suppressions that give no reason. */
@@ -959,16 +961,6 @@ static int keep_new(run *r)
 
 /* ---- the pipeline ------------------------------------------------------------------ */
 
-static int by_main_file(const void *a, const void *b)
-{
-  const lx_tu_facts *x = *(lx_tu_facts *const *)a, *y = *(lx_tu_facts *const *)b;
-  int c = strcmp(x->main_file ? x->main_file : "", y->main_file ? y->main_file : "");
-  if (c)
-    return c;
-  /* One file built twice with other flags: the one with fewer functions first. */
-  return (x->funcs.n > y->funcs.n) - (x->funcs.n < y->funcs.n);
-}
-
 /* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
 /* The key of this run's program-wide evaluation (see evaluation.h): every job's facts
  * digest, this executable (the rules' code), the rules selected, the catalogue and the
@@ -1027,28 +1019,9 @@ static int evaluate(run *r)
       lx_config_unused_apis(r->cfg, r->facts.v, r->facts.n, say_unused_api, NULL);
   }
   if (!reused) {
-    /* One program-wide analysis per program the database builds (partition.c), over
-     * the TUs in the order of their paths: what a program-wide step picks first (the
-     * definition of a name two TUs define, the first of several origins) is then the
-     * same for one run, for any shards merged and for any order of the inputs. */
-    size_t n = r->facts.n;
-    lx_tu_facts **tus = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
-    memcpy(tus, r->facts.v, n * sizeof(lx_tu_facts *));
-    qsort(tus, n, sizeof(*tus), by_main_file);
-    int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
-    size_t nprog = lx_partition(tus, n, program_of);
-    lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
-    for (size_t k = 0; k < nprog; k++) {
-      size_t m = lx_partition_select(tus, n, program_of, k, subset);
-      if (r->o->verbose && nprog > 1)
-        fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, m);
-      lx_program *prog = lx_program_build(subset, m, r->cfg);
-      run_rules(r, prog);
-      lx_program_free(prog);
-    }
-    free(subset);
-    free(program_of);
-    free(tus);
+    /* One program-wide analysis per program the database builds (partition.c). */
+    lx_pipeline pl = {.cfg = r->cfg, .enabled = wanted, .arg = r, .progress = r->o->verbose ? say_program : NULL};
+    lx_pipeline_rules(&pl, r->facts.v, r->facts.n, &r->findings);
     if (cacheable) {
       char *enc = lx_evaluation_encode(&r->findings);
       int rc = lx_db_evaluation_put(r->db, key, enc, r->run_id);

@@ -12,6 +12,7 @@
 
 #include "../rules/rules.h"
 #include "partition.h"
+#include "pipeline.h"
 #include "docs.h"
 #include "suppress.h"
 
@@ -143,52 +144,16 @@ char *lx_lsp_path_from_uri(const char *uri)
 
 static int enabled_in(const lx_rule *rule, void *cfg) { return lx_config_rule_on(cfg, rule->id); }
 
-/* Runs the rules over the program of tus, reporting only in the functions with a call
- * in path (every finding is at a call of the function checked, and only path's are
- * shown). */
-static void run_rules(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path, lx_findings *out)
-{
-  lx_program *prog = lx_program_build(tus, n, cfg);
-  char *scope = lx_xcalloc(prog->order.n ? prog->order.n : 1, 1);
-  /* A TU's file names are one string each: compared once per string, not per call. */
-  const char *in = NULL, *not_in = NULL;
-  for (size_t i = 0; i < prog->order.n; i++) {
-    const lx_func *f = prog->order.v[i]->def;
-    for (size_t j = 0; f && j < f->calls.n && !scope[i]; j++) {
-      const char *file = f->calls.v[j].loc.file;
-      if (!file || file == not_in)
-        continue;
-      if (file == in || !strcmp(file, path)) {
-        scope[i] = 1;
-        in = file;
-      } else {
-        not_in = file;
-      }
-    }
-  }
-  lx_rules_run(prog, scope, enabled_in, (void *)cfg, out);
-  free(scope);
-  lx_program_free(prog);
-}
-
 void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path,
                      const lx_lsp_lines *text, lx_partition_cache **parts, lx_findings *out)
 {
   lx_findings all;
   lx_findings_init(&all);
-  /* As `leash check` does: the TUs split into programs (partition.c), and the rules
-   * run over the program(s) the file belongs to, not the other executables. */
-  int *program_of = lx_xcalloc(n ? n : 1, sizeof(int));
-  size_t nprog = parts ? lx_partition_cached(parts, tus, n, program_of) : lx_partition(tus, n, program_of);
-  lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
-  for (size_t k = 0; k < nprog; k++) {
-    if (n && program_of[0] >= 0 && program_of[0] != (int)k)
-      continue; /* another program than the file's */
-    size_t m = lx_partition_select(tus, n, program_of, k, subset);
-    run_rules(subset, m, cfg, path, &all);
-  }
-  free(subset);
-  free(program_of);
+  /* As `leash check` does (pipeline.c), over the program(s) the file's TU (tus[0])
+   * belongs to, reporting in the functions with a call in the file. */
+  lx_pipeline pl = {.cfg = cfg, .enabled = enabled_in, .arg = (void *)cfg, .file = path,
+                    .file_tu = n ? tus[0] : NULL, .parts = parts};
+  lx_pipeline_rules(&pl, tus, n, &all);
   const lx_rule *meta = lx_rule_find(SUPPRESSION_RULE);
   int meta_on = meta && lx_config_rule_on(cfg, SUPPRESSION_RULE);
   for (size_t i = 0; i < all.v.n; i++) {

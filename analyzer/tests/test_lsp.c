@@ -20,6 +20,7 @@
 #include "config.h"
 #include "lsp.h"
 #include "lsp_diag.h"
+#include "pipeline.h"
 #include "lsp_io.h"
 #include "partition.h"
 #include "tu.h"
@@ -380,19 +381,11 @@ static void test_evaluate_own_program(void **state)
  * the functions with a call in path). */
 static void evaluate_whole(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path, lx_findings *out)
 {
-  int *program_of = calloc(n, sizeof(int));
-  size_t nprog = lx_partition(tus, n, program_of);
-  lx_tu_facts **subset = calloc(n, sizeof(*subset));
   lx_findings all;
   lx_findings_init(&all);
-  for (size_t k = 0; k < nprog; k++) {
-    if (program_of[0] >= 0 && program_of[0] != (int)k)
-      continue;
-    size_t m = lx_partition_select(tus, n, program_of, k, subset);
-    lx_program *prog = lx_program_build(subset, m, cfg);
-    lx_rules_run(prog, NULL, every_rule, NULL, &all);
-    lx_program_free(prog);
-  }
+  /* path's program (its TU is tus[0]), every function visited: no file scope. */
+  lx_pipeline pl = {.cfg = cfg, .enabled = every_rule, .file_tu = tus[0]};
+  lx_pipeline_rules(&pl, tus, n, &all);
   for (size_t i = 0; i < all.v.n; i++) {
     const lx_finding *fd = &all.v.v[i];
     if (strcmp(fd->loc.file, path) != 0)
@@ -401,8 +394,6 @@ static void evaluate_whole(lx_tu_facts **tus, size_t n, const lx_config *cfg, co
   }
   lx_findings_sort(out);
   lx_findings_free(&all);
-  free(subset);
-  free(program_of);
 }
 
 typedef struct {
