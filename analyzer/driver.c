@@ -20,6 +20,7 @@
 #include "compdb.h"
 #include "evaluation.h"
 #include "facts_bin.h"
+#include "facts_pool.h"
 #include "merge.h"
 #include "program.h"
 #include "suppress.h"
@@ -61,6 +62,7 @@ typedef struct {
   /* Per job, from analyse(): its facts (NULL when it failed, or when cached and not
    * loaded yet), whether the cache has them, their cache key and digest. */
   lx_tu_facts **tu_facts;
+  lx_facts_pool *pool;                /* what every TU's facts share (facts_pool.h) */
   unsigned char *tu_cached;
   char (*tu_keys)[33];
   char (*tu_digests)[17];
@@ -364,6 +366,15 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
   unsigned char *mine = NULL;
   if (f && !bytes) /* analysed in this process */
     bytes = mine = lx_facts_encode(f, &nbytes);
+  /* Kept for the program decoded into the pool, as cached facts are: strings and header
+   * bodies that other TUs have too are held once. */
+  const char *why = NULL;
+  lx_tu_facts *pooled = f && r->pool ? lx_facts_decode_pooled(bytes, nbytes, r->pool, &why) : NULL;
+  if (pooled) {
+    pooled->parse_errors = f->parse_errors;
+    lx_facts_free(f);
+    f = pooled;
+  }
   r->tu_digests[i][0] = '\0';
   if (f)
     digest_of(bytes, nbytes, r->tu_digests[i]);
@@ -558,7 +569,7 @@ static int load_facts(run *r)
     size_t len = 0;
     void *bytes = lx_db_facts_get(r->db, r->tu_keys[i], &len);
     const char *err = NULL;
-    r->tu_facts[i] = bytes ? lx_facts_decode(bytes, len, &err) : NULL;
+    r->tu_facts[i] = bytes ? lx_facts_decode_pooled(bytes, len, r->pool, &err) : NULL;
     free(bytes);
     r->tu_cached[i] = 0;
     if (!r->tu_facts[i])
@@ -586,7 +597,7 @@ static int load_facts(run *r)
 static int read_shards(run *r)
 {
   char err[1024];
-  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, &r->shards, r->project, err, sizeof(err)) < 0)
+  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, r->pool, &r->shards, r->project, err, sizeof(err)) < 0)
     return usage_error("%s%s", err, "");
   return 0;
 }
@@ -603,6 +614,9 @@ static int record_shards(run *r)
                    t->flags_hash, t->digest};
     if (r->db && lx_db_tu_record(r->db, r->run_id, &tu) < 0)
       rc = db_error(r);
+    free(t->bytes); /* recorded: the decoded facts are what the program needs */
+    t->bytes = NULL;
+    t->nbytes = 0;
     if (t->facts) {
       lx_vec_push(&r->facts, t->facts);
       t->facts = NULL;
@@ -713,6 +727,7 @@ static void run_free(run *r)
   lx_findings_free(&r->findings);
   lx_sources_free(r->sources);
   lx_config_free(r->cfg);
+  lx_facts_pool_free(r->pool); /* after every facts decoded into it */
 }
 
 /* ---- the findings database ------------------------------------------------------ */
@@ -1017,6 +1032,12 @@ static int evaluate(run *r)
       return rc;
     if (r->o->verbose)
       lx_config_unused_apis(r->cfg, r->facts.v, r->facts.n, say_unused_api, NULL);
+    if (r->o->verbose) {
+      lx_facts_pool_stats st;
+      lx_facts_pool_count(r->pool, &st);
+      fprintf(stderr, "leash: facts of %zu translation unit(s): %zu distinct strings (%zu bytes), %zu functions, "
+                      "%zu more shared\n", r->facts.n, st.strings, st.string_bytes, st.funcs, st.shared);
+    }
   }
   if (!reused) {
     /* One program-wide analysis per program the database builds (partition.c). */
@@ -1282,6 +1303,7 @@ int lx_check(const lx_check_opts *o)
   run r;
   memset(&r, 0, sizeof(r));
   r.o = o;
+  r.pool = lx_facts_pool_new();
   lx_findings_init(&r.findings);
   lx_arena_init(&r.arena);
   r.sources = lx_sources_new();

@@ -640,7 +640,7 @@ static lx_cmp_op negate(lx_cmp_op op)
   }
 }
 
-static void negate_cond(lx_cond *c)
+static void negate_cond(lx_cond_buf *c)
 {
   for (int i = 0; i < c->n; i++)
     c->a[i].op = negate(c->a[i].op);
@@ -649,7 +649,7 @@ static void negate_cond(lx_cond *c)
 }
 
 /* Evaluates condition c like expr() and describes its shape in *out. */
-static lx_path cond_expr(ex_ctx *x, CXCursor c, lx_cond *out)
+static lx_path cond_expr(ex_ctx *x, CXCursor c, lx_cond_buf *out)
 {
   lx_path none = {0};
   memset(out, 0, sizeof(*out));
@@ -671,7 +671,7 @@ static lx_path cond_expr(ex_ctx *x, CXCursor c, lx_cond *out)
     enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
     kids ks = children(c);
     if ((op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) && ks.n == 2) {
-      lx_cond l, r;
+      lx_cond_buf l, r;
       cond_expr(x, ks.v[0], &l);
       cond_expr(x, ks.v[1], &r);
       int disj = op == CXBinaryOperator_LOr;
@@ -731,14 +731,14 @@ static void loop_cond(ex_ctx *x, int li, CXCursor cond)
   x->in_cond++;
   int saved_loop = x->loop;
   x->loop = li; /* the condition runs on every pass: its calls are in the loop */
-  lx_cond shape;
+  lx_cond_buf shape;
   memset(&shape, 0, sizeof(shape));
   lx_path p = cond_expr(x, cond, &shape);
   x->loop = saved_loop;
   x->in_cond--;
   x->reads = saved;
   lx_loop *l = &x->fn->loops.v[li];
-  l->cond = shape;
+  l->cond = lx_cond_store(&x->facts->arena, &shape);
   if (p.kind == LX_PATH_CONST && p.value != 0 && reads.n == 0)
     l->infinite = 1;
   if (reads.n) {
@@ -851,10 +851,13 @@ static void if_stmt(ex_ctx *x, CXCursor c)
   void *saved = x->reads;
   x->reads = (void *)&reads;
   x->in_cond++;
+  lx_cond_buf shape;
+  memset(&shape, 0, sizeof(shape));
   if (clang_isExpression(clang_getCursorKind(ks.v[0])))
-    cond_expr(x, ks.v[0], &b.cond);
+    cond_expr(x, ks.v[0], &shape);
   else
     stmt(x, ks.v[0]);
+  b.cond = lx_cond_store(&x->facts->arena, &shape);
   x->in_cond--;
   x->reads = saved;
   if (reads.n) {
@@ -875,7 +878,8 @@ static void if_stmt(ex_ctx *x, CXCursor c)
     /* The else-branch is a branch of its own, run when the condition does not hold:
      * `if (n >= limit) reject(); else spawn();` bounds the spawn. */
     lx_branch e = b;
-    negate_cond(&e.cond);
+    negate_cond(&shape);
+    e.cond = lx_cond_store(&x->facts->arena, &shape);
     leaves = x->leaves, exits = x->exits, returns = x->returns;
     e.then_begin = x->seq;
     stmt(x, ks.v[2]);

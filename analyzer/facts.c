@@ -17,7 +17,7 @@ lx_tu_facts *lx_facts_new(const char *main_file)
 {
   lx_tu_facts *f = lx_xcalloc(1, sizeof(*f));
   lx_arena_init(&f->arena);
-  f->main_file = lx_arena_strdup(&f->arena, main_file);
+  f->main_file = main_file ? lx_arena_strdup(&f->arena, main_file) : NULL;
   return f;
 }
 
@@ -37,12 +37,23 @@ void lx_facts_free(lx_tu_facts *f)
   if (!f)
     return;
   for (size_t i = 0; i < f->funcs.n; i++)
-    lx_func_clear(f->funcs.v[i]);
+    if (!f->funcs.v[i]->pooled)
+      lx_func_clear(f->funcs.v[i]);
   lx_vec_free(&f->funcs);
   lx_vec_free(&f->global_inits);
   lx_tu_refs_free(f->refs);
   lx_arena_free(&f->arena);
   free(f);
+}
+
+lx_cond lx_cond_store(lx_arena *arena, const lx_cond_buf *b)
+{
+  lx_cond c = {b->n, b->disj, NULL};
+  if (b->n > 0) {
+    c.a = lx_arena_alloc(arena, sizeof(lx_atom) * (size_t)b->n);
+    memcpy(c.a, b->a, sizeof(lx_atom) * (size_t)b->n);
+  }
+  return c;
 }
 
 const char *lx_ann_name(lx_ann_kind k) { return k < LX_ANN_COUNT ? ann_names[k] : "?"; }

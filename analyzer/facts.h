@@ -30,11 +30,11 @@ typedef enum {
 } lx_path_kind;
 
 typedef struct lx_path {
-  lx_path_kind kind;
+  lx_path_kind kind : 8;
   unsigned addr_of : 1; /* &x */
   unsigned deref : 1;   /* *p, p[i] */
-  long long value;      /* CONST value */
   int index;            /* PARAM number or CALL index */
+  long long value;      /* CONST value */
   const char *key;      /* identity, see the kinds */
   const char *name;     /* what a user reads */
   const char *type;     /* type spelling of the expression, or NULL */
@@ -106,12 +106,23 @@ typedef struct {
 #define LX_COND_MAX 4
 
 /* A condition as the && (or, with disj, the ||) of up to LX_COND_MAX simple atoms;
- * n == 0 when it has no such shape. */
+ * n == 0 when it has no such shape.  The atoms are out of line, in the facts' arena
+ * (most conditions have one, and every loop and branch has a condition). */
+typedef struct {
+  int n;
+  unsigned disj : 1;
+  lx_atom *a; /* n atoms, or NULL */
+} lx_cond;
+
+/* A condition while it is built (extraction), with room for every atom. */
 typedef struct {
   int n;
   unsigned disj : 1;
   lx_atom a[LX_COND_MAX];
-} lx_cond;
+} lx_cond_buf;
+
+/* The condition of b, its atoms copied into arena. */
+lx_cond lx_cond_store(lx_arena *arena, const lx_cond_buf *b);
 
 typedef enum { LX_LOOP_FOR, LX_LOOP_WHILE, LX_LOOP_DO } lx_loop_kind;
 
@@ -183,6 +194,9 @@ typedef struct {
    * from this function's facts alone. */
   struct lx_func_memo *memo;
   uint64_t usr_hash, name_hash; /* lx_map_hash of usr and name once computed, else 0 */
+  /* Owned by a facts pool (facts_pool.h), maybe shared by several TUs' facts: freed
+   * with the pool, not with them. */
+  unsigned pooled : 1;
 } lx_func;
 
 /* Frees a function's memo (program.c). */
@@ -203,6 +217,7 @@ typedef struct {
 /* Frees a TU's references (partition.c). */
 void lx_tu_refs_free(struct lx_tu_refs *r);
 
+/* New empty facts of main_file (copied; NULL: set later, by the caller). */
 lx_tu_facts *lx_facts_new(const char *main_file);
 void lx_facts_free(lx_tu_facts *f);
 /* Frees what fn holds outside the arena (its vectors), leaving them empty. */

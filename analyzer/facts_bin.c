@@ -20,8 +20,13 @@
  * Like the JSON form, it keeps a path's value for CONST only, its index for PARAM and
  * CALL only and a call's fnptr for indirect calls only; what lx_program_build fills in
  * is not a fact and is not written.  Strings are written once each, in order of first
- * use; reading copies the whole table into the facts' arena and hashes nothing. */
+ * use; reading copies the whole table into the facts' arena and hashes nothing.  Read
+ * into a pool (facts_pool.h), each string is looked up in the pool instead, and each
+ * function is hashed as it is read (its numbers, its strings by their pooled copies):
+ * one the pool holds already is given back and shared. */
 #include "facts_bin.h"
+
+#include "facts_pool.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -319,7 +324,21 @@ typedef struct {
   const char **strings; /* the string table, by index */
   size_t nstrings;
   const char *err;      /* the first error; reading stops there */
+  lx_arena *arena;      /* where the facts go: the TU's arena, or the pool's */
+  lx_facts_pool *pool;  /* lx_facts_decode_pooled, else NULL */
+  int hashing;          /* every value read goes into h1, h2 (a function's content) */
+  uint64_t h1, h2;
 } reader;
+
+/* Two independent running hashes of what a function record holds: its numbers, and
+ * its strings by their pooled copies (one address per distinct string). */
+static void feed(reader *rd, uint64_t v)
+{
+  uint64_t a = rd->h1 ^ (v * 0xbf58476d1ce4e5b9ULL);
+  rd->h1 = ((a << 31) | (a >> 33)) * 0x94d049bb133111ebULL;
+  uint64_t b = (rd->h2 + v) * 0x9e3779b97f4a7c15ULL;
+  rd->h2 = ((b << 27) | (b >> 37)) ^ 0xff51afd7ed558ccdULL;
+}
 
 /* Records the first error and moves to the end: every later read fails at once. */
 static void fail(reader *rd, const char *err)
@@ -331,13 +350,16 @@ static void fail(reader *rd, const char *err)
 
 static unsigned get_byte(reader *rd)
 {
-  if (rd->p < rd->end)
+  if (rd->p < rd->end) {
+    if (rd->hashing)
+      feed(rd, *rd->p | 0x100u);
     return *rd->p++;
+  }
   fail(rd, "truncated binary facts");
   return 0;
 }
 
-static uint64_t get_u(reader *rd)
+static uint64_t get_u_raw(reader *rd)
 {
   const unsigned char *p = rd->p;
   if (p < rd->end && *p < 0x80) {
@@ -359,6 +381,14 @@ static uint64_t get_u(reader *rd)
   }
   fail(rd, "truncated binary facts");
   return 0;
+}
+
+static uint64_t get_u(reader *rd)
+{
+  uint64_t v = get_u_raw(rd);
+  if (rd->hashing)
+    feed(rd, v);
+  return v;
 }
 
 static int64_t get_s(reader *rd)
@@ -403,7 +433,9 @@ static void *vec_storage(size_t n, size_t size) { return n ? lx_xcalloc(n, size)
 
 static const char *get_str(reader *rd)
 {
-  uint64_t ref = get_u(rd);
+  uint64_t ref = get_u_raw(rd);
+  if (rd->hashing)
+    feed(rd, ref ? (uint64_t)(uintptr_t)(ref <= rd->nstrings ? rd->strings[ref - 1] : NULL) : 1);
   if (!ref)
     return NULL;
   if (ref > rd->nstrings) {
@@ -428,8 +460,10 @@ static void get_strings(reader *rd)
       fail(rd, "a malformed string table in binary facts");
     return;
   }
-  char *text = lx_arena_alloc(&rd->f->arena, (size_t)size);
-  memcpy(text, rd->p, (size_t)size);
+  /* Pooled: each string is looked up in the pool and the table points to its copy. */
+  char *text = rd->pool ? (char *)rd->p : lx_arena_alloc(rd->arena, (size_t)size);
+  if (!rd->pool)
+    memcpy(text, rd->p, (size_t)size);
   rd->p += size;
   rd->strings = lx_xmalloc(n * sizeof(*rd->strings));
   char *s = text, *end = text + size;
@@ -439,7 +473,7 @@ static void get_strings(reader *rd)
       fail(rd, "a malformed string table in binary facts");
       return;
     }
-    rd->strings[i] = s;
+    rd->strings[i] = rd->pool ? lx_facts_pool_intern(rd->pool, s, (size_t)(nul - s)) : s;
     s = nul + 1;
   }
   if (s != end) {
@@ -483,7 +517,7 @@ static void get_path(reader *rd, lx_path *p, int depth)
     fail(rd, "an access path nested too deeply in binary facts");
     return;
   }
-  lx_path *base = lx_arena_alloc(&rd->f->arena, sizeof(*base));
+  lx_path *base = lx_arena_alloc(rd->arena, sizeof(*base));
   get_path(rd, base, depth + 1);
   p->base = base;
 }
@@ -494,7 +528,7 @@ static lx_path *get_paths(reader *rd, int *n)
   *n = (int)get_count(rd, MIN_PATH);
   if (!*n)
     return NULL;
-  lx_path *v = lx_arena_alloc(&rd->f->arena, sizeof(*v) * (size_t)*n);
+  lx_path *v = lx_arena_alloc(rd->arena, sizeof(*v) * (size_t)*n);
   for (int i = 0; i < *n && !rd->err; i++)
     get_path(rd, &v[i], 0);
   return v;
@@ -509,6 +543,7 @@ static void get_cond(reader *rd, lx_cond *c)
   }
   c->n = (int)(bits & 7);
   c->disj = bits >> 3 & 1;
+  c->a = c->n ? lx_arena_alloc(rd->arena, sizeof(lx_atom) * (size_t)c->n) : NULL;
   for (int i = 0; i < c->n && !rd->err; i++) {
     lx_atom *a = &c->a[i];
     unsigned op = get_byte(rd);
@@ -556,7 +591,7 @@ static void get_call(reader *rd, lx_call *c)
   c->args = get_paths(rd, &c->nargs);
   if (!(bits & 2) || rd->err)
     return;
-  c->fnptr = lx_arena_alloc(&rd->f->arena, sizeof(*c->fnptr));
+  c->fnptr = lx_arena_alloc(rd->arena, sizeof(*c->fnptr));
   get_path(rd, c->fnptr, 0);
   if (c->callee || c->fnptr->kind == LX_PATH_UNKNOWN)
     fail(rd, "a function pointer on a direct call in binary facts");
@@ -629,8 +664,8 @@ static void get_func(reader *rd, lx_func *fn)
   fn->ret_type = get_str(rd);
   fn->nparams = (int)get_count(rd, MIN_PARAM);
   if (fn->nparams) {
-    fn->param_names = lx_arena_alloc(&rd->f->arena, sizeof(char *) * (size_t)fn->nparams);
-    fn->param_types = lx_arena_alloc(&rd->f->arena, sizeof(char *) * (size_t)fn->nparams);
+    fn->param_names = lx_arena_alloc(rd->arena, sizeof(char *) * (size_t)fn->nparams);
+    fn->param_types = lx_arena_alloc(rd->arena, sizeof(char *) * (size_t)fn->nparams);
   }
   for (int i = 0; i < fn->nparams && !rd->err; i++) {
     fn->param_names[i] = get_str(rd);
@@ -643,14 +678,43 @@ static void get_func(reader *rd, lx_func *fn)
   GET_VEC(rd, &fn->branches, MIN_BRANCH, get_branch);
 }
 
-lx_tu_facts *lx_facts_decode(const void *buf, size_t len, const char **err)
+/* Function i of the TU, decoded into the pool: the pool's own copy when it holds one
+ * with the same content already (what was decoded is given back). */
+static void get_pooled_func(reader *rd)
+{
+  lx_arena_mark mark = lx_arena_get_mark(rd->arena);
+  lx_func *fn = lx_arena_alloc(rd->arena, sizeof(*fn));
+  rd->f->funcs.v[rd->f->funcs.n++] = fn;
+  rd->hashing = 1;
+  rd->h1 = 0x243f6a8885a308d3ULL;
+  rd->h2 = 0x13198a2e03707344ULL;
+  get_func(rd, fn);
+  rd->hashing = 0;
+  if (rd->err)
+    return; /* not pooled: lx_facts_free frees its vectors */
+  lx_func *same = lx_facts_pool_find(rd->pool, rd->h1, rd->h2);
+  if (!same) {
+    lx_facts_pool_add(rd->pool, rd->h1, rd->h2, fn);
+    return;
+  }
+  lx_func_clear(fn);
+  lx_arena_release(rd->arena, mark);
+  rd->f->funcs.v[rd->f->funcs.n - 1] = same;
+  lx_facts_pool_note_shared(rd->pool);
+}
+
+static lx_tu_facts *decode(const void *buf, size_t len, lx_facts_pool *pool, const char **err)
 {
   const unsigned char *b = buf;
   if (!b || len < sizeof(magic) || memcmp(b, magic, sizeof(magic)) != 0) {
     *err = "not binary facts (no LXFB header)";
     return NULL;
   }
-  reader rd = {b + sizeof(magic), b + len, NULL, NULL, 0, NULL};
+  reader rd;
+  memset(&rd, 0, sizeof(rd));
+  rd.p = b + sizeof(magic);
+  rd.end = b + len;
+  rd.pool = pool;
   uint64_t version = get_u(&rd);
   if (rd.err) {
     *err = rd.err;
@@ -660,14 +724,20 @@ lx_tu_facts *lx_facts_decode(const void *buf, size_t len, const char **err)
     *err = "binary facts of another format version";
     return NULL;
   }
-  rd.f = lx_facts_new("");
+  rd.f = lx_facts_new(NULL); /* its main file is read below */
+  rd.arena = pool ? lx_facts_pool_arena(pool) : &rd.f->arena;
   get_strings(&rd);
   rd.f->main_file = get_str(&rd);
   if (!rd.f->main_file)
     fail(&rd, "binary facts without a main file");
   rd.f->parse_errors = get_int(&rd);
   size_t n = get_count(&rd, MIN_FUNC);
-  if (n) {
+  if (n && pool) {
+    rd.f->funcs.v = lx_xmalloc(n * sizeof(*rd.f->funcs.v));
+    rd.f->funcs.cap = n;
+    for (size_t i = 0; i < n && !rd.err; i++)
+      get_pooled_func(&rd);
+  } else if (n) {
     lx_func *fns = lx_arena_alloc(&rd.f->arena, n * sizeof(*fns));
     rd.f->funcs.v = lx_xmalloc(n * sizeof(*rd.f->funcs.v));
     rd.f->funcs.cap = n;
@@ -687,4 +757,11 @@ lx_tu_facts *lx_facts_decode(const void *buf, size_t len, const char **err)
     return NULL;
   }
   return rd.f;
+}
+
+lx_tu_facts *lx_facts_decode(const void *buf, size_t len, const char **err) { return decode(buf, len, NULL, err); }
+
+lx_tu_facts *lx_facts_decode_pooled(const void *buf, size_t len, lx_facts_pool *pool, const char **err)
+{
+  return decode(buf, len, pool, err);
 }

@@ -22,4 +22,10 @@ unsigned char *lx_facts_encode(const lx_tu_facts *f, size_t *len);
  * Never reads outside buf[0..len), never crashes or loops on any input. */
 lx_tu_facts *lx_facts_decode(const void *buf, size_t len, const char **err);
 
+/* The same, with the strings and the functions in pool (facts_pool.h): a function
+ * whose facts the pool holds already (the same header body decoded for another TU) is
+ * the pool's object, shared.  Free the facts before the pool. */
+struct lx_facts_pool;
+lx_tu_facts *lx_facts_decode_pooled(const void *buf, size_t len, struct lx_facts_pool *pool, const char **err);
+
 #endif

@@ -285,6 +285,9 @@ static void cond_of(reader *rd, const json_t *j, lx_cond *c)
   const json_t *join = json_object_get(j, "join");
   c->disj = json_is_string(join) && !strcmp(json_string_value(join), "||");
   const json_t *atoms = json_object_get(j, "atoms");
+  size_t na = json_array_size(atoms);
+  if (na)
+    c->a = lx_arena_alloc(&rd->f->arena, sizeof(lx_atom) * (na < LX_COND_MAX ? na : LX_COND_MAX));
   size_t i;
   const json_t *aj;
   json_array_foreach(atoms, i, aj)

@@ -10,9 +10,11 @@
 #include "../reports/db.h"
 #include "cache.h"
 #include "facts_bin.h"
+#include "facts_pool.h"
 
 typedef struct {
   lx_shard_tus *out;
+  lx_facts_pool *pool;
   lx_map *seen;
   const char *db;
   char *err;
@@ -33,7 +35,8 @@ static int take_tu(const lx_db_tu *tu, void *arg)
   memset(&t, 0, sizeof(t));
   if (tu->facts) {
     const char *why = NULL;
-    t.facts = lx_facts_decode(tu->facts, tu->facts_len, &why);
+    t.facts = c->pool ? lx_facts_decode_pooled(tu->facts, tu->facts_len, c->pool, &why)
+                      : lx_facts_decode(tu->facts, tu->facts_len, &why);
     if (!t.facts) {
       snprintf(c->err, c->errlen, "%s: cached facts of %s are unreadable: %s", c->db, tu->path, why);
       return -1;
@@ -92,8 +95,8 @@ static int check_shards(const char *const *dbs, int n, char (*shards)[32], char 
   return 0;
 }
 
-int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char root[PATH_MAX], char *err,
-                   size_t errlen)
+int lx_shards_load(const char *const *dbs, int n, lx_facts_pool *pool, lx_shard_tus *out,
+                   char root[PATH_MAX], char *err, size_t errlen)
 {
   root[0] = '\0';
   char (*shards)[32] = lx_xcalloc((size_t)n, sizeof(*shards));
@@ -120,7 +123,7 @@ int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char root[P
     } else {
       if (!root[0])
         snprintf(root, PATH_MAX, "%s", this_root);
-      load_ctx c = {out, &seen, dbs[i], err, errlen};
+      load_ctx c = {out, pool, &seen, dbs[i], err, errlen};
       rc = lx_db_run_tus(db, run, take_tu, &c);
       if (rc > 0 || (rc < 0 && !err[0]))
         snprintf(err, errlen, "%s", lx_db_error(db));

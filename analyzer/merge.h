@@ -23,9 +23,11 @@ typedef LX_VEC(lx_shard_tu) lx_shard_tus;
  * same N and cover every K from 1 to N, of one project: its root (which findings'
  * paths and fingerprints are relative to) is copied to root.  Returns 0, or -1 with a
  * one-line message naming the file in err (not a database, no run, a shard missing,
- * facts unreadable, shards of different projects). */
-int lx_shards_load(const char *const *dbs, int n, lx_shard_tus *out, char root[PATH_MAX], char *err,
-                   size_t errlen);
+ * facts unreadable, shards of different projects).  With a pool (facts_pool.h; may be
+ * NULL), the facts are decoded into it: free them (lx_shard_tus_free) before it. */
+struct lx_facts_pool;
+int lx_shards_load(const char *const *dbs, int n, struct lx_facts_pool *pool, lx_shard_tus *out,
+                   char root[PATH_MAX], char *err, size_t errlen);
 void lx_shard_tus_free(lx_shard_tus *t);
 
 /* For a run over some files (--pre-commit, the editor): the rest of the program as

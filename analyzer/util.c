@@ -106,6 +106,23 @@ void lx_arena_adopt(lx_arena *into, lx_arena *from)
   from->head = NULL;
 }
 
+lx_arena_mark lx_arena_get_mark(const lx_arena *a)
+{
+  lx_arena_mark m = {a->head, a->head ? a->head->used : 0};
+  return m;
+}
+
+void lx_arena_release(lx_arena *a, lx_arena_mark mark)
+{
+  while (a->head && a->head != mark.block) {
+    lx_arena_block *next = a->head->next;
+    free(a->head);
+    a->head = next;
+  }
+  if (a->head)
+    a->head->used = mark.used;
+}
+
 void lx_arena_free(lx_arena *a)
 {
   lx_arena_block *b = a->head;

@@ -19,6 +19,15 @@ char *lx_arena_printf(lx_arena *a, const char *fmt, ...) __attribute__((format(p
 void lx_arena_free(lx_arena *a);
 /* Moves every allocation of from into into (from is left empty). */
 void lx_arena_adopt(lx_arena *into, lx_arena *from);
+/* A position in an arena, to give back what was allocated after it. */
+typedef struct {
+  lx_arena_block *block;
+  size_t used;
+} lx_arena_mark;
+lx_arena_mark lx_arena_get_mark(const lx_arena *a);
+/* Frees what a allocated since mark (taken of the same arena, with nothing adopted or
+ * released since); memory allocated before it stays. */
+void lx_arena_release(lx_arena *a, lx_arena_mark mark);
 
 /* Allocation helpers that abort with a message on out of memory. */
 void *lx_xmalloc(size_t n);
