@@ -457,33 +457,57 @@ static lx_func_memo *memo_build(const lx_func *f)
   for (int i = 0; i < count; i++)
     dense[i] = -1;
   int nclasses = 0;
-  lx_map_init(&al->key2class);
+  /* The map orders the members (and so the walks over them) as it always has; what
+   * stays is the keys in one block and a table of ints to find them. */
+  lx_map key2class;
+  lx_map_init(&key2class);
   for (size_t i = 0; i < ids.cap; i++) {
     if (!ids.keys[i])
       continue;
     int r = uf_find(parent, (int)(intptr_t)ids.vals[i] - 1);
     if (dense[r] < 0)
       dense[r] = nclasses++;
-    lx_map_put(&al->key2class, ids.keys[i], (void *)(intptr_t)(dense[r] + 1));
+    lx_map_put(&key2class, ids.keys[i], (void *)(intptr_t)(dense[r] + 1));
   }
   al->nclasses = nclasses;
   /* Members per class, so that walking a class costs its size, not the map's. */
   al->class_start = lx_xcalloc((size_t)nclasses + 1, sizeof(int));
   al->members = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
-  for (size_t i = 0; i < al->key2class.cap; i++)
-    if (al->key2class.keys[i])
-      al->class_start[(intptr_t)al->key2class.vals[i]]++; /* class id + 1 */
+  size_t text_len = 0;
+  for (size_t i = 0; i < key2class.cap; i++)
+    if (key2class.keys[i]) {
+      al->class_start[(intptr_t)key2class.vals[i]]++; /* class id + 1 */
+      const char *k = key2class.keys[i];
+      size_t len = strlen(k) + 1;
+      /* the object of a field's or global's element ("F:struct conn.buf*") too */
+      text_len += (k[0] == 'F' || k[0] == 'G') && len > 1 && k[len - 2] == '*' ? 2 * len : len;
+    }
   for (int c = 0; c < nclasses; c++)
     al->class_start[c + 1] += al->class_start[c];
+  al->text = lx_xmalloc(text_len ? text_len : 1);
+  char *text = al->text;
   int *fill = lx_xcalloc((size_t)nclasses + 1, sizeof(int));
-  for (size_t i = 0; i < al->key2class.cap; i++)
-    if (al->key2class.keys[i]) {
-      int c = (int)(intptr_t)al->key2class.vals[i] - 1;
-      al->members[al->class_start[c] + fill[c]++] = al->key2class.keys[i];
+  int *slot_member = lx_xmalloc(sizeof(int) * (key2class.cap ? key2class.cap : 1));
+  for (size_t i = 0; i < key2class.cap; i++)
+    if (key2class.keys[i]) {
+      int c = (int)(intptr_t)key2class.vals[i] - 1;
+      int at = al->class_start[c] + fill[c]++;
+      size_t len = strlen(key2class.keys[i]) + 1;
+      al->members[at] = memcpy(text, key2class.keys[i], len);
+      text += len;
+      slot_member[i] = at;
     }
   free(fill);
+  for (al->key_cap = 4; al->key_cap < (size_t)count * 2; al->key_cap *= 2)
+    ;
+  al->key_slot = lx_xcalloc(al->key_cap, sizeof(int));
+  for (int i = 0; i < count; i++) {
+    size_t h = (size_t)lx_map_hash(al->members[i]) & (al->key_cap - 1);
+    while (al->key_slot[h])
+      h = (h + 1) & (al->key_cap - 1);
+    al->key_slot[h] = i + 1;
+  }
   al->decoded = lx_xcalloc((size_t)(count ? count : 1), sizeof(lx_member));
-  lx_arena_init(&al->strings);
   for (int i = 0; i < count; i++) {
     const char *k = al->members[i];
     lx_member *m = &al->decoded[i];
@@ -493,7 +517,8 @@ static lx_func_memo *memo_build(const lx_func *f)
     m->index = k[0] == 'C' || k[0] == 'P' ? atoi(k + 2) : -1;
     if (k[0] == 'F' || k[0] == 'G') {
       if (m->deref) {
-        char *o = lx_arena_strdup(&al->strings, k);
+        char *o = memcpy(text, k, len + 1);
+        text += len + 1;
         lx_key_undo_deref(o);
         m->object = o;
       } else {
@@ -512,18 +537,20 @@ static lx_func_memo *memo_build(const lx_func *f)
   al->param_class[0] = -1;
   for (int j = 1; j <= f->nparams; j++)
     al->param_class[j] = dense[uf_find(parent, param_id[j])];
-  al->ret_class = (int)(intptr_t)lx_map_get(&al->key2class, "R") - 1;
+  al->ret_class = (int)(intptr_t)lx_map_get(&key2class, "R") - 1;
   al->fg_keys = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
   al->fg_class = lx_xcalloc((size_t)(count ? count : 1), sizeof(int));
   al->fg_hash = lx_xcalloc((size_t)(count ? count : 1), sizeof(uint64_t));
-  for (size_t i = 0; i < al->key2class.cap; i++) {
-    const char *k = al->key2class.keys[i];
+  for (size_t i = 0; i < key2class.cap; i++) {
+    const char *k = key2class.keys[i];
     if (k && (k[0] == 'F' || k[0] == 'G')) {
-      al->fg_keys[al->nfg] = k;
-      al->fg_hash[al->nfg] = al->key2class.hashes[i];
-      al->fg_class[al->nfg++] = (int)(intptr_t)al->key2class.vals[i] - 1;
+      al->fg_keys[al->nfg] = al->members[slot_member[i]];
+      al->fg_hash[al->nfg] = key2class.hashes[i];
+      al->fg_class[al->nfg++] = (int)(intptr_t)key2class.vals[i] - 1;
     }
   }
+  free(slot_member);
+  lx_map_free(&key2class);
   /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
    * descriptor is non-blocking from the start. */
   static const char *const nonblocking_at_birth[] = {"socket", "accept4", NULL};
@@ -570,12 +597,12 @@ void lx_func_memo_free(lx_func_memo *m)
 {
   if (!m)
     return;
-  lx_map_free(&m->key2class);
+  free(m->key_slot);
+  free(m->text);
   free(m->members);
   free(m->class_start);
   free(m->class_has);
   free(m->decoded);
-  lx_arena_free(&m->strings);
   free(m->param_class);
   free(m->path_at);
   free(m->path_class);
@@ -608,6 +635,27 @@ static void alias_build(lx_program *p, lx_fnode *fn)
   }
 }
 
+/* The class of the member whose key is key, or -1. */
+static int key_class(const lx_func_memo *m, const char *key)
+{
+  size_t mask = m->key_cap - 1;
+  for (size_t h = (size_t)lx_map_hash(key) & mask; m->key_slot[h]; h = (h + 1) & mask) {
+    int i = m->key_slot[h] - 1;
+    if (strcmp(m->members[i], key) != 0)
+      continue;
+    int lo = 0, hi = m->nclasses - 1; /* the class whose range holds member i */
+    while (lo < hi) {
+      int mid = (lo + hi + 1) / 2;
+      if (m->class_start[mid] <= i)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    return lo;
+  }
+  return -1;
+}
+
 int lx_alias_class(const lx_fnode *fn, const lx_path *path)
 {
   if (!fn->def)
@@ -624,7 +672,7 @@ int lx_alias_class(const lx_fnode *fn, const lx_path *path)
   char buf[512];
   if (!lx_path_key(path, buf, sizeof(buf)))
     return -1;
-  return (int)(intptr_t)lx_map_get(&m->key2class, buf) - 1;
+  return key_class(m, buf);
 }
 
 int lx_alias_param_class(const lx_fnode *fn, int param)

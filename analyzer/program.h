@@ -34,12 +34,13 @@ typedef struct {
 
 typedef struct lx_func_memo {
   /* Alias classes of the body: access paths joined by assignment. */
-  lx_map key2class; /* path key -> class id + 1 */
   int nclasses;
   const char **members; /* the keys, grouped by class: class c owns */
   int *class_start;     /* members[class_start[c] .. class_start[c + 1]) */
   lx_member *decoded;   /* the members again, decoded (parallel to members) */
-  lx_arena strings;     /* objects that are not the key itself */
+  char *text;           /* the keys, and the objects that are not the key itself */
+  int *key_slot;        /* path key -> member index + 1 (0: empty), open addressing */
+  size_t key_cap;       /* ... by lx_map_hash of the key */
   unsigned char *class_has; /* per class: LX_HAS_* of its members' kinds */
   int *param_class;     /* [1..nparams]: class of each parameter, -1 */
   int ret_class;        /* class of the returned value, -1 */
