@@ -1032,6 +1032,7 @@ static int evaluate(run *r)
       return rc;
     if (r->o->verbose)
       lx_config_unused_apis(r->cfg, r->facts.v, r->facts.n, say_unused_api, NULL);
+    lx_facts_pool_seal(r->pool); /* every TU's facts are read */
     if (r->o->verbose) {
       lx_facts_pool_stats st;
       lx_facts_pool_count(r->pool, &st);

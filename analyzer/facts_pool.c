@@ -16,6 +16,8 @@ struct lx_facts_pool {
   func_slot *funcs; /* open addressing by h1 */
   size_t nfuncs, cap;
   size_t shared;
+  LX_VEC(lx_func *) kept; /* functions of the pool that the table no longer finds */
+  size_t sealed_strings;  /* strings that the map no longer finds */
 };
 
 lx_facts_pool *lx_facts_pool_new(void)
@@ -33,6 +35,9 @@ void lx_facts_pool_free(lx_facts_pool *p)
   for (size_t i = 0; i < p->cap; i++)
     if (p->funcs[i].fn)
       lx_func_clear(p->funcs[i].fn);
+  for (size_t i = 0; i < p->kept.n; i++)
+    lx_func_clear(p->kept.v[i]);
+  lx_vec_free(&p->kept);
   free(p->funcs);
   lx_map_free(&p->strings);
   lx_arena_free(&p->arena);
@@ -90,12 +95,26 @@ void lx_facts_pool_add(lx_facts_pool *p, uint64_t h1, uint64_t h2, lx_func *fn)
   p->nfuncs++;
 }
 
+void lx_facts_pool_seal(lx_facts_pool *p)
+{
+  p->sealed_strings += p->strings.n;
+  lx_map_free(&p->strings);
+  lx_map_init_borrowed(&p->strings, 0);
+  for (size_t i = 0; i < p->cap; i++)
+    if (p->funcs[i].fn)
+      lx_vec_push(&p->kept, p->funcs[i].fn);
+  free(p->funcs);
+  p->funcs = NULL;
+  p->cap = 0;
+  p->nfuncs = 0;
+}
+
 void lx_facts_pool_note_shared(lx_facts_pool *p) { p->shared++; }
 
 void lx_facts_pool_count(const lx_facts_pool *p, lx_facts_pool_stats *out)
 {
-  out->strings = p->strings.n;
+  out->strings = p->sealed_strings + p->strings.n;
   out->string_bytes = p->string_bytes;
-  out->funcs = p->nfuncs;
+  out->funcs = p->kept.n + p->nfuncs;
   out->shared = p->shared;
 }

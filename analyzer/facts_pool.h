@@ -35,6 +35,11 @@ lx_func *lx_facts_pool_find(const lx_facts_pool *p, uint64_t h1, uint64_t h2);
  * pool owns it from now on (fn->pooled is set). */
 void lx_facts_pool_add(lx_facts_pool *p, uint64_t h1, uint64_t h2, lx_func *fn);
 
+/* Drops what finds strings and functions again (a third of the pool on a large
+ * program), once every TU is decoded: what the facts point to stays.  Decoding into
+ * the pool after this is still right, only shares less. */
+void lx_facts_pool_seal(lx_facts_pool *p);
+
 /* What the pool holds, for -v and the benchmark: distinct strings and their bytes,
  * functions kept, and functions found again (shared instead of decoded once more). */
 typedef struct {

@@ -564,7 +564,7 @@ static lx_func_memo *memo_build(const lx_func *f)
       al->nonblocking_calls[al->nnonblocking++] = (int)i;
     }
   }
-  for (al->path_cap = 16; al->path_cap < npaths * 2; al->path_cap *= 2)
+  for (al->path_cap = 16; al->path_cap < npaths + npaths / 2; al->path_cap *= 2) /* at most 2/3 full */
     ;
   al->path_at = lx_xcalloc(al->path_cap, sizeof(*al->path_at));
   al->path_class = lx_xcalloc(al->path_cap, sizeof(*al->path_class));

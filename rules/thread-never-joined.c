@@ -23,11 +23,21 @@ static lx_path handle_of(const lx_path *arg)
 }
 
 typedef struct {
+  const lx_fnode *fn;
+  const lx_call *call;
+} detach_set;
+
+typedef struct {
   const lx_program *p;
   uint64_t *joins_params; /* per function: bit i, joins or detaches its parameter i+1 */
   lx_map ended_keys;      /* "F:struct a.worker", "G:usr": joined or detached somewhere */
   lx_map event_ended;     /* ... by a join that runs per event (a stop command that waits) */
   lx_map event_skipped;   /* ... key -> the join call that per-event code reaches but turns off */
+  /* The calls that set an attribute detached (pthread_attr_setdetachstate(a,
+   * PTHREAD_CREATE_DETACHED)), in program order, found on the first spawn that gives
+   * an attribute: each spawn looks at these, not at every call of the program. */
+  LX_VEC(detach_set) detach_sets;
+  int detach_found;
 } state;
 
 /* Does call c end (join/detach) the value in its argument a (1-based)? */
@@ -135,9 +145,26 @@ static void summaries(state *st)
   free(dirty);
 }
 
+static void find_detach_sets(state *st)
+{
+  const lx_program *p = st->p;
+  st->detach_found = 1;
+  for (size_t i = 0; i < p->order.n; i++) {
+    const lx_fnode *g = p->order.v[i];
+    for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
+      const lx_call *d = &g->def->calls.v[j];
+      if (!d->callee_name || strcmp(d->callee_name, "pthread_attr_setdetachstate") || d->nargs < 2)
+        continue;
+      const lx_path *v = &d->args[1];
+      if (v->kind == LX_PATH_CONST && ((v->name && !strcmp(v->name, "PTHREAD_CREATE_DETACHED")) || v->value == 1))
+        lx_vec_push(&st->detach_sets, ((detach_set){g, d}));
+    }
+  }
+}
+
 /* Created detached: an attribute set to PTHREAD_CREATE_DETACHED, or an entry function
  * that detaches itself with pthread_detach(pthread_self()). */
-static int created_detached(const state *st, const lx_fnode *fn, const lx_call *c, int attr_arg)
+static int created_detached(state *st, const lx_fnode *fn, const lx_call *c, int attr_arg)
 {
   const lx_program *p = st->p;
   if (attr_arg && attr_arg <= c->nargs) {
@@ -145,23 +172,18 @@ static int created_detached(const state *st, const lx_fnode *fn, const lx_call *
     int cls = lx_alias_class(fn, &attr);
     char key[512];
     const char *ak = lx_path_key(&attr, key, sizeof(key));
-    for (size_t i = 0; i < p->order.n; i++) {
-      const lx_fnode *g = p->order.v[i];
-      for (size_t j = 0; g->def && j < g->def->calls.n; j++) {
-        const lx_call *d = &g->def->calls.v[j];
-        if (!d->callee_name || strcmp(d->callee_name, "pthread_attr_setdetachstate") || d->nargs < 2)
-          continue;
-        const lx_path *v = &d->args[1];
-        if (!(v->kind == LX_PATH_CONST && ((v->name && !strcmp(v->name, "PTHREAD_CREATE_DETACHED")) || v->value == 1)))
-          continue;
-        lx_path da = handle_of(&d->args[0]);
-        if (g == fn && cls >= 0 && lx_alias_class(fn, &da) == cls)
-          return 1;
-        char dk[512];
-        /* A shared attribute object (global or field) configured anywhere. */
-        if (ak && (ak[0] == 'G' || ak[0] == 'F') && lx_path_key(&da, dk, sizeof(dk)) && !strcmp(dk, ak))
-          return 1;
-      }
+    if (!st->detach_found)
+      find_detach_sets(st);
+    for (size_t i = 0; i < st->detach_sets.n; i++) {
+      const lx_fnode *g = st->detach_sets.v[i].fn;
+      const lx_call *d = st->detach_sets.v[i].call;
+      lx_path da = handle_of(&d->args[0]);
+      if (g == fn && cls >= 0 && lx_alias_class(fn, &da) == cls)
+        return 1;
+      char dk[512];
+      /* A shared attribute object (global or field) configured anywhere. */
+      if (ak && (ak[0] == 'G' || ak[0] == 'F') && lx_path_key(&da, dk, sizeof(dk)) && !strcmp(dk, ak))
+        return 1;
     }
   }
   int entry = 0;
@@ -363,6 +385,7 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
 {
   const lx_program *p = ctx->prog;
   state st;
+  memset(&st, 0, sizeof(st));
   st.p = p;
   st.joins_params = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(uint64_t));
   lx_map_init(&st.ended_keys);
@@ -385,5 +408,6 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
   lx_map_free(&st.ended_keys);
   lx_map_free(&st.event_ended);
   lx_map_free(&st.event_skipped);
+  lx_vec_free(&st.detach_sets);
   free(st.joins_params);
 }
