@@ -27,30 +27,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 peak() { /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1 || true; awk '{ printf "%.1f", $1 / 1024 }' "$tmp/rss"; }
 
 # One line per TU: directory TAB clang arguments (compiler, -c, -o, -M* removed).
-commands() {
-  python3 - "$1/compile_commands.json" <<'PY'
-import json, shlex, sys
-seen = set()
-for e in json.load(open(sys.argv[1])):
-    f = e["file"]
-    if f in seen:
-        continue
-    seen.add(f)
-    args = e.get("arguments") or shlex.split(e["command"])
-    out, skip = [], False
-    for a in args[1:]:
-        if skip:
-            skip = False
-            continue
-        if a in ("-o", "-MF", "-MT", "-MQ"):
-            skip = True
-            continue
-        if a in ("-c", "-MD", "-MMD", "-MP"):
-            continue
-        out.append(a)
-    print(e["directory"] + "\t" + " ".join(shlex.quote(a) for a in out))
-PY
-}
+commands() { python3 "$here/ci/bench/tu_commands.py" "$1/compile_commands.json"; }
 
 printf '%-10s %6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n' project TUs floor_s cold_s cold/fl \
   warm_s warm/cold touch_s touch/fl1 j1/j$jobs tidy/fl rss_ratio

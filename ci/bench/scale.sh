@@ -46,30 +46,7 @@ measure() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 # One line per TU: directory TAB clang arguments (compiler, -c, -o, -M* removed).
-commands() {
-  python3 - "$1/compile_commands.json" <<'PY'
-import json, shlex, sys
-seen = set()
-for e in json.load(open(sys.argv[1])):
-    f = e["file"]
-    if f in seen:
-        continue
-    seen.add(f)
-    args = e.get("arguments") or shlex.split(e["command"])
-    out, skip = [], False
-    for a in args[1:]:
-        if skip:
-            skip = False
-            continue
-        if a in ("-o", "-MF", "-MT", "-MQ"):
-            skip = True
-            continue
-        if a in ("-c", "-MD", "-MMD", "-MP"):
-            continue
-        out.append(a)
-    print(e["directory"] + "\t" + " ".join(shlex.quote(a) for a in out))
-PY
-}
+commands() { python3 "$here/ci/bench/tu_commands.py" "$1/compile_commands.json"; }
 
 # Lines of the TUs' own files (headers not counted).
 count_lines() {
