@@ -28,17 +28,12 @@ static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg);
 
 int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
 {
-  if (c->spawn_arg == LX_SPAWN_UNKNOWN) {
+  if (!p->spawns_known) {
     int arg = 0;
     int spawn = is_spawn_now(p, c, &arg);
-    if (!p->spawns_known) {
-      if (spawn)
-        *entry_arg = arg;
-      return spawn;
-    }
-    /* Once the spawn summaries are done the answer no longer changes: kept with the
-     * call (as resolve_calls keeps its callee). */
-    ((lx_call *)c)->spawn_arg = (short)(spawn ? arg : -1);
+    if (spawn)
+      *entry_arg = arg;
+    return spawn;
   }
   if (c->spawn_arg < 0)
     return 0;
@@ -229,11 +224,11 @@ static int event_through_owner(const lx_program *p, const lx_call *c)
   return callee && (callee->startup || owns_event_loop(p, callee));
 }
 
-static void loop_memo(const lx_program *p, lx_fnode *fn)
+static void loop_memo(lx_program *p, lx_fnode *fn)
 {
   const lx_func *f = fn->def;
   size_t n = f->loops.n ? f->loops.n : 1;
-  lx_arena *arena = (lx_arena *)&p->arena; /* loop_memo is a cache filled on first use */
+  lx_arena *arena = &p->arena;
   fn->loop_event = lx_arena_alloc(arena, n * sizeof(*fn->loop_event));
   fn->loop_read = lx_arena_alloc(arena, n * sizeof(*fn->loop_read));
   for (size_t i = 0; i < f->calls.n; i++) {
@@ -288,10 +283,18 @@ static int counted(const lx_func *f, int li)
   return 0;
 }
 
+/* fn's loops' event and file-read calls, found the first time the build asks and for
+ * every function before the build ends (lx_context_seal): the rules only read them. */
+static void loops_known(lx_program *p, lx_fnode *fn)
+{
+  if (fn->def && !fn->loop_event)
+    loop_memo(p, fn);
+}
+
 lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
 {
-  if (!fn->loop_event)
-    loop_memo(p, (lx_fnode *)fn); /* a cache, filled on first use */
+  if (!fn->loop_event) /* not known yet: only a build that forgot loops_known asks so */
+    return fn->startup && !fn->per_event ? LX_LOOP_FIXED : loop_input(fn->def)[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
   const lx_call *ev = fn->loop_event[li], *rd = fn->loop_read[li];
   if (rd && fn->startup && !fn->request_path)
     rd = NULL; /* at start-up, reads read files */
@@ -563,6 +566,15 @@ static int spawn_step(void *arg, lx_fnode *fn, char *dirty)
 static void spawn_summaries(lx_program *p, char *dirty)
 {
   lx_fixed_point(p, dirty, 20, spawn_step, p);
+  /* The answers no longer change: every call keeps its own (as resolve_calls keeps its
+   * callee), and lx_is_spawn reads them from now on. */
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_func *f = p->order.v[i]->def;
+    for (size_t j = 0; f && j < f->calls.n; j++) {
+      int arg = 0;
+      f->calls.v[j].spawn_arg = (short)(is_spawn_now(p, &f->calls.v[j], &arg) ? arg : -1);
+    }
+  }
   p->spawns_known = 1;
 }
 
@@ -821,10 +833,11 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
 }
 
 /* Whether a dispatch runs per event: in an event loop, or in per-event code. */
-static int dispatch_per_event_now(const lx_program *p, const dispatch *d, int *loop)
+static int dispatch_per_event_now(lx_program *p, const dispatch *d, int *loop)
 {
   lx_loop_bound kind;
   const lx_call *src;
+  loops_known(p, d->fn);
   *loop = d->call->loop >= 0 ? lx_unbounded_loop(p, d->fn, d->call, &kind, &src) : -1;
   if (*loop >= 0 && kind == LX_LOOP_EVENT && !lx_bounded_before(p, d->fn, d->call, *loop))
     return 1;
@@ -838,7 +851,7 @@ static int dispatch_per_event_now(const lx_program *p, const dispatch *d, int *l
 
 static int fn_state(const lx_fnode *fn) { return fn->startup | fn->per_event << 1 | fn->request_path << 2; }
 
-static int dispatch_per_event(const lx_program *p, dispatch *d, int *loop)
+static int dispatch_per_event(lx_program *p, dispatch *d, int *loop)
 {
   if (d->memo_state != fn_state(d->fn)) {
     d->memo_state = (signed char)fn_state(d->fn);
@@ -1041,8 +1054,9 @@ typedef struct {
   const lx_call *src;
 } call_memo;
 
-static int memo_loop(const lx_program *p, lx_fnode *fn, const lx_call *c, call_memo *m)
+static int memo_loop(lx_program *p, lx_fnode *fn, const lx_call *c, call_memo *m)
 {
+  loops_known(p, fn);
   int st = fn_state(fn);
   if (m->state != st) {
     m->state = (signed char)st;
@@ -1183,6 +1197,15 @@ static void per_event_summaries(lx_program *p)
 
   lx_vec_free(&rs);
   lx_vec_free(&ds);
+}
+
+void lx_context_seal(lx_program *p)
+{
+  for (size_t i = 0; i < p->order.n; i++) {
+    loops_known(p, p->order.v[i]);
+    if (p->order.v[i]->def)
+      (void)loop_input(p->order.v[i]->def);
+  }
 }
 
 void lx_context_spawns(lx_program *p)

@@ -1416,6 +1416,7 @@ lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cf
   lx_context_events(p);
   if (threaded)
     pthread_join(th, NULL);
+  lx_context_seal(p);
   pthread_mutex_destroy(&st.lock);
   pthread_cond_destroy(&st.cond);
   return p;

@@ -238,6 +238,9 @@ typedef enum {
  * lx_context_events (thread entries, per_event, request_path).  The bottom-up
  * summaries run beside spawns and events: the context neither reads nor writes them. */
 void lx_context_spawns(lx_program *p);
+/* Fills, last in the build, every cache the queries below would otherwise fill on first
+ * use (the loops' event calls, the loops bounded by input): the rules only read. */
+void lx_context_seal(lx_program *p);
 void lx_context_beside(lx_program *p);
 void lx_context_events(lx_program *p);
 /* How loop li of fn is bounded; *source gets the call that makes it an event loop. */

@@ -1,6 +1,7 @@
 /* registry.c - the one table of rules, sorted by id.  Adding a rule touches its .c,
  * its .md, its fixtures folder and this table. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,22 +9,22 @@
 
 static const lx_rule rules[] = {
     {"client-call-without-timeout", "blocking client-library call on a handle with no timeout", LX_SEV_WARNING,
-     "concurrency,reliability,timeout,network", "medium", lx_rule_client_call_without_timeout, 1},
+     "concurrency,reliability,timeout,network", "medium", lx_rule_client_call_without_timeout},
     {"consumer-without-closer", "worker blocked on a receive that nothing can ever end", LX_SEV_NOTE,
-     "concurrency,reliability,resource-leak,shutdown", "high", lx_rule_consumer_without_closer, 0},
+     "concurrency,reliability,resource-leak,shutdown", "high", lx_rule_consumer_without_closer},
     {"dns-call-without-deadline", "name resolution on a request path with no deadline", LX_SEV_ERROR,
-     "concurrency,reliability,timeout,dns", "medium", lx_rule_dns_call_without_deadline, 0},
+     "concurrency,reliability,timeout,dns", "medium", lx_rule_dns_call_without_deadline},
     {"http-call-without-timeout", "libcurl transfer with no total timeout", LX_SEV_WARNING,
-     "concurrency,reliability,timeout,http", "high", lx_rule_http_call_without_timeout, 1},
+     "concurrency,reliability,timeout,http", "high", lx_rule_http_call_without_timeout},
     {"socket-call-without-timeout", "blocking socket call with no timeout", LX_SEV_WARNING,
-     "concurrency,reliability,timeout,network", "medium", lx_rule_socket_call_without_timeout, 1},
+     "concurrency,reliability,timeout,network", "medium", lx_rule_socket_call_without_timeout},
     /* Reported by the driver while it applies suppressions. */
     {"suppression-without-reason", "leash:ignore comment without a reason", LX_SEV_WARNING,
-     "maintainability", "very-high", NULL, 0},
+     "maintainability", "very-high", NULL},
     {"thread-never-joined", "joinable thread whose handle is never joined or detached", LX_SEV_WARNING,
-     "concurrency,reliability,resource-leak", "high", lx_rule_thread_never_joined, 0},
+     "concurrency,reliability,resource-leak", "high", lx_rule_thread_never_joined},
     {"unbounded-spawn", "thread or process started per event with no bound", LX_SEV_ERROR,
-     "concurrency,reliability,performance", "high", lx_rule_unbounded_spawn, 0},
+     "concurrency,reliability,performance", "high", lx_rule_unbounded_spawn},
 };
 
 const lx_rule *lx_rules(size_t *n)
@@ -49,17 +50,19 @@ lx_severity lx_rule_severity(const lx_config *cfg, const lx_rule *rule)
 typedef struct {
   const lx_program *prog;
   const char *scope;
-  const char *wanted; /* per rule: run it */
-  int reads_only;     /* which of the two groups this runs */
-  lx_findings *found; /* per rule */
-} group;
+  const char *wanted;   /* per rule: run it */
+  _Atomic size_t next;  /* the next rule a thread takes */
+  lx_findings *found;   /* per rule */
+} work;
 
-static void *run_group(void *arg)
+/* Takes rules one by one until none is left: two threads share them by how long each
+ * takes, and each rule's findings go to its own list. */
+static void *run_some(void *arg)
 {
-  const group *g = arg;
-  for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-    if (g->wanted[i] && (int)rules[i].reads_only == g->reads_only) {
-      lx_rule_ctx ctx = {g->prog, &g->found[i], g->scope};
+  work *w = arg;
+  for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < sizeof(rules) / sizeof(rules[0]);)
+    if (w->wanted[i]) {
+      lx_rule_ctx ctx = {w->prog, &w->found[i], w->scope};
       rules[i].run(&ctx);
     }
   return NULL;
@@ -75,12 +78,10 @@ void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(cons
     wanted[i] = rules[i].run && enabled(&rules[i], arg);
     lx_findings_init(&found[i]);
   }
-  group side = {prog, scope, wanted, 1, found}, rest = {prog, scope, wanted, 0, found};
+  work w = {prog, scope, wanted, 0, found};
   pthread_t th;
-  int threaded = pthread_create(&th, NULL, run_group, &side) == 0;
-  if (!threaded)
-    run_group(&side);
-  run_group(&rest);
+  int threaded = pthread_create(&th, NULL, run_some, &w) == 0;
+  run_some(&w);
   if (threaded)
     pthread_join(th, NULL);
   for (size_t i = 0; i < N; i++) {

@@ -27,11 +27,9 @@ typedef struct {
   lx_severity default_severity;
   const char *tags;  /* comma separated, for SARIF properties */
   const char *precision; /* how often a finding is right: very-high, high, medium, low */
+  /* Reads the program only (the build fills every cache before the rules run), so
+   * rules run on two threads at once (lx_rules_run). */
   void (*run)(lx_rule_ctx *ctx);
-  /* It only reads the program: none of the lookups that fill a cache on first use
-   * (lx_loop_bound_of, lx_unbounded_loop, lx_bounded_before, lx_is_spawn), so it may
-   * run on a thread of its own beside the others (lx_rules_run). */
-  unsigned reads_only : 1;
 } lx_rule;
 
 /* All registered rules, sorted by id. */
@@ -43,8 +41,8 @@ lx_severity lx_rule_severity(const lx_config *cfg, const lx_rule *rule);
 
 /* Runs the rules enabled(rule, arg) accepts over prog, reporting in scope (see
  * lx_rule_ctx), and adds their findings to out in the table's order, with the
- * severity the configuration (prog->cfg) gives each rule.  The rules that only read
- * the program run on a second thread beside the others. */
+ * severity the configuration (prog->cfg) gives each rule.  Two threads share the
+ * rules: the build filled every cache, so a rule only reads the program. */
 void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(const lx_rule *rule, void *arg),
                   void *arg, lx_findings *out);
 
