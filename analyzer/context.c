@@ -71,8 +71,6 @@ static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg)
 
 static int is_event_call(const lx_program *p, const lx_call *c);
 
-
-
 static int is_event_call(const lx_program *p, const lx_call *c)
 {
   if (c->callee && lx_call_is(p, c, LX_KIND_EVENT_WAIT))
@@ -82,7 +80,6 @@ static int is_event_call(const lx_program *p, const lx_call *c)
   const lx_fnode *callee = lx_program_callee(p, c);
   return callee && callee->waits_event;
 }
-
 
 static int is_poll(const lx_program *p, const lx_call *c)
 {
@@ -1224,7 +1221,6 @@ void lx_context_beside(lx_program *p)
 
 /* ---- signal flags: state that only signal handlers set ---------------------------- */
 
-
 /* A field a signal handler is stored in: struct sigaction's sa_handler/sa_sigaction. */
 static int sigaction_field(const lx_path *dst)
 {
@@ -1255,7 +1251,6 @@ static void add_handler(fnode_vec *v, regs *rs, lx_program *p, const lx_path *sr
   lx_vec_push(v, h);
   add_reg(rs, p, src, NULL, NULL, loc, via); /* it runs once per signal */
 }
-
 
 /* Whether atom a holds only when one of the flags (sorted hashes of global keys) is
  * set: `flag`, `flag == 2`, `flag != 0`. */

@@ -11,8 +11,6 @@
 
 #include "rules.h"
 
-#define RULE "client-call-without-timeout"
-
 /* Libraries whose blocking calls other rules report. */
 static const char *const covered[] = {"sockets", "openssl", "libcurl", "resolver", NULL};
 
@@ -239,7 +237,7 @@ static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cl
              ".leash.yaml or LEASH_TIMEOUT(N)), or give the call a deadline (LEASH_DEADLINE(N))", handle);
     fix = generic;
   }
-  lx_finding *fd = lx_findings_add(ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name,
+  lx_finding *fd = lx_findings_add(ctx->out, ctx->id, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name,
                                    handle, "%s, so it waits as long as the server and the network let it; %s", what,
                                    fix);
   lx_related *blocks = NULL, *born = NULL;

@@ -8,10 +8,6 @@
 
 #include "rules.h"
 
-#define RULE "consumer-without-closer"
-
-
-
 static int is_receive(const lx_program *p, const lx_call *c)
 {
   return lx_call_has(p, c, LX_ANN_RECEIVES, NULL) || (c->callee && lx_call_is(p, c, LX_KIND_STREAM_READ));
@@ -247,7 +243,6 @@ static int loop_stuck(const lx_program *p, const lx_fnode *fn, int li, const lx_
   return 1;
 }
 
-
 /* The objects pthread_cancel is called on anywhere in the program ("F:struct a.t",
  * "G:usr"), found in one walk of every call. */
 static void cancel_keys(const lx_program *p, lx_map *out)
@@ -416,7 +411,7 @@ void lx_rule_consumer_without_closer(lx_rule_ctx *ctx)
         else
           snprintf(who, sizeof(who), "%s(), run by thread %s(),", fn->name, entry->name);
         lx_finding *fd = lx_findings_add(
-            ctx->out, RULE, sev, r->loc, fn->name, r->callee_name,
+            ctx->out, ctx->id, sev, r->loc, fn->name, r->callee_name,
             "%s blocks in %s() and %s, so it never stops: %s; give it a way out that shutdown uses: "
             "a closable queue (leash_chan_close, after which leash_chan_recv returns LEASH_ECLOSED), or a "
             "stop flag that shutdown sets before pthread_cond_broadcast, then join the thread",

@@ -7,8 +7,6 @@
 
 #include "rules.h"
 
-#define RULE "dns-call-without-deadline"
-
 /* A lookup is a blocking call of the catalogue's `resolver` library (getaddrinfo,
  * gethostbyname, getnameinfo...); the asynchronous ones are `bounded` there. */
 static int is_lookup(const lx_program *p, const lx_call *c)
@@ -67,7 +65,6 @@ static int numeric_only(const lx_fnode *fn, const lx_call *c)
   }
   return 0;
 }
-
 
 /* Whether call c reads the clock: a clock primitive, or a function of the program that
  * calls one (a project's now()). */
@@ -156,7 +153,7 @@ void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx)
         continue;
       }
       lx_finding *fd = first = lx_findings_add(
-          ctx->out, RULE, LX_SEV_ERROR, c->loc, fn->name, c->callee_name,
+          ctx->out, ctx->id, LX_SEV_ERROR, c->loc, fn->name, c->callee_name,
           "%s() runs %s, with no deadline: a slow or unreachable DNS server stalls the request for the "
           "resolver's full timeout and retries (5 s per try and server by default); resolve at start-up "
           "and cache, or use getaddrinfo_a() with a timeout, or c-ares",

@@ -6,8 +6,6 @@
 
 #include "rules.h"
 
-#define RULE "http-call-without-timeout"
-
 static int curl_type(const char *t)
 {
   if (!t)
@@ -58,7 +56,7 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, int a
   else
     snprintf(what, sizeof(what), "%s() on handle '%s'%s", c->callee_name, name, where);
   lx_finding *fd = lx_findings_add(
-      ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
+      ctx->out, ctx->id, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
       "%s, and no total timeout (CURLOPT_TIMEOUT or CURLOPT_TIMEOUT_MS) is set on it, so the "
       "transfer waits as long as the peer and the network let it; set one first: "
       "curl_easy_setopt(%s, CURLOPT_TIMEOUT_MS, 5000L), or leash_curl_apply(%s, ctx) to follow a "

@@ -62,7 +62,7 @@ static void *run_some(void *arg)
   work *w = arg;
   for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < sizeof(rules) / sizeof(rules[0]);)
     if (w->wanted[i]) {
-      lx_rule_ctx ctx = {w->prog, &w->found[i], w->scope};
+      lx_rule_ctx ctx = {w->prog, &w->found[i], w->scope, rules[i].id};
       rules[i].run(&ctx);
     }
   return NULL;

@@ -13,6 +13,7 @@ typedef struct {
    * server, which shows one file's findings, visits only the functions with a call in
    * that file (the program-wide passes a rule makes first still see everything). */
   const char *scope;
+  const char *id; /* the rule's id (its registry entry): what its findings are of */
 } lx_rule_ctx;
 
 /* Whether the rule reports in fn (see lx_rule_ctx.scope). */

@@ -9,8 +9,6 @@
 
 #include "rules.h"
 
-#define RULE "socket-call-without-timeout"
-
 /* What a descriptor is, from the call that made it.  Only some kinds have a peer that
  * can stall a call: a TCP (or unknown) stream, a connection accepted from any
  * listener (of an AF_UNIX listener's clients, only what waits for them to send).  A datagram socket's sends never wait for a peer, and its receives wait
@@ -28,7 +26,6 @@ enum {
 };
 static const char *const kind_words[K_COUNT] = {"stream socket", "accepted connection", "datagram socket",
                                                 "AF_UNIX socket", "kernel socket", "descriptor"};
-
 
 /* A blocking call this rule judges: the catalogue's sockets and OpenSSL, and the
  * user's own (an annotation, or a .leash.yaml entry with no library): the same
@@ -385,7 +382,6 @@ static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, co
   return last_clear >= 0 && last_clear > last_set ? last_clear : -1;
 }
 
-
 /* Whether fn sends on class cls before call c (itself, or through a wrapper that
  * blocks on the argument with a send): a request whose reply c then waits for. */
 static int sent_before(const state *st, const lx_fnode *fn, int cls, const lx_call *c)
@@ -522,7 +518,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         if (origin != c)
           snprintf(via, sizeof(via), " through %s(), which calls %s() on it", c->callee_name, origin->callee_name);
         lx_finding *fd = lx_findings_add(
-            ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
+            ctx->out, ctx->id, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
             "%s() on %s '%s' (from %s() at %s:%u)%s can block forever: %s; bound it first: "
             "struct timeval tv = {.tv_sec = 5}; setsockopt(%s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) "
             "and SO_SNDTIMEO, or poll() with a timeout, or leash_net_connect/leash_net_read/leash_net_write "

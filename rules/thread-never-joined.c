@@ -7,10 +7,6 @@
 
 #include "rules.h"
 
-#define RULE "thread-never-joined"
-
-
-
 /* The handle object an argument designates: &t -> t, p -> *p. */
 static lx_path handle_of(const lx_path *arg)
 {
@@ -285,7 +281,7 @@ static int restart_leaks(lx_rule_ctx *ctx, const state *st, const lx_fnode *fn, 
   char fwb[256];
   const char *fw = lx_fnode_why(fn, fwb, sizeof(fwb));
   lx_finding *fd = lx_findings_add(
-      ctx->out, RULE, LX_SEV_ERROR, c->loc, fn->name, name,
+      ctx->out, ctx->id, LX_SEV_ERROR, c->loc, fn->name, name,
       "%s() starts a joinable thread into '%s' each time %s() runs, and it %s; the stop that runs per event "
       "does not join it (the join at line %u is turned off by the argument its per-event callers pass), so each "
       "start after a stop overwrites the handle of a thread nobody joined, and every cycle leaks one; join it in "
@@ -371,7 +367,7 @@ static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fnode *fn, const l
     }
   }
   lx_finding *fd = lx_findings_add(
-      ctx->out, RULE, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
+      ctx->out, ctx->id, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
       "%s() starts a joinable thread that is never joined or detached: %s; its stack and descriptor "
       "stay allocated until the process exits; join it where its owner shuts down (pthread_join), or "
       "detach it (pthread_detach, PTHREAD_CREATE_DETACHED); libleash's leash_thread_spawn and "

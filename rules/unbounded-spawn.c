@@ -6,8 +6,6 @@
 
 #include "rules.h"
 
-#define RULE "unbounded-spawn"
-
 static const char *what_starts(const lx_call *origin)
 {
   const char *n = origin->callee_name ? origin->callee_name : "";
@@ -41,7 +39,7 @@ static void report(lx_rule_ctx *ctx, const lx_fnode *fn, const lx_call *c, const
   if (origin != c)
     snprintf(via, sizeof(via), " (through %s(), which calls %s())", c->callee_name, origin->callee_name);
   lx_finding *fd = lx_findings_add(
-      ctx->out, RULE, sev, c->loc, fn->name, c->callee_name,
+      ctx->out, ctx->id, sev, c->loc, fn->name, c->callee_name,
       "%s()%s starts a %s %s; nothing bounds how many run at once, so a burst of load starts a burst "
       "of %s; hand the work to a fixed pool (leash_pool_submit) or take a slot first "
       "(leash_sem_acquire, or sem_wait) and give it back when the %s ends",
@@ -92,7 +90,6 @@ static int joined_locally(const lx_program *p, const lx_fnode *fn, const lx_call
   }
   return 0;
 }
-
 
 /* Whether f waits for a child after seq `after`: a wait call, or a call to a function
  * that makes one itself. */
