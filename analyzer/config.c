@@ -342,10 +342,13 @@ static int load_rules(ld *l, yaml_node_t *n)
         if (!strcmp(kk, "enabled")) {
           if (bool_value(l, vv, "'enabled'", &rs.enabled))
             return -1;
+        } else if (scalar(vv) && (!strcmp(scalar(vv), "off") || !strcmp(scalar(vv), "on"))) {
+          /* `{severity: off}` turns the rule off, `on` keeps its default severity. */
+          rs.enabled = !strcmp(scalar(vv), "on");
         } else {
           rs.severity = scalar(vv) ? lx_severity_parse(scalar(vv)) : LX_SEV_DEFAULT;
           if (rs.severity == LX_SEV_DEFAULT)
-            return fail(l, vv, "'severity' must be error, warning or note");
+            return fail(l, vv, "'severity' must be error, warning, note, or off");
         }
       }
     }
@@ -463,9 +466,16 @@ int lx_config_load_string(lx_config *c, const char *name, const char *text, size
   }
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
   if (!yaml_parser_load(&parser, &doc)) {
-    snprintf(err, errlen, "%s:%zu:%zu: %s%s%s", name, parser.problem_mark.line + 1,
+    /* Where parsing failed, and where the construct left open started (libyaml's
+     * context mark: the '{' or '[' never closed, the quote never ended). */
+    char started[96] = "";
+    if (parser.context && (parser.context_mark.line != parser.problem_mark.line ||
+                           parser.context_mark.column != parser.problem_mark.column))
+      snprintf(started, sizeof(started), " started at line %zu, column %zu", parser.context_mark.line + 1,
+               parser.context_mark.column + 1);
+    snprintf(err, errlen, "%s:%zu:%zu: %s%s%s%s", name, parser.problem_mark.line + 1,
              parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML",
-             parser.context ? " " : "", parser.context ? parser.context : "");
+             parser.context ? " " : "", parser.context ? parser.context : "", started);
     yaml_parser_delete(&parser);
     return -1;
   }

@@ -24,6 +24,7 @@
 #include "merge.h"
 #include "program.h"
 #include "suppress.h"
+#include "suppress_ids.h"
 #include "jobs.h"
 #include "partition.h"
 #include "pipeline.h"
@@ -159,6 +160,21 @@ static int is_binary(const char *path)
   return memchr(buf, '\0', n) != NULL;
 }
 
+/* Whether file is C++ (or Objective-C++) by its name, as compilers tell: leash analyses
+ * C translation units. */
+static int is_cxx(const char *file)
+{
+  static const char *const exts[] = {"cc", "cp", "cpp", "cxx", "c++", "C", "CPP", "cppm", "ixx", "mm",
+                                     "hh", "hpp", "hxx", "h++", "H", "tcc", NULL};
+  const char *slash = strrchr(file, '/'), *dot = strrchr(file, '.');
+  if (!dot || (slash && dot < slash))
+    return 0;
+  for (int i = 0; exts[i]; i++)
+    if (!strcmp(dot + 1, exts[i]))
+      return 1;
+  return 0;
+}
+
 /* The folder of the compilation database clangd would find for a file in the current
  * folder (malloc'd), or NULL. */
 static char *discover_here(void)
@@ -211,12 +227,22 @@ static int plan(run *r)
   if (o->nfiles == 0) {
     r->compdb = db_dir;
     r->whole = 1;
+    size_t ncxx = 0, ntus = db.n;
     for (size_t i = 0; i < db.n; i++)
-      if (!lx_config_excluded(r->cfg, db.v[i].file))
+      if (is_cxx(db.v[i].file)) {
+        ncxx++;
+        /* A project of C and C++: its C translation units are analysed. */
+        if (o->verbose)
+          fprintf(stderr, "leash: %s: not C, left out (leash analyses C translation units)\n", db.v[i].file);
+        lx_cmd_free(&db.v[i]);
+      } else if (!lx_config_excluded(r->cfg, db.v[i].file))
         lx_vec_push(&r->jobs, db.v[i]);
       else
         lx_cmd_free(&db.v[i]);
     lx_vec_free(&db);
+    if (ncxx == ntus && ntus > 0)
+      return usage_error("%s/compile_commands.json: not C: every translation unit it lists is C++ (leash "
+                         "analyses C translation units)%s", db_dir, "");
     return 0;
   }
   for (int i = 0; i < o->nfiles; i++) {
@@ -234,6 +260,7 @@ static int plan(run *r)
                          o->files[i], "");
     }
     const char *bad = !S_ISREG(st.st_mode) ? "not a regular file" :
+                      is_cxx(o->files[i]) ? "not C: leash analyses C translation units" :
                       is_binary(o->files[i]) ? "not a C source file (binary data: it contains NUL bytes)" : NULL;
     if (bad) {
       lx_cmds_free(&db);
@@ -347,6 +374,34 @@ typedef struct {
   lx_jobs *jobs;
 } analysis;
 
+/* The diagnostics of a TU with each line's path shown as findings show it (relative to
+ * the current folder when below it); malloc'd. */
+static char *display_diag(const run *r, const char *diag)
+{
+  size_t n = strlen(diag);
+  char *out = lx_xmalloc(n + 1), *w = out;
+  for (const char *p = diag; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p + 1) : strlen(p);
+    const char *colon = memchr(p, ':', len);
+    const char *from = p;
+    if (colon && p[0] == '/') {
+      char path[PATH_MAX];
+      size_t pl = (size_t)(colon - p);
+      if (pl < sizeof(path)) {
+        memcpy(path, p, pl);
+        path[pl] = '\0';
+        from = p + (lx_display_path(path, r->root) - path);
+      }
+    }
+    memcpy(w, from, len - (size_t)(from - p));
+    w += len - (size_t)(from - p);
+    p += len;
+  }
+  *w = '\0';
+  return out;
+}
+
 /* A freshly analysed TU: its diagnostics, its failure if any, its record. */
 static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const char *diag,
                     const unsigned char *bytes, size_t nbytes)
@@ -358,10 +413,12 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
   a->done++;
   if (r->o->verbose)
     fprintf(stderr, "leash: [%zu/%zu] %s\n", a->done, r->jobs.n, c->file);
-  if (diag[0] && !r->o->quiet)
-    fputs(diag, stderr);
+  char *shown = display_diag(r, diag);
+  if (shown[0] && !r->o->quiet)
+    fputs(shown, stderr);
   if (st != LX_TU_OK && !(r->o->pre_commit && i >= r->ngiven))
-    note_failure(r, c->file, diag, f ? f->parse_errors : 1);
+    note_failure(r, c->file, shown, f ? f->parse_errors : 1);
+  free(shown);
   const char *status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
   unsigned char *mine = NULL;
   if (f && !bytes) /* analysed in this process */
@@ -663,6 +720,33 @@ static void apply_suppressions(run *r)
       break;
     }
   }
+}
+
+static const char *source_line(void *arg, unsigned line, size_t *len)
+{
+  void **a = arg;
+  return lx_sources_line(a[0], a[1], line, len);
+}
+
+/* Reports leash:ignore comments that name no rule, in every file analysed and every
+ * file with a finding (a misspelled id leaves its finding unsuppressed there). */
+static void check_suppression_ids(run *r)
+{
+  const lx_rule *meta = lx_rule_find(LX_UNKNOWN_SUPPRESSION_RULE);
+  if (!meta || !rule_enabled(r, meta))
+    return;
+  lx_map seen;
+  lx_map_init(&seen);
+  size_t nfindings = r->findings.v.n;
+  for (size_t i = 0; i < r->jobs.n + nfindings; i++) {
+    const char *file = i < r->jobs.n ? r->jobs.v[i].file : r->findings.v.v[i - r->jobs.n].loc.file;
+    if (lx_map_get(&seen, file) || lx_config_excluded(r->cfg, file))
+      continue;
+    lx_map_put(&seen, file, (void *)file);
+    void *arg[2] = {r->sources, (void *)file};
+    lx_suppress_unknown(&r->findings, file, source_line, arg);
+  }
+  lx_map_free(&seen);
 }
 
 static void drop_excluded(run *r)
@@ -1054,6 +1138,7 @@ static int evaluate(run *r)
   }
   drop_excluded(r);
   apply_suppressions(r);
+  check_suppression_ids(r);
   lx_findings_sort(&r->findings);
   lx_findings_fingerprint(&r->findings, r->sources, r->project);
   return 0;
@@ -1090,6 +1175,24 @@ static void say_tu_failures(const run *r, size_t total)
   if (r->tu_failed && !r->o->quiet)
     fprintf(stderr, "leash: %d of %zu translation unit(s) had errors; findings are from what could be parsed\n",
             r->tu_failed, total);
+}
+
+/* A run with nothing to report says so, in one line, to someone watching the terminal
+ * (a script or CI log reading stderr gets nothing). */
+static void say_clean(const run *r, size_t total)
+{
+  if (r->o->quiet || r->tu_failed || !isatty(STDERR_FILENO))
+    return;
+  size_t suppressed = 0;
+  for (size_t i = 0; i < r->findings.v.n; i++) {
+    if (!r->findings.v.v[i].suppressed)
+      return;
+    suppressed++;
+  }
+  if (suppressed)
+    fprintf(stderr, "leash: no findings in %zu translation unit(s) (%zu suppressed)\n", total, suppressed);
+  else
+    fprintf(stderr, "leash: no findings in %zu translation unit(s)\n", total);
 }
 
 /* A shard records its TUs' facts for `leash merge`; program-wide rules need them all. */
@@ -1296,6 +1399,7 @@ static int conclude(run *r)
   if (rc)
     return rc;
   say_tu_failures(r, tu_count(r));
+  say_clean(r, tu_count(r));
   return status;
 }
 

@@ -829,7 +829,8 @@ int lx_lsp_main(int argc, char **argv)
   const char *db = NULL;
   int verbose = 0, c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
     switch (c) {
     case 'd':
       db = optarg;
@@ -847,8 +848,7 @@ int lx_lsp_main(int argc, char **argv)
            "  -v          log each analysis to stderr and to the client's log");
       return 0;
     default:
-      fputs("leash: see `leash lsp --help`\n", stderr);
-      return 2;
+      return lx_option_error("lsp", c, argv);
     }
   }
   if (optind < argc) {

@@ -15,6 +15,7 @@
 #include "pipeline.h"
 #include "docs.h"
 #include "suppress.h"
+#include "suppress_ids.h"
 
 #define SUPPRESSION_RULE "suppression-without-reason"
 #define REASON_PLACEHOLDER "TODO: why"
@@ -144,6 +145,11 @@ char *lx_lsp_path_from_uri(const char *uri)
 
 static int enabled_in(const lx_rule *rule, void *cfg) { return lx_config_rule_on(cfg, rule->id); }
 
+static const char *lsp_line_of(void *arg, unsigned line, size_t *len)
+{
+  return line ? lx_lsp_line(arg, line - 1, len) : NULL;
+}
+
 void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path,
                      const lx_lsp_lines *text, lx_partition_cache **parts, lx_findings *out)
 {
@@ -180,6 +186,9 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
     lx_findings_append(out, fd);
   }
   lx_findings_free(&all);
+  if (lx_config_rule_on(cfg, LX_UNKNOWN_SUPPRESSION_RULE) && !lx_config_excluded(cfg, path)) {
+    lx_suppress_unknown(out, path, lsp_line_of, (void *)text);
+  }
   lx_findings_sort(out);
 }
 

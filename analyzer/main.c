@@ -117,7 +117,8 @@ static int cmd_check(int argc, char **argv, check_mode mode)
     }
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "p:o:j:qvh", longopts, NULL)) != -1) {
+  opterr = 0; /* unknown options are reported as leash's (lx_option_error) */
+  while ((c = getopt_long(argc, argv, ":p:o:j:qvh", longopts, NULL)) != -1) {
     switch (c) {
     case OPT_PRE_COMMIT:
       o.pre_commit = 1;
@@ -208,8 +209,7 @@ static int cmd_check(int argc, char **argv, check_mode mode)
       report = optarg;
       break;
     default:
-      fputs("leash: see `leash check --help`\n", stderr);
-      return LX_EXIT_USAGE;
+      return lx_option_error(argv[0], c, argv);
     }
   }
   o.files = (const char **)argv + optind;

@@ -2,7 +2,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,4 +326,20 @@ const char *lx_self_digest(void)
     free(bytes);
   }
   return digest;
+}
+
+int lx_option_error(const char *cmd, int c, char *const *argv)
+{
+  char name[64];
+  if (optopt > 0 && optopt < 128 && isgraph(optopt) && (optind < 1 || !argv[optind - 1] ||
+                                                         strncmp(argv[optind - 1], "--", 2) != 0)) {
+    snprintf(name, sizeof(name), "-%c", optopt);
+  } else {
+    const char *a = optind >= 1 && argv[optind - 1] ? argv[optind - 1] : "?";
+    size_t n = strcspn(a, "=");
+    snprintf(name, sizeof(name), "%.*s", (int)(n < 60 ? n : 60), a);
+  }
+  fprintf(stderr, "leash: %s: %s '%s'%s (see `leash %s --help`)\n", cmd, c == ':' ? "option" : "unknown option",
+          name, c == ':' ? " needs a value" : "", cmd);
+  return 2;
 }

@@ -93,4 +93,9 @@ char *lx_read_file(const char *path, size_t *len);
  * read: what keys results that depend on the rules' code, not only on the facts. */
 const char *lx_self_digest(void);
 
+/* After getopt_long returned '?' or ':' (its optstring starting with ':', opterr 0),
+ * prints one line, "leash: CMD: unknown option '--x' (see `leash CMD --help`)" or
+ * "... option '--x' needs a value ...", and returns 2 (a usage error). */
+int lx_option_error(const char *cmd, int c, char *const *argv);
+
 #endif

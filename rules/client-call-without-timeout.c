@@ -6,6 +6,7 @@
  * rule follows itself, program-wide, the way the core summaries follow timeouts. */
 #include <limits.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,37 @@ static const char *fix_of(const lx_program *p, const lx_call *c)
     if (api->fix)
       return api->fix;
   return NULL;
+}
+
+/* The catalogue's fix with the handle spelt as the code spells it: `{c}` in the text is
+ * the handle's expression (`srv->redis`), or `c` when the handle has none. */
+static const char *spell_fix(const char *fix, const char *handle, char *buf, size_t n)
+{
+  int expr = handle && *handle && !strchr(handle, ' ');
+  size_t w = 0;
+  for (const char *p = fix; *p && w + 1 < n;) {
+    size_t id = 0;
+    if (*p == '{' && (isalpha((unsigned char)p[1]) || p[1] == '_')) {
+      id = 1;
+      while (isalnum((unsigned char)p[id]) || p[id] == '_')
+        id++;
+      if (p[id] != '}')
+        id = 0;
+    }
+    if (!id) {
+      buf[w++] = *p++;
+      continue;
+    }
+    const char *s = expr ? handle : p + 1;
+    size_t len = expr ? strlen(handle) : id - 1;
+    if (len > n - 1 - w)
+      len = n - 1 - w;
+    memcpy(buf + w, s, len);
+    w += len;
+    p += id + 1;
+  }
+  buf[w] = '\0';
+  return buf;
 }
 
 /* Whether call c itself sets a timeout on its argument a. */
@@ -231,7 +263,9 @@ static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cl
     snprintf(what, sizeof(what), "%s() %s %shandle '%s'%s, and no timeout is set on it", c->callee_name,
              is_connect ? "connects" : "blocks on", libname, handle, where);
   const char *fix = fix_of(p, origin);
-  char generic[600];
+  char generic[600], spelt[1200];
+  if (fix)
+    fix = spell_fix(fix, handle, spelt, sizeof(spelt));
   if (!fix) {
     snprintf(generic, sizeof(generic), "call a function that sets one on '%s' first (declared `timeout: N` in "
              ".leash.yaml or LEASH_TIMEOUT(N)), or give the call a deadline (LEASH_DEADLINE(N))", handle);

@@ -18,7 +18,9 @@ static const lx_rule rules[] = {
      "concurrency,reliability,timeout,http", "high", lx_rule_http_call_without_timeout},
     {"socket-call-without-timeout", "blocking socket call with no timeout", LX_SEV_WARNING,
      "concurrency,reliability,timeout,network", "medium", lx_rule_socket_call_without_timeout},
-    /* Reported by the driver while it applies suppressions. */
+    /* Reported by the driver (and the language server) while it applies suppressions. */
+    {"suppression-of-unknown-rule", "leash:ignore comment naming an id that is no rule", LX_SEV_WARNING,
+     "maintainability", "very-high", NULL},
     {"suppression-without-reason", "leash:ignore comment without a reason", LX_SEV_WARNING,
      "maintainability", "very-high", NULL},
     {"thread-never-joined", "joinable thread whose handle is never joined or detached", LX_SEV_WARNING,

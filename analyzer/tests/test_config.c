@@ -53,6 +53,8 @@ static void test_user_config(void **state)
                 "rules:\n"
                 "  http-call-without-timeout: {severity: error}\n"
                 "  suppression-without-reason: off\n"
+                "  thread-never-joined: {severity: off}\n"
+                "  unbounded-spawn: {severity: on}\n"
                 "exclude: [third_party/, 'gen/*.c']\n"
                 "apis:\n"
                 "  - name: my_fetch\n"
@@ -64,6 +66,10 @@ static void test_user_config(void **state)
   assert_non_null(r);
   assert_int_equal(r->severity, LX_SEV_ERROR);
   assert_int_equal(lx_config_rule(c, "suppression-without-reason")->enabled, 0);
+  /* The README's `{severity: off}`: the rule is off; `on`: on, its default severity. */
+  assert_int_equal(lx_config_rule(c, "thread-never-joined")->enabled, 0);
+  assert_int_equal(lx_config_rule(c, "unbounded-spawn")->enabled, 1);
+  assert_int_equal(lx_config_rule(c, "unbounded-spawn")->severity, LX_SEV_DEFAULT);
   assert_true(lx_config_excluded(c, "third_party/x/y.c"));
   assert_true(lx_config_excluded(c, "gen/a.c"));
   assert_false(lx_config_excluded(c, "src/a.c"));
@@ -85,6 +91,10 @@ static void expect_error(const char *text, int user, const char *want)
 static void test_bad_configs(void **state)
 {
   expect_error("rules: [\n", 1, "t.yaml:2:1:");
+  /* Where parsing failed, and where the construct left open started. */
+  expect_error("version: 1\nrules: {unbounded-spawn: off,\n\n  thread-never-joined: off\n", 1,
+               "t.yaml:5:1: did not find expected ',' or '}' while parsing a flow mapping started at line 2, column 8");
+  expect_error("exclude:\n  - \"third_party/\n", 1, "while scanning a quoted scalar started at line 2, column 5");
   expect_error("rules:\n  no-such-rule: off\n", 1, "t.yaml:2:3: unknown rule id 'no-such-rule'");
   expect_error("rulez: {}\n", 1, "t.yaml:1:1: unknown key 'rulez'");
   expect_error("exclude: []\nexclude: []\n", 1, "t.yaml:2:1: duplicate key 'exclude'");
