@@ -9,7 +9,7 @@ if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs valgrind libclang-rt-19-dev pre-commit git neovim clangd"  # libclang-rt: libFuzzer for ci/fuzz.sh
   pkgs="$pkgs chromium"  # renders the HTML report in ci/e2e/html.sh
   # The README's editor snippets run in Debian's editors (ci/e2e/editor_snippets.sh).
-  pkgs="$pkgs emacs-nox elpa-eglot elpa-lsp-mode python3"
+  pkgs="$pkgs emacs-nox elpa-eglot elpa-lsp-mode python3 python3-yaml"
   # The client libraries' headers the client-call-without-timeout fixtures compile against.
   pkgs="$pkgs libhiredis-dev libpq-dev libmariadb-dev libmosquitto-dev libpaho-mqtt-dev librabbitmq-dev
 libldap2-dev libssh2-1-dev libmemcached-dev libzmq3-dev libnng-dev libsoup-3.0-dev"
