@@ -42,6 +42,10 @@ for r in drv["rules"]:
     assert os.path.isfile(urllib.parse.unquote(r["helpUri"][len("file://"):])), r["helpUri"]
 PY
 
+# ... and so do the language server's (codeDescription).
+LSP_HREF_PREFIX="file://$P/share/doc/leash/rules/" python3 "$ROOT/ci/e2e/editors/lsp_check.py" hazard.c \
+  http-call-without-timeout -- "$P/bin/leash" lsp >"$T/out" 2>&1 || fail "$(cat "$T/out")"
+
 # libleash with find_package(leash) ...
 cmake -S "$ROOT/ci/e2e/install" -B "$T/fp" -DCMAKE_PREFIX_PATH="$P" >"$T/fp.log" 2>&1 &&
   cmake --build "$T/fp" >>"$T/fp.log" 2>&1 || { fail "find_package(leash) build"; tail -20 "$T/fp.log"; }

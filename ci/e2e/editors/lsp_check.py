@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Starts a language server the way an editor's configuration says and checks that it
 speaks LSP and diagnoses a C file: initialize, didOpen, a publishDiagnostics with the
-expected code, shutdown, exit.
+expected code whose codeDescription link opens the rule's page (a file that exists;
+under $LSP_HREF_PREFIX when that is set), shutdown, exit.
 
 Usage: lsp_check.py FILE.c CODE -- COMMAND [ARGS...]   (exit 0 when it works)
 """
@@ -11,6 +12,7 @@ import select
 import subprocess
 import sys
 import time
+import urllib.parse
 
 
 def send(p, msg):
@@ -70,7 +72,14 @@ def main():
     if not got_init or diags is None:
         print("lsp_check: %s: %s" % (" ".join(cmd), "no diagnostic " + code if got_init else "no initialize reply"))
         return 1
-    print("lsp_check: %s: %d diagnostic(s), %s among them" % (" ".join(cmd), len(diags), code))
+    href = ([d for d in diags if d.get("code") == code][0].get("codeDescription") or {}).get("href", "")
+    page = urllib.parse.unquote(href[len("file://"):]) if href.startswith("file://") else ""
+    want = os.environ.get("LSP_HREF_PREFIX", "")
+    if not page or not os.path.isfile(page) or not href.startswith(want) or not page.endswith("/" + code + ".md"):
+        print("lsp_check: %s: the diagnostic's codeDescription '%s' is not the rule's page%s" %
+              (" ".join(cmd), href, " under " + want if want else ""))
+        return 1
+    print("lsp_check: %s: %d diagnostic(s), %s among them, its page %s" % (" ".join(cmd), len(diags), code, href))
     return 0
 
 
