@@ -728,8 +728,9 @@ static const char *source_line(void *arg, unsigned line, size_t *len)
   return lx_sources_line(a[0], a[1], line, len);
 }
 
-/* Reports leash:ignore comments that name no rule, in every file analysed and every
- * file with a finding (a misspelled id leaves its finding unsuppressed there). */
+/* Reports leash:ignore comments that name no rule, in every file analysed (by this run,
+ * or by the shards a merge reads) and every file with a finding (a misspelled id leaves
+ * its finding unsuppressed there). */
 static void check_suppression_ids(run *r)
 {
   const lx_rule *meta = lx_rule_find(LX_UNKNOWN_SUPPRESSION_RULE);
@@ -737,9 +738,11 @@ static void check_suppression_ids(run *r)
     return;
   lx_map seen;
   lx_map_init(&seen);
-  size_t nfindings = r->findings.v.n;
-  for (size_t i = 0; i < r->jobs.n + nfindings; i++) {
-    const char *file = i < r->jobs.n ? r->jobs.v[i].file : r->findings.v.v[i - r->jobs.n].loc.file;
+  size_t nfindings = r->findings.v.n, njobs = r->jobs.n, nshards = r->o->merge_inputs ? r->shards.n : 0;
+  for (size_t i = 0; i < njobs + nshards + nfindings; i++) {
+    const char *file = i < njobs ? r->jobs.v[i].file
+                       : i < njobs + nshards ? r->shards.v[i - njobs].path
+                                             : r->findings.v.v[i - njobs - nshards].loc.file;
     if (lx_map_get(&seen, file) || lx_config_excluded(r->cfg, file))
       continue;
     lx_map_put(&seen, file, (void *)file);

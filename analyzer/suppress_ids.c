@@ -50,14 +50,28 @@ static const char *meant(const char *id)
   return who && best <= strlen(who) / 4 + 1 ? who : NULL;
 }
 
-/* Whether the leash:ignore at col opens its comment (right after a // or a slash-star):
- * prose that mentions leash:ignore further into a comment names no rule. */
+/* Whether the leash:ignore at col opens a comment (right after a // or a slash-star that
+ * is not inside a string or character literal): prose that mentions leash:ignore further
+ * into a comment, or a string that holds one (a test of the parser), names no rule. */
 static int opens_comment(const char *text, unsigned col)
 {
   size_t i = col - 1;
   while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
     i--;
-  return i >= 2 && text[i - 2] == '/' && (text[i - 1] == '/' || text[i - 1] == '*');
+  if (i < 2 || text[i - 2] != '/' || (text[i - 1] != '/' && text[i - 1] != '*'))
+    return 0;
+  char quote = 0;
+  for (size_t k = 0; k + 2 < i; k++) {
+    if (quote && text[k] == '\\')
+      k++;
+    else if (quote && text[k] == quote)
+      quote = 0;
+    else if (!quote && (text[k] == '"' || text[k] == '\''))
+      quote = text[k];
+    else if (!quote && text[k] == '/' && (text[k + 1] == '/' || text[k + 1] == '*'))
+      return 0; /* an earlier comment: this one is prose inside it */
+  }
+  return !quote;
 }
 
 int lx_suppress_unknown(lx_findings *out, const char *file, lx_line_fn line_of, void *arg)
