@@ -5,9 +5,11 @@
 # find_package(leash) and with pkg-config (<leash/leash.h> alone, leash_curl_apply
 # included), leash finding nothing in that program; and the repository's action.yml
 # run step by step against the installed leash.
-# Usage: install.sh path/to/build-dir
+# Usage: install.sh path/to/build-dir [SANITIZERS]   (a libleash built with -fsanitize=S
+#        links into programs built with it too: the test programs are)
 set -u
 BUILD=$(realpath "$1")
+SAN=${2:+-fsanitize=$2}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -47,7 +49,8 @@ LSP_HREF_PREFIX="file://$P/share/doc/leash/rules/" python3 "$ROOT/ci/e2e/editors
   http-call-without-timeout -- "$P/bin/leash" lsp >"$T/out" 2>&1 || fail "$(cat "$T/out")"
 
 # libleash with find_package(leash) ...
-cmake -S "$ROOT/ci/e2e/install" -B "$T/fp" -DCMAKE_PREFIX_PATH="$P" >"$T/fp.log" 2>&1 &&
+cmake -S "$ROOT/ci/e2e/install" -B "$T/fp" -DCMAKE_PREFIX_PATH="$P" -DCMAKE_C_FLAGS="$SAN" \
+  -DCMAKE_EXE_LINKER_FLAGS="$SAN" >"$T/fp.log" 2>&1 &&
   cmake --build "$T/fp" >>"$T/fp.log" 2>&1 || { fail "find_package(leash) build"; tail -20 "$T/fp.log"; }
 LD_LIBRARY_PATH="$(dirname "$(find "$P" -name 'libleash.so*' | head -1)")" "$T/fp/uses_leash" >"$T/out" 2>&1 ||
   fail "the find_package program: $(cat "$T/out")"
@@ -55,7 +58,7 @@ has "$T/out" "uses_leash: ok (curl helper: "
 # ... and with pkg-config.
 libdir=$(dirname "$(dirname "$pc")")
 # shellcheck disable=SC2046
-cc -o "$T/pc_prog" main.c $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs leash) >"$T/pc.log" 2>&1 ||
+cc $SAN -o "$T/pc_prog" main.c $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs leash) >"$T/pc.log" 2>&1 ||
   { fail "pkg-config build"; cat "$T/pc.log"; }
 LD_LIBRARY_PATH="$libdir" "$T/pc_prog" >"$T/out" 2>&1 || fail "the pkg-config program: $(cat "$T/out")"
 has "$T/out" "uses_leash: ok (curl helper: "
