@@ -30,7 +30,6 @@
 #include "pipeline.h"
 
 
-#define SUPPRESSION_RULE "suppression-without-reason"
 
 typedef struct {
   const lx_check_opts *o;
@@ -692,34 +691,9 @@ static void say_program(size_t k, size_t nprog, size_t ntus, void *arg)
   fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, ntus);
 }
 
-/* Marks suppressed findings; reports suppressions that give no reason. */
-static void apply_suppressions(run *r)
+static const char *disk_line(void *arg, const char *file, unsigned line, size_t *len)
 {
-  size_t n = r->findings.v.n;
-  for (size_t i = 0; i < n; i++) {
-    lx_finding *fd = &r->findings.v.v[i];
-    for (unsigned line = fd->loc.line; line + 1 >= fd->loc.line && line >= 1; line--) {
-      size_t len;
-      const char *text = lx_sources_line(r->sources, fd->loc.file, line, &len);
-      lx_suppression s;
-      if (!text || !lx_suppress_parse(text, len, &s) || !lx_suppress_matches(&s, fd->rule))
-        continue;
-      fd->suppressed = 1;
-      if (s.reason[0]) {
-        fd->suppress_reason = lx_arena_strdup(&r->findings.arena, s.reason);
-      } else {
-        lx_loc at = {fd->loc.file, line, s.col};
-        const lx_rule *meta = lx_rule_find(SUPPRESSION_RULE);
-        if (meta && rule_enabled(r, meta)) {
-          lx_findings_add(&r->findings, SUPPRESSION_RULE, lx_rule_severity(r->cfg, meta), at, fd->function, fd->rule,
-                          "this leash:ignore of %s gives no reason; write why the finding does not "
-                          "apply after the rule id", fd->rule);
-          fd = &r->findings.v.v[i]; /* the add may have moved the array */
-        }
-      }
-      break;
-    }
-  }
+  return lx_sources_line(arg, file, line, len);
 }
 
 static const char *source_line(void *arg, unsigned line, size_t *len)
@@ -750,15 +724,6 @@ static void check_suppression_ids(run *r)
     lx_suppress_unknown(&r->findings, file, source_line, arg);
   }
   lx_map_free(&seen);
-}
-
-static void drop_excluded(run *r)
-{
-  size_t w = 0;
-  for (size_t i = 0; i < r->findings.v.n; i++)
-    if (!lx_config_excluded(r->cfg, r->findings.v.v[i].loc.file))
-      r->findings.v.v[w++] = r->findings.v.v[i];
-  r->findings.v.n = w;
 }
 
 int lx_verify(const lx_findings *f, const char *const *files, size_t nfiles, lx_sources *src,
@@ -1139,8 +1104,8 @@ static int evaluate(run *r)
         return db_error(r);
     }
   }
-  drop_excluded(r);
-  apply_suppressions(r);
+  lx_pipeline pl = {.cfg = r->cfg, .enabled = wanted, .arg = r};
+  lx_pipeline_suppress(&pl, &r->findings, disk_line, r->sources);
   check_suppression_ids(r);
   lx_findings_sort(&r->findings);
   lx_findings_fingerprint(&r->findings, r->sources, r->project);

@@ -150,6 +150,13 @@ static const char *lsp_line_of(void *arg, unsigned line, size_t *len)
   return line ? lx_lsp_line(arg, line - 1, len) : NULL;
 }
 
+/* The editor's findings are all in its file, read from the buffer. */
+static const char *buffer_line(void *arg, const char *file, unsigned line, size_t *len)
+{
+  (void)file;
+  return line ? lx_lsp_line(arg, line - 1, len) : NULL;
+}
+
 void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path,
                      const lx_lsp_lines *text, lx_partition_cache **parts, lx_findings *out)
 {
@@ -160,31 +167,16 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
   lx_pipeline pl = {.cfg = cfg, .enabled = enabled_in, .arg = (void *)cfg, .file = path,
                     .file_tu = n ? tus[0] : NULL, .parts = parts};
   lx_pipeline_rules(&pl, tus, n, &all);
-  const lx_rule *meta = lx_rule_find(SUPPRESSION_RULE);
-  int meta_on = meta && lx_config_rule_on(cfg, SUPPRESSION_RULE);
-  for (size_t i = 0; i < all.v.n; i++) {
-    const lx_finding *fd = &all.v.v[i];
-    if (strcmp(fd->loc.file, path) != 0 || lx_config_excluded(cfg, fd->loc.file))
-      continue;
-    int suppressed = 0;
-    for (unsigned line = fd->loc.line; line >= 1 && line + 1 >= fd->loc.line && !suppressed; line--) {
-      size_t len;
-      const char *t = lx_lsp_line(text, line - 1, &len);
-      lx_suppression s;
-      if (!t || !lx_suppress_parse(t, len, &s) || !lx_suppress_matches(&s, fd->rule))
-        continue;
-      suppressed = 1;
-      if (!s.reason[0] && meta_on) {
-        lx_loc at = {fd->loc.file, line, s.col};
-        lx_findings_add(out, SUPPRESSION_RULE, lx_rule_severity(cfg, meta), at, fd->function, fd->rule,
-                        "this leash:ignore of %s gives no reason; write why the finding does not apply "
-                        "after the rule id", fd->rule);
-      }
-    }
-    if (suppressed)
-      continue;
-    lx_findings_append(out, fd);
-  }
+  lx_findings here; /* path's, then excluded and suppressed as everywhere */
+  lx_findings_init(&here);
+  for (size_t i = 0; i < all.v.n; i++)
+    if (!strcmp(all.v.v[i].loc.file, path))
+      lx_findings_append(&here, &all.v.v[i]);
+  lx_pipeline_suppress(&pl, &here, buffer_line, (void *)text);
+  for (size_t i = 0; i < here.v.n; i++)
+    if (!here.v.v[i].suppressed)
+      lx_findings_append(out, &here.v.v[i]);
+  lx_findings_free(&here);
   lx_findings_free(&all);
   if (lx_config_rule_on(cfg, LX_UNKNOWN_SUPPRESSION_RULE) && !lx_config_excluded(cfg, path)) {
     lx_suppress_unknown(out, path, lsp_line_of, (void *)text);

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "program.h"
+#include "suppress.h"
+
+#define SUPPRESSION_RULE "suppression-without-reason"
 
 /* What a program-wide step picks first (the definition of a name two TUs define, the
  * first of several origins) is the same for one run, for shards merged, for the
@@ -71,4 +74,36 @@ void lx_pipeline_rules(const lx_pipeline *pl, lx_tu_facts *const *in, size_t n, 
   free(subset);
   free(program_of);
   free(tus);
+}
+
+void lx_pipeline_suppress(const lx_pipeline *pl, lx_findings *f, lx_source_line_fn line_of, void *line_arg)
+{
+  size_t w = 0;
+  for (size_t i = 0; i < f->v.n; i++)
+    if (!lx_config_excluded(pl->cfg, f->v.v[i].loc.file))
+      f->v.v[w++] = f->v.v[i];
+  f->v.n = w;
+  const lx_rule *meta = lx_rule_find(SUPPRESSION_RULE);
+  int meta_on = meta && pl->enabled(meta, pl->arg);
+  size_t n = f->v.n;
+  for (size_t i = 0; i < n; i++) {
+    lx_finding *fd = &f->v.v[i];
+    for (unsigned line = fd->loc.line; line + 1 >= fd->loc.line && line >= 1; line--) {
+      size_t len;
+      const char *text = line_of(line_arg, fd->loc.file, line, &len);
+      lx_suppression s;
+      if (!text || !lx_suppress_parse(text, len, &s) || !lx_suppress_matches(&s, fd->rule))
+        continue;
+      fd->suppressed = 1;
+      if (s.reason[0]) {
+        fd->suppress_reason = lx_arena_strdup(&f->arena, s.reason);
+      } else if (meta_on) {
+        lx_loc at = {fd->loc.file, line, s.col};
+        lx_findings_add(f, SUPPRESSION_RULE, lx_rule_severity(pl->cfg, meta), at, fd->function, fd->rule,
+                        "this leash:ignore of %s gives no reason; write why the finding does not "
+                        "apply after the rule id", fd->rule);
+      }
+      break;
+    }
+  }
 }
