@@ -5,7 +5,6 @@
 
 #include <limits.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,44 +267,11 @@ int lx_name_in(const char *name, const char *const *list)
   return 0;
 }
 
-/* Whether bit b of a 256-bit filter is set; sets it when set_it. */
-static int filter_bit(uint64_t *filter, unsigned b, int set_it)
-{
-  if (set_it)
-    filter[b >> 6] |= 1ULL << (b & 63);
-  return (int)(filter[b >> 6] >> (b & 63) & 1);
-}
-
 int lx_call_is(const lx_program *p, const lx_call *c, lx_kind k)
 {
   if (!c->callee_name || !p->cfg)
     return 0;
   return lx_config_is(p->cfg, c->callee_name, c->name_hash ? c->name_hash : lx_map_hash(c->callee_name), k);
-}
-
-int lx_call_named(const lx_call *c, lx_names *set)
-{
-  if (!c->callee_name)
-    return 0;
-  if (!c->name_hash)
-    return lx_name_in(c->callee_name, set->names);
-  if (!atomic_load_explicit(&set->ready, memory_order_acquire)) {
-    /* Built once, by whichever thread asks first. */
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    pthread_mutex_lock(&lock);
-    if (!atomic_load_explicit(&set->ready, memory_order_relaxed)) {
-      for (int i = 0; set->names[i]; i++) {
-        uint64_t h = lx_map_hash(set->names[i]);
-        filter_bit(set->filter, (unsigned)(h & 255), 1);
-        filter_bit(set->filter, (unsigned)(h >> 8 & 255), 1);
-      }
-      atomic_store_explicit(&set->ready, 1, memory_order_release);
-    }
-    pthread_mutex_unlock(&lock);
-  }
-  uint64_t h = c->name_hash;
-  return filter_bit(set->filter, (unsigned)(h & 255), 0) && filter_bit(set->filter, (unsigned)(h >> 8 & 255), 0) &&
-         lx_name_in(c->callee_name, set->names);
 }
 
 void lx_key_undo_deref(char *key)

@@ -176,16 +176,6 @@ int lx_path_clears_flag(const lx_path *a, const char *flag);
 
 /* Whether name is one of list (NULL-terminated); a NULL name is in none. */
 int lx_name_in(const char *name, const char *const *list);
-/* A set of function names with a filter, built on first use, that turns most other
- * names away by their hash alone: lx_call_named reads no string for most calls. */
-typedef struct {
-  const char *const *names;
-  _Atomic int ready;  /* filter is built */
-  uint64_t filter[4]; /* two bits of 256 per name */
-} lx_names;
-#define LX_NAMES(...) {(const char *const[]){__VA_ARGS__, NULL}, 0, {0}}
-/* Whether the function c names (its callee_name) is one of set. */
-int lx_call_named(const lx_call *c, lx_names *set);
 /* Whether call c calls a function of kind k (the catalogue's and the user's `kinds:`). */
 int lx_call_is(const lx_program *p, const lx_call *c, lx_kind k);
 /* Drops the trailing '*' of a path key ("L:usr*" -> "L:usr"): the object, not its
