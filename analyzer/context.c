@@ -221,6 +221,10 @@ static int event_through_owner(const lx_program *p, const lx_call *c)
   return callee && (callee->startup || owns_event_loop(p, callee));
 }
 
+static int counted(const lx_func *f, int li);
+
+/* A counted loop has neither an event call nor a file read: it waits in each pass,
+ * but the passes are counted. */
 static void loop_memo(lx_program *p, lx_fnode *fn)
 {
   const lx_func *f = fn->def;
@@ -228,13 +232,16 @@ static void loop_memo(lx_program *p, lx_fnode *fn)
   lx_arena *arena = &p->arena;
   fn->loop_event = lx_arena_alloc(arena, n * sizeof(*fn->loop_event));
   fn->loop_read = lx_arena_alloc(arena, n * sizeof(*fn->loop_read));
+  char *is_counted = lx_xcalloc(n, 1);
+  for (size_t l = 0; l < f->loops.n; l++)
+    is_counted[l] = (char)counted(f, (int)l);
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     if (c->loop < 0 || !is_event_call(p, c) || event_through_owner(p, c))
       continue;
     int file = c->callee && lx_call_is(p, c, LX_KIND_FILE_READ);
     for (int l = c->loop; l >= 0; l = f->loops.v[l].parent) {
-      if (signal_guarded(fn, c, l))
+      if (is_counted[l] || signal_guarded(fn, c, l))
         continue;
       const lx_call **slot = file ? &fn->loop_read[l] : &fn->loop_event[l];
       /* Name the call that brings the event, not the poll that waits for it. */
@@ -242,6 +249,7 @@ static void loop_memo(lx_program *p, lx_fnode *fn)
         *slot = c;
     }
   }
+  free(is_counted);
 }
 
 /* Whether f steps local key inside loop li (`i++`, `i += n`, in the body or the
@@ -296,8 +304,6 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   if (rd && fn->startup && !fn->request_path)
     rd = NULL; /* at start-up, reads read files */
   const lx_call *best = ev && (!is_poll(p, ev) || !rd) ? ev : rd ? rd : ev;
-  if (best && counted(fn->def, li))
-    best = NULL; /* it waits in each pass, but the passes are counted */
   if (best) {
     if (source)
       *source = best;

@@ -923,25 +923,22 @@ static void zero_defaults(lx_program *p)
   lx_map seen;
   lx_map_init(&seen);
   char key[512], src[512];
-  for (size_t t = 0; t < p->ntus; t++) {
-    const lx_tu_facts *tu = p->tus[t];
-    for (size_t i = 0; i <= tu->funcs.n; i++) {
-      const lx_func *f = i < tu->funcs.n ? tu->funcs.v[i] : NULL;
-      if (f && !f->is_def)
+  /* Every function's assignments once (p->order), then each TU's global initialisers. */
+  for (size_t i = 0; i < p->order.n + p->ntus; i++) {
+    const lx_func *f = i < p->order.n ? p->order.v[i]->def : NULL;
+    const lx_tu_facts *tu = i < p->order.n ? NULL : p->tus[i - p->order.n];
+    size_t n = f ? f->assigns.n : tu ? tu->global_inits.n : 0;
+    for (size_t j = 0; j < n; j++) {
+      const lx_assign *a = f ? &f->assigns.v[j] : &tu->global_inits.v[j];
+      if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->dst.deref ||
+          !lx_path_key(&a->dst, key, sizeof(key)) || strchr(key, '@'))
         continue;
-      size_t n = f ? f->assigns.n : tu->global_inits.n;
-      for (size_t j = 0; j < n; j++) {
-        const lx_assign *a = f ? &f->assigns.v[j] : &tu->global_inits.v[j];
-        if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->dst.deref ||
-            !lx_path_key(&a->dst, key, sizeof(key)) || strchr(key, '@'))
-          continue;
-        int how = a->src.kind == LX_PATH_CONST && a->src.value == 0 ? ZEROED
-                  : a->src.kind == LX_PATH_CALL                       ? 0
-                  : lx_path_key(&a->src, src, sizeof(src)) && !strcmp(src, key) ? 0 /* n++, n += k */
-                                                                                  : OTHER;
-        if (how)
-          lx_map_put(&seen, key, (void *)((uintptr_t)lx_map_get(&seen, key) | (uintptr_t)how));
-      }
+      int how = a->src.kind == LX_PATH_CONST && a->src.value == 0 ? ZEROED
+                : a->src.kind == LX_PATH_CALL                       ? 0
+                : lx_path_key(&a->src, src, sizeof(src)) && !strcmp(src, key) ? 0 /* n++, n += k */
+                                                                                : OTHER;
+      if (how)
+        lx_map_put(&seen, key, (void *)((uintptr_t)lx_map_get(&seen, key) | (uintptr_t)how));
     }
   }
   for (size_t i = 0; i < seen.cap; i++)
@@ -1007,7 +1004,11 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   }
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
-    int by_default = !only_when_configured(p, f, c); /* a timeout set only when configured is none */
+    int timeout = 0;
+    for (int j = 0; j < c->neffects && !timeout; j++)
+      timeout = c->effects[j].kind == LX_ANN_TIMEOUT;
+    /* A timeout set only when configured is none (asked of the calls that set one). */
+    int by_default = !timeout || !only_when_configured(p, f, c);
     for (int j = 0; j < c->neffects && by_default; j++)
       if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs) {
         mark_timed(fn, &c->args[c->effects[j].arg - 1], c);
