@@ -696,11 +696,6 @@ static const char *disk_line(void *arg, const char *file, unsigned line, size_t 
   return lx_sources_line(arg, file, line, len);
 }
 
-static const char *source_line(void *arg, unsigned line, size_t *len)
-{
-  void **a = arg;
-  return lx_sources_line(a[0], a[1], line, len);
-}
 
 /* Reports leash:ignore comments that name no rule, in every file analysed (by this run,
  * or by the shards a merge reads) and every file with a finding (a misspelled id leaves
@@ -720,8 +715,7 @@ static void check_suppression_ids(run *r)
     if (lx_map_get(&seen, file) || lx_config_excluded(r->cfg, file))
       continue;
     lx_map_put(&seen, file, (void *)file);
-    void *arg[2] = {r->sources, (void *)file};
-    lx_suppress_unknown(&r->findings, file, source_line, arg);
+    lx_suppress_unknown(&r->findings, file, disk_line, r->sources);
   }
   lx_map_free(&seen);
 }

@@ -145,11 +145,6 @@ char *lx_lsp_path_from_uri(const char *uri)
 
 static int enabled_in(const lx_rule *rule, void *cfg) { return lx_config_rule_on(cfg, rule->id); }
 
-static const char *lsp_line_of(void *arg, unsigned line, size_t *len)
-{
-  return line ? lx_lsp_line(arg, line - 1, len) : NULL;
-}
-
 /* The editor's findings are all in its file, read from the buffer. */
 static const char *buffer_line(void *arg, const char *file, unsigned line, size_t *len)
 {
@@ -179,7 +174,7 @@ void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const ch
   lx_findings_free(&here);
   lx_findings_free(&all);
   if (lx_config_rule_on(cfg, LX_UNKNOWN_SUPPRESSION_RULE) && !lx_config_excluded(cfg, path)) {
-    lx_suppress_unknown(out, path, lsp_line_of, (void *)text);
+    lx_suppress_unknown(out, path, buffer_line, (void *)text);
   }
   lx_findings_sort(out);
 }

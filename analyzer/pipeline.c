@@ -76,7 +76,7 @@ void lx_pipeline_rules(const lx_pipeline *pl, lx_tu_facts *const *in, size_t n, 
   free(tus);
 }
 
-void lx_pipeline_suppress(const lx_pipeline *pl, lx_findings *f, lx_source_line_fn line_of, void *line_arg)
+void lx_pipeline_suppress(const lx_pipeline *pl, lx_findings *f, lx_line_fn line_of, void *line_arg)
 {
   size_t w = 0;
   for (size_t i = 0; i < f->v.n; i++)

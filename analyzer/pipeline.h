@@ -8,6 +8,7 @@
 #include "../rules/rules.h"
 #include "config.h"
 #include "partition.h"
+#include "suppress_ids.h"
 
 typedef struct {
   const lx_config *cfg;
@@ -27,13 +28,10 @@ typedef struct {
  * yet excluded or suppressed). */
 void lx_pipeline_rules(const lx_pipeline *pl, lx_tu_facts *const *tus, size_t n, lx_findings *out);
 
-/* The source lines suppressions are read from: line (1-based) of file, or NULL. */
-typedef const char *(*lx_source_line_fn)(void *arg, const char *file, unsigned line, size_t *len);
-
 /* After the rules, on every front: drops the findings in files the configuration
  * excludes, marks those a `leash:ignore` on their line or the one above suppresses
  * (with its reason), and adds a suppression-without-reason finding for each that
  * gives none (when pl->enabled takes that rule). */
-void lx_pipeline_suppress(const lx_pipeline *pl, lx_findings *f, lx_source_line_fn line, void *line_arg);
+void lx_pipeline_suppress(const lx_pipeline *pl, lx_findings *f, lx_line_fn line, void *line_arg);
 
 #endif

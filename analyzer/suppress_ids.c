@@ -79,7 +79,7 @@ int lx_suppress_unknown(lx_findings *out, const char *file, lx_line_fn line_of, 
   int found = 0;
   size_t len;
   const char *text;
-  for (unsigned line = 1; (text = line_of(arg, line, &len)) != NULL; line++) {
+  for (unsigned line = 1; (text = line_of(arg, file, line, &len)) != NULL; line++) {
     lx_suppression s;
     if (!memmem(text, len, "leash:ignore", 12) || !lx_suppress_parse(text, len, &s) || !opens_comment(text, s.col))
       continue;

@@ -8,8 +8,9 @@
 
 #define LX_UNKNOWN_SUPPRESSION_RULE "suppression-of-unknown-rule"
 
-/* Line `line` (1-based) of a file without its newline, or NULL past its end. */
-typedef const char *(*lx_line_fn)(void *arg, unsigned line, size_t *len);
+/* Line `line` (1-based) of file without its newline, or NULL past its end (the
+ * pipeline's suppressions read lines the same way). */
+typedef const char *(*lx_line_fn)(void *arg, const char *file, unsigned line, size_t *len);
 
 /* Adds to out a finding of suppression-of-unknown-rule for every id of a leash:ignore
  * that opens a comment in file (read line by line through line_of) that no rule has ('*' is every
