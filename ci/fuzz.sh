@@ -27,7 +27,7 @@ cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 targets=${*:-"fuzz_config fuzz_suppress fuzz_lsp_frames fuzz_extract fuzz_facts_bin"}
 mkdir -p build-fuzz/artifacts build-fuzz/corpus
 # libclang's allocations live as long as the process; they are not ours to report.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:use_sigaltstack=0
 export LSAN_OPTIONS=suppressions=$(pwd)/ci/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
