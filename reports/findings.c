@@ -1,5 +1,5 @@
 /* findings.c - the findings list, source line cache and fingerprints. */
-#include "findings.h"
+#include "reports/findings.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -5,8 +5,8 @@
 
 #include <stdio.h>
 
-#include "../analyzer/config.h"
-#include "../analyzer/facts.h"
+#include "base/severity.h"
+#include "facts/facts.h"
 
 #define LX_MAX_RELATED 8
 

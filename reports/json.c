@@ -3,7 +3,7 @@
  * is a path, the path's steps in order) and the translation units that failed. */
 #include <jansson.h>
 
-#include "findings.h"
+#include "reports/findings.h"
 
 /* 2: "format_version", "path" per finding, "failed"; 1 had none of them. */
 #define JSON_FORMAT_VERSION 2

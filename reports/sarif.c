@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "findings.h"
+#include "reports/findings.h"
 
 #define SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define FINGERPRINT_KEY "leashFingerprint/v1"

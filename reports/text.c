@@ -4,7 +4,7 @@
  * warning: parsers of clang's output attach a `note:` line to the diagnostic before it. */
 #include <string.h>
 
-#include "findings.h"
+#include "reports/findings.h"
 
 static void snippet(FILE *out, const lx_emit_opts *o, const lx_loc *loc)
 {

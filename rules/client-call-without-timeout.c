@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 /* Libraries whose blocking calls other rules report. */
 static const char *const covered[] = {"sockets", "openssl", "libcurl", "resolver", NULL};

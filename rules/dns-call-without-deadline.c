@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 /* A lookup is a blocking call of the catalogue's `resolver` library (getaddrinfo,
  * gethostbyname, getnameinfo...); the asynchronous ones are `bounded` there. */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 extern const struct {
   const char *name;
@@ -34,4 +34,16 @@ const char *lx_catalog_text(size_t *len)
   if (!t)
     *len = 0;
   return t ? t : "";
+}
+
+static int rule_known(const char *id) { return lx_rule_find(id) != NULL; }
+
+int lx_rules_config(lx_config **out, char *err, size_t errlen)
+{
+  lx_config *c = lx_config_new();
+  c->rule_known = rule_known;
+  *out = c;
+  size_t len;
+  const char *text = lx_catalog_text(&len);
+  return lx_config_load_string(c, "rules/catalog.yaml", text, len, 0, err, errlen);
 }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 /* The call in g that passes g's parameter a on towards origin: origin itself, or a
  * call of a wrapper whose summary for that argument leads to origin.  *b gets the

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 static void mark_func_refs(const lx_program *p, const lx_path *v, char *root)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 static const lx_rule rules[] = {
     {"client-call-without-timeout", "blocking client-library call on a handle with no timeout", LX_SEV_WARNING,

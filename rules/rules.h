@@ -2,8 +2,8 @@
 #ifndef LX_RULES_H
 #define LX_RULES_H
 
-#include "../analyzer/program.h"
-#include "../reports/findings.h"
+#include "program/program.h"
+#include "reports/findings.h"
 
 typedef struct {
   const lx_program *prog;
@@ -70,6 +70,10 @@ void lx_path_blocking(lx_rule_ctx *ctx, lx_finding *fd, const lx_call *c, int a,
 /* Embedded texts: each rule's doc (rules/<id>.md) and the built-in catalogue. */
 const char *lx_rule_doc(const char *id);
 const char *lx_catalog_text(size_t *len);
+/* A new configuration (*out, always set; free with lx_config_free) that knows the
+ * registry's rule ids and holds the built-in catalogue: -1, with the error in err, when
+ * the catalogue does not load. */
+int lx_rules_config(lx_config **out, char *err, size_t errlen);
 
 /* The rules. */
 void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx);

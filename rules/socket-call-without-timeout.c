@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 /* What a descriptor is, from the call that made it.  Only some kinds have a peer that
  * can stall a call: a TCP (or unknown) stream, a connection accepted from any

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 /* The handle object an argument designates: &t -> t, p -> *p. */
 static lx_path handle_of(const lx_path *arg)

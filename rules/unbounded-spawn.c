@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 static const char *what_starts(const lx_call *origin)
 {

@@ -1,5 +1,5 @@
 -- db_schema_v1.sql - a findings database as leash wrote it at schema version 1
--- (reports/db.c, migration 0 -> 1), with one run's data: the migration test opens it
+-- (reports/store/db.c, migration 0 -> 1), with one run's data: the migration test opens it
 -- with today's leash and checks it is upgraded without losing a row.
 -- Usage: sqlite3 old.db < db_schema_v1.sql
 PRAGMA journal_mode = WAL;

@@ -9,20 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../rules/rules.h"
-#include "compdb.h"
-#include "config.h"
-#include "facts.h"
-#include "tu.h"
+#include "rules/rules.h"
+#include "frontend/compdb.h"
+#include "config/config.h"
+#include "facts/facts.h"
+#include "frontend/tu.h"
 
 /* The configuration the fixtures are checked with: the built-in catalogue alone. */
 static lx_config *fixture_config(void)
 {
-  lx_config *cfg = lx_config_new();
-  size_t len;
-  const char *catalog = lx_catalog_text(&len);
+  lx_config *cfg;
   char err[256];
-  assert_int_equal(lx_config_load_string(cfg, "rules/catalog.yaml", catalog, len, 0, err, sizeof(err)), 0);
+  assert_int_equal(lx_rules_config(&cfg, err, sizeof(err)), 0);
   return cfg;
 }
 

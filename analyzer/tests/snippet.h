@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "extract.h"
-#include "facts.h"
+#include "frontend/extract.h"
+#include "facts/facts.h"
 
 static lx_tu_facts *parse_snippet(const char *code)
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 
 static char dir[256];
 

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "../reports/db_report.h"
+#include "reports/store/db_report.h"
 
 static char dir[256], path[300];
 

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <clang-c/Index.h>
 
-#include "extract.h"
+#include "frontend/extract.h"
 #include "snippet.h"
 
 

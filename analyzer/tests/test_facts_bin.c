@@ -15,8 +15,8 @@
 #include <clang-c/Index.h>
 #include <jansson.h>
 
-#include "extract.h"
-#include "facts_bin.h"
+#include "frontend/extract.h"
+#include "facts/facts_bin.h"
 #include "snippet.h"
 
 static const char snippet[] =

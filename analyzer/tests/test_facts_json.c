@@ -11,7 +11,7 @@
 #include <clang-c/Index.h>
 #include <jansson.h>
 
-#include "extract.h"
+#include "frontend/extract.h"
 #include "snippet.h"
 
 static const char snippet[] =

@@ -16,14 +16,14 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "../rules/rules.h"
-#include "config.h"
-#include "lsp.h"
-#include "lsp_diag.h"
-#include "pipeline.h"
-#include "lsp_io.h"
-#include "partition.h"
-#include "tu.h"
+#include "rules/rules.h"
+#include "config/config.h"
+#include "lsp/lsp.h"
+#include "lsp/lsp_diag.h"
+#include "pipeline/pipeline.h"
+#include "lsp/lsp_io.h"
+#include "program/partition.h"
+#include "frontend/tu.h"
 
 #include "fixture_sets.h"
 

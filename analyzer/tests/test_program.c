@@ -15,11 +15,11 @@
 
 #include <cmocka.h>
 
-#include "../rules/rules.h"
-#include "config.h"
-#include "facts_bin.h"
-#include "partition.h"
-#include "program.h"
+#include "rules/rules.h"
+#include "config/config.h"
+#include "facts/facts_bin.h"
+#include "program/partition.h"
+#include "program/program.h"
 
 #include "fixture_sets.h"
 

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "../reports/findings.h"
+#include "reports/findings.h"
 
 static char root[256];
 static char file[512];

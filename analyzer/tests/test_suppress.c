@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "suppress.h"
+#include "pipeline/suppress.h"
 
 static int parse(const char *line, lx_suppression *s) { return lx_suppress_parse(line, strlen(line), s); }
 

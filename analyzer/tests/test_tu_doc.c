@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "tu.h"
+#include "frontend/tu.h"
 
 /* A file with the shapes that matter: conditionals and a #define inside bodies, a
  * function defined by a macro, code after a body, tables of functions, annotations. */

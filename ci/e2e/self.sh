@@ -16,5 +16,5 @@ printf 'exclude: ["%s/fixtures/*"]\n' "$ROOT" >"$T/leash.yaml"
 expect_rc 0 "$LEASH" check --no-db --no-color -q --config "$T/leash.yaml" -p "$BUILD"
 grep -E '\[[a-z-]+\]$' "$T/out" >"$T/found"
 [ -s "$T/found" ] && { fail "findings in leash's own code:"; sed 's/^/  | /' "$T/found"; }
-grep -q 'analyzer/jobs.c' "$T/out" && fail "the suppressed slot refill in jobs.c was reported"
+grep -q 'analyzer/frontend/jobs.c' "$T/out" && fail "the suppressed slot refill in jobs.c was reported"
 finish self

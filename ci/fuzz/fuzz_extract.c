@@ -13,8 +13,8 @@
 #include <clang-c/Index.h>
 #include <jansson.h>
 
-#include "extract.h"
-#include "facts.h"
+#include "frontend/extract.h"
+#include "facts/facts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

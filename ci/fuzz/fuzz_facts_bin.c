@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts_bin.h"
+#include "facts/facts_bin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

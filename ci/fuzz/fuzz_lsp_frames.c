@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsp_io.h"
+#include "lsp/lsp_io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,1421 @@
+/* driver.c - runs the pipeline for `leash check`: compilation database -> translation
+ * units -> facts -> program summaries -> rules -> suppressions -> report. */
+#include "cli/driver.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "reports/store/db.h"
+#include "reports/findings.h"
+#include "rules/rules.h"
+#include "cache/cache.h"
+#include "frontend/compdb.h"
+#include "cache/evaluation.h"
+#include "facts/facts_bin.h"
+#include "facts/facts_pool.h"
+#include "cli/merge.h"
+#include "program/program.h"
+#include "pipeline/suppress.h"
+#include "pipeline/suppress_ids.h"
+#include "frontend/jobs.h"
+#include "program/partition.h"
+#include "pipeline/pipeline.h"
+
+
+
+typedef struct {
+  const lx_check_opts *o;
+  lx_config *cfg;
+  lx_cmds jobs;
+  LX_VEC(lx_tu_facts *) facts;
+  lx_findings findings;
+  lx_sources *sources;
+  char root[PATH_MAX];                /* the current folder: paths are shown relative to it */
+  char project[PATH_MAX];             /* the project root (lx_project_root): findings are
+                                         recorded and fingerprinted relative to it */
+  char *compdb;                       /* the compilation database's folder, if one is used */
+  int whole;                          /* every TU of a compilation database is analysed */
+  char *db_path;                      /* --db, or the default database of the project */
+  lx_cmds compdb_cmds;                /* --pre-commit: the compilation database's commands */
+  size_t ngiven;                      /* --pre-commit: jobs[0, ngiven) are the files given, the
+                                         others TUs of the rest of the program that changed
+                                         since any run recorded them */
+  int tu_failed;
+  lx_db *db;                          /* NULL with --no-db and --verify */
+  int64_t run_id;
+  LX_VEC(lx_notification) notes;      /* TUs that could not be analysed */
+  lx_arena arena;                     /* the notes' strings */
+  char started[32];
+  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;
+                                         --pre-commit: those of the latest full run */
+  char facts_version[64];             /* leash's and the facts format's versions: cache keys */
+  char config_digest[17];             /* the .leash.yaml's text, for evaluation keys */
+  int stamp_failed;                   /* recording a file stamp failed (the error is the db's) */
+  /* Per job, from analyse(): its facts (NULL when it failed, or when cached and not
+   * loaded yet), whether the cache has them, their cache key and digest. */
+  lx_tu_facts **tu_facts;
+  lx_facts_pool *pool;                /* what every TU's facts share (facts_pool.h) */
+  unsigned char *tu_cached;
+  char (*tu_keys)[33];
+  char (*tu_digests)[17];
+} run;
+
+static int usage_error(const char *fmt, const char *a, const char *b)
+{
+  fputs("leash: ", stderr);
+  fprintf(stderr, fmt, a, b);
+  fputc('\n', stderr);
+  return LX_EXIT_USAGE;
+}
+
+static int load_config(run *r)
+{
+  char err[1024];
+  if (lx_rules_config(&r->cfg, err, sizeof(err)) < 0)
+    return usage_error("%s%s", err, "");
+  char *path = r->o->config_path ? lx_xstrdup(r->o->config_path) : lx_config_find(".");
+  if (!path)
+    return 0;
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    usage_error("%s: is a directory, not a configuration file%s", path, "");
+    free(path);
+    return LX_EXIT_USAGE;
+  }
+  int rc = lx_config_load(r->cfg, path, 1, err, sizeof(err));
+  size_t ylen;
+  char *ytext = rc == 0 ? lx_read_file(path, &ylen) : NULL;
+  if (ytext)
+    snprintf(r->config_digest, sizeof(r->config_digest), "%016llx",
+             (unsigned long long)lx_hash64(ytext, ylen, 0));
+  free(ytext);
+  if (rc == 0) {
+    char real[PATH_MAX];
+    if (realpath(path, real)) {
+      char *slash = strrchr(real, '/');
+      if (slash)
+        *slash = '\0';
+      r->cfg->root = lx_arena_strdup(&r->cfg->arena, real);
+    }
+  }
+  free(path);
+  return rc < 0 ? usage_error("%s%s", err, "") : 0;
+}
+
+static int rule_enabled(const run *r, const lx_rule *rule)
+{
+  if (r->o->rules) {
+    const char *p = r->o->rules;
+    size_t n = strlen(rule->id);
+    int hit = 0;
+    while (*p && !hit) {
+      const char *e = strchr(p, ',');
+      size_t len = e ? (size_t)(e - p) : strlen(p);
+      hit = len == n && !strncmp(p, rule->id, n);
+      p = e ? e + 1 : p + len;
+    }
+    if (!hit)
+      return 0;
+  }
+  return lx_config_rule_on(r->cfg, rule->id);
+}
+
+static int check_rules_option(const run *r)
+{
+  const char *p = r->o->rules;
+  while (p && *p) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char id[128];
+    snprintf(id, sizeof(id), "%.*s", (int)(len < 127 ? len : 127), p);
+    if (!lx_rule_find(id))
+      return usage_error("--rules: unknown rule id '%s' (see `leash rules`)%s", id, "");
+    p = e ? e + 1 : p + len;
+  }
+  return 0;
+}
+
+/* Whether the first 64 KiB of path hold a NUL byte: an object file, an archive, an
+ * image, never C source.  libclang would print pages of errors for it. */
+static int is_binary(const char *path)
+{
+  FILE *fp = fopen(path, "rb");
+  if (!fp)
+    return 0;
+  char buf[65536];
+  size_t n = fread(buf, 1, sizeof(buf), fp);
+  fclose(fp);
+  return memchr(buf, '\0', n) != NULL;
+}
+
+/* Whether file is C++ (or Objective-C++) by its name, as compilers tell: leash analyses
+ * C translation units. */
+static int is_cxx(const char *file)
+{
+  static const char *const exts[] = {"cc", "cp", "cpp", "cxx", "c++", "C", "CPP", "cppm", "ixx", "mm",
+                                     "hh", "hpp", "hxx", "h++", "H", "tcc", NULL};
+  const char *slash = strrchr(file, '/'), *dot = strrchr(file, '.');
+  if (!dot || (slash && dot < slash))
+    return 0;
+  for (int i = 0; exts[i]; i++)
+    if (!strcmp(dot + 1, exts[i]))
+      return 1;
+  return 0;
+}
+
+/* The folder of the compilation database clangd would find for a file in the current
+ * folder (malloc'd), or NULL. */
+static char *discover_here(void)
+{
+  char here[PATH_MAX + 2];
+  if (!getcwd(here, PATH_MAX))
+    return NULL;
+  strcat(here, "/.");
+  return lx_compdb_discover(here);
+}
+
+/* The jobs: every TU of the database, or each file given with its flags. */
+static int plan(run *r)
+{
+  char err[1024];
+  const lx_check_opts *o = r->o;
+  lx_cmds db = {0};
+  char *db_dir = NULL;
+  if (o->compdb_dir) {
+    if (lx_compdb_load(o->compdb_dir, &db, err, sizeof(err)) < 0)
+      return usage_error("%s%s", err, "");
+    db_dir = lx_xstrdup(o->compdb_dir);
+    if (o->nfiles == 0 && db.n == 0) {
+      lx_cmds_free(&db);
+      free(db_dir);
+      return usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s",
+                         o->compdb_dir, "");
+    }
+  }
+  if (o->nfiles == 0 && !o->compdb_dir) {
+    /* No input: the compilation database of the project around the current folder, found
+     * the way clangd finds it (here or a parent, or a build/ folder under one). */
+    db_dir = o->fixed_flags ? NULL : discover_here();
+    if (!db_dir)
+      return usage_error("no input: give files, or -p DIR with a compile_commands.json (none in this folder, "
+                         "a parent, or a build/ folder under one)%s%s", "", "");
+    if (lx_compdb_load(db_dir, &db, err, sizeof(err)) < 0) {
+      free(db_dir);
+      return usage_error("%s%s", err, "");
+    }
+    if (db.n == 0) {
+      lx_cmds_free(&db);
+      usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s", db_dir, "");
+      free(db_dir);
+      return LX_EXIT_USAGE;
+    }
+    if (o->verbose)
+      fprintf(stderr, "leash: %s/compile_commands.json: the compilation database found for this folder\n", db_dir);
+  }
+  if (o->nfiles == 0) {
+    r->compdb = db_dir;
+    r->whole = 1;
+    size_t ncxx = 0, ntus = db.n;
+    for (size_t i = 0; i < db.n; i++)
+      if (is_cxx(db.v[i].file)) {
+        ncxx++;
+        /* A project of C and C++: its C translation units are analysed. */
+        if (o->verbose)
+          fprintf(stderr, "leash: %s: not C, left out (leash analyses C translation units)\n", db.v[i].file);
+        lx_cmd_free(&db.v[i]);
+      } else if (!lx_config_excluded(r->cfg, db.v[i].file))
+        lx_vec_push(&r->jobs, db.v[i]);
+      else
+        lx_cmd_free(&db.v[i]);
+    lx_vec_free(&db);
+    if (ncxx == ntus && ntus > 0)
+      return usage_error("%s/compile_commands.json: not C: every translation unit it lists is C++ (leash "
+                         "analyses C translation units)%s", db_dir, "");
+    return 0;
+  }
+  for (int i = 0; i < o->nfiles; i++) {
+    char abs[PATH_MAX];
+    struct stat st;
+    if (stat(o->files[i], &st) != 0) {
+      lx_cmds_free(&db);
+      free(db_dir);
+      return usage_error("%s: cannot read: %s", o->files[i], strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+      lx_cmds_free(&db);
+      free(db_dir);
+      return usage_error("%s: is a directory (give C files, or -p DIR for a compilation database)%s",
+                         o->files[i], "");
+    }
+    const char *bad = !S_ISREG(st.st_mode) ? "not a regular file" :
+                      is_cxx(o->files[i]) ? "not C: leash analyses C translation units" :
+                      is_binary(o->files[i]) ? "not a C source file (binary data: it contains NUL bytes)" : NULL;
+    if (bad) {
+      lx_cmds_free(&db);
+      free(db_dir);
+      return usage_error("%s: %s", o->files[i], bad);
+    }
+    if (!realpath(o->files[i], abs)) {
+      lx_cmds_free(&db);
+      free(db_dir);
+      return usage_error("%s: %s", o->files[i], strerror(errno));
+    }
+    if (!o->compdb_dir && !o->fixed_flags) {
+      char *found = lx_compdb_discover(abs);
+      if (found && (!db_dir || strcmp(found, db_dir) != 0)) {
+        lx_cmds_free(&db);
+        free(db_dir);
+        db_dir = found;
+        if (lx_compdb_load(db_dir, &db, err, sizeof(err)) < 0) {
+          free(db_dir);
+          return usage_error("%s%s", err, "");
+        }
+      } else {
+        free(found);
+      }
+    }
+    lx_cmd c;
+    lx_compdb_lookup(o->fixed_flags ? NULL : &db, abs, &c);
+    if (o->fixed_flags) {
+      c.argv = lx_xrealloc(c.argv, sizeof(char *) * (size_t)(c.argc + o->nextra + 1));
+      for (int k = 0; k < o->nextra; k++)
+        c.argv[c.argc++] = lx_xstrdup(o->extra_flags[k]);
+      c.how = "the command line";
+    }
+    if (r->o->verbose)
+      fprintf(stderr, "leash: %s: flags from %s\n", abs, c.how);
+    lx_vec_push(&r->jobs, c);
+    if (!r->compdb && db_dir)
+      r->compdb = lx_xstrdup(db_dir); /* the first file's: where the project is */
+  }
+  if (o->pre_commit && r->compdb && db_dir && !strcmp(r->compdb, db_dir)) {
+    r->compdb_cmds = db; /* for the TUs of the rest of the program that changed */
+    memset(&db, 0, sizeof(db));
+  }
+  lx_cmds_free(&db);
+  free(db_dir);
+  return 0;
+}
+
+/* Keeps the TUs of shard K of N (o->shard_k/shard_n). */
+static void select_shard(run *r)
+{
+  size_t w = 0;
+  for (size_t i = 0; i < r->jobs.n; i++)
+    if (lx_shard_of(r->jobs.v[i].file, r->root, r->o->shard_n) == r->o->shard_k)
+      r->jobs.v[w++] = r->jobs.v[i];
+    else
+      lx_cmd_free(&r->jobs.v[i]);
+  r->jobs.n = w;
+}
+
+static int db_error(run *r)
+{
+  fprintf(stderr, "leash: %s\n", lx_db_error(r->db));
+  return LX_EXIT_USAGE;
+}
+
+static void note_failure(run *r, const char *file, const char *diag, int errors)
+{
+  char first[512] = "";
+  if (diag)
+    sscanf(diag, "%511[^\n]", first);
+  lx_notification n = {lx_arena_strdup(&r->arena, file),
+                       first[0] ? lx_arena_printf(&r->arena, "translation unit not fully analysed (%d error(s)); "
+                                                  "first: %s", errors, first)
+                                : "translation unit could not be analysed",
+                       LX_SEV_ERROR};
+  lx_vec_push(&r->notes, n);
+  r->tu_failed++;
+}
+
+/* The digest of encoded facts: what makes two TUs' facts the same. */
+static void digest_of(const unsigned char *bytes, size_t n, char out[17])
+{
+  snprintf(out, 17, "%016llx", (unsigned long long)lx_hash64_fast(bytes, n, 0x6661637473ULL));
+}
+
+/* Records the TU and, when freshly parsed without errors, its encoded facts for the
+ * cache (bytes, with their digest). */
+static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash, const char *status,
+                     const lx_tu_facts *f, int fresh, const unsigned char *bytes, size_t nbytes, const char *digest)
+{
+  if (!r->db)
+    return 0;
+  int store = fresh && f && bytes && key[0] && !strcmp(status, "ok");
+  char flags[17];
+  lx_flags_hash(c, flags);
+  lx_db_tu tu = {c->file, hash[0] ? hash : NULL, status, f ? f->parse_errors : 0,
+                 key[0] && (store || !fresh) ? key : NULL, store ? bytes : NULL, store ? nbytes : 0, flags,
+                 digest};
+  int rc = lx_db_tu_record(r->db, r->run_id, &tu);
+  return rc < 0 ? db_error(r) : 0;
+}
+
+/* State of one analyse(): what each job gave, and the cache keys of the fresh ones. */
+typedef struct {
+  run *r;
+  char (*hashes)[17];
+  size_t done;
+  int rc;
+  void *index;   /* the libclang index and the workers, once a TU needs parsing */
+  lx_jobs *jobs;
+} analysis;
+
+/* The diagnostics of a TU with each line's path shown as findings show it (relative to
+ * the current folder when below it); malloc'd. */
+static char *display_diag(const run *r, const char *diag)
+{
+  size_t n = strlen(diag);
+  char *out = lx_xmalloc(n + 1), *w = out;
+  for (const char *p = diag; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p + 1) : strlen(p);
+    const char *colon = memchr(p, ':', len);
+    const char *from = p;
+    if (colon && p[0] == '/') {
+      char path[PATH_MAX];
+      size_t pl = (size_t)(colon - p);
+      if (pl < sizeof(path)) {
+        memcpy(path, p, pl);
+        path[pl] = '\0';
+        from = p + (lx_display_path(path, r->root) - path);
+      }
+    }
+    memcpy(w, from, len - (size_t)(from - p));
+    w += len - (size_t)(from - p);
+    p += len;
+  }
+  *w = '\0';
+  return out;
+}
+
+/* A freshly analysed TU: its diagnostics, its failure if any, its record. */
+static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const char *diag,
+                    const unsigned char *bytes, size_t nbytes)
+{
+  analysis *a = arg;
+  run *r = a->r;
+  size_t i = k;
+  const lx_cmd *c = &r->jobs.v[i];
+  a->done++;
+  if (r->o->verbose)
+    fprintf(stderr, "leash: [%zu/%zu] %s\n", a->done, r->jobs.n, c->file);
+  char *shown = display_diag(r, diag);
+  if (shown[0] && !r->o->quiet)
+    fputs(shown, stderr);
+  if (st != LX_TU_OK && !(r->o->pre_commit && i >= r->ngiven))
+    note_failure(r, c->file, shown, f ? f->parse_errors : 1);
+  free(shown);
+  const char *status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
+  unsigned char *mine = NULL;
+  if (f && !bytes) /* analysed in this process */
+    bytes = mine = lx_facts_encode(f, &nbytes);
+  /* Kept for the program decoded into the pool, as cached facts are: strings and header
+   * bodies that other TUs have too are held once. */
+  const char *why = NULL;
+  lx_tu_facts *pooled = f && r->pool ? lx_facts_decode_pooled(bytes, nbytes, r->pool, &why) : NULL;
+  if (pooled) {
+    pooled->parse_errors = f->parse_errors;
+    lx_facts_free(f);
+    f = pooled;
+  }
+  r->tu_digests[i][0] = '\0';
+  if (f)
+    digest_of(bytes, nbytes, r->tu_digests[i]);
+  if (a->rc == 0)
+    a->rc = record_tu(r, c, r->tu_keys[i], a->hashes[i], status, f, 1, bytes, nbytes, r->tu_digests[i]);
+  free(mine);
+  r->tu_facts[i] = f;
+  r->tu_cached[i] = 0;
+}
+
+/* Starts analysing job i in a worker (-j, --timeout); it is recorded in its own
+ * transaction when it finishes (tu_done). */
+static void analyse_job(analysis *a, size_t i)
+{
+  if (!a->jobs) {
+    a->index = lx_tu_index_new();
+    a->jobs = lx_jobs_begin(a->index, a->r->jobs.v, a->r->o->jobs, a->r->o->timeout_s, tu_done, a);
+  }
+  lx_jobs_add(a->jobs, i);
+}
+
+/* Waits for the jobs analyse_job started. */
+static int analysed(analysis *a)
+{
+  if (a->jobs) {
+    lx_jobs_end(a->jobs);
+    lx_tu_index_free(a->index);
+    a->jobs = NULL;
+    a->index = NULL;
+  }
+  return a->rc;
+}
+
+/* The stamps of the files an earlier run read: those unchanged are not read again. */
+typedef LX_VEC(lx_file_stamp) stamp_vec;
+
+static int take_stamp(const lx_db_stamp *s, void *arg)
+{
+  stamp_vec *v = arg;
+  char *end;
+  uint64_t hash = strtoull(s->hash ? s->hash : "", &end, 16);
+  if (!s->path || !s->hash || *end || strlen(s->hash) != 16)
+    return 0; /* not one this leash wrote: the file is read */
+  lx_file_stamp st = {lx_xstrdup(s->path), s->size, s->mtime_ns, s->ctime_ns, s->inode, hash,
+                      lx_xstrdup(s->includes ? s->includes : "")};
+  lx_vec_push(v, st);
+  return 0;
+}
+
+static void use_stamps(run *r)
+{
+  stamp_vec v = {0};
+  if (lx_db_stamps_load(r->db, take_stamp, &v) == 0)
+    lx_cache_use_stamps(v.v, v.n);
+  for (size_t i = 0; i < v.n; i++) {
+    free((char *)v.v[i].path);
+    free((char *)v.v[i].includes);
+  }
+  lx_vec_free(&v);
+}
+
+static void drop_stamp(const char *path, void *arg)
+{
+  run *r = arg;
+  if (!r->stamp_failed && lx_db_stamp_drop(r->db, path) < 0)
+    r->stamp_failed = 1;
+}
+
+static void put_stamp(const lx_file_stamp *s, void *arg)
+{
+  run *r = arg;
+  char hash[17];
+  snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)s->hash);
+  lx_db_stamp d = {s->path, s->size, s->mtime_ns, s->ctime_ns, s->inode, hash, s->includes};
+  if (!r->stamp_failed && lx_db_stamp_put(r->db, &d) < 0)
+    r->stamp_failed = 1;
+}
+
+/* The jobs in the order to look at them: those whose main file changed since the
+ * last run first (most likely to need parsing: it starts at once), then heaviest
+ * first, so that -j workers do not end with one of them parsing a big TU alone while
+ * the others wait (the biggest TU of memcached takes a seventh of the whole).  Facts
+ * stay in job order. */
+typedef struct {
+  size_t job;
+  int stamped; /* the main file is as the last run recorded it */
+  off_t size;
+} work;
+
+static int by_likely_work(const void *a, const void *b)
+{
+  const work *x = a, *y = b;
+  if (x->stamped != y->stamped)
+    return x->stamped - y->stamped;
+  if (x->size != y->size)
+    return x->size < y->size ? 1 : -1;
+  return (x->job > y->job) - (x->job < y->job);
+}
+
+static size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed)
+{
+  size_t n = r->jobs.n, *order = lx_xcalloc(n ? n : 1, sizeof(size_t)), likely = 0;
+  work *w = lx_xcalloc(n ? n : 1, sizeof(work));
+  for (size_t i = 0; i < n; i++) {
+    w[i].job = i;
+    w[i].stamped = lx_cache_stamped(r->jobs.v[i].file, &w[i].size);
+    likely += !w[i].stamped;
+  }
+  /* More TUs to parse than workers: the heaviest first, weighed by everything they
+   * include (a short file that includes the project's big header is no quick job), so
+   * that none is left to run alone at the end: the size lx_cache_key reports, its key
+   * kept for analyse() (keyed[i]: 1 done, -1 unreadable).  One or two (a file changed)
+   * start at once. */
+  if (likely > (size_t)(r->o->jobs > 1 ? r->o->jobs : 1)) /* -j is resolved by then */
+    for (size_t i = 0; i < n; i++)
+      if (!w[i].stamped) {
+        uint64_t bytes = 0;
+        keyed[i] = lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], hashes[i], &bytes) == 0 ? 1 : -1;
+        w[i].size = (off_t)bytes;
+      }
+  qsort(w, n, sizeof(*w), by_likely_work);
+  for (size_t i = 0; i < n; i++)
+    order[i] = w[i].job;
+  free(w);
+  return order;
+}
+
+/* Analyses every job whose facts are not cached, each started as soon as its key is
+ * known not to be cached (parsing overlaps the keys still to compute).  Cached facts
+ * are only looked up here (their digest); load_facts() reads them when the program
+ * must be built. */
+static int analyse(run *r)
+{
+  size_t n = r->jobs.n;
+  r->tu_facts = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
+  r->tu_cached = lx_xcalloc(n ? n : 1, 1);
+  r->tu_keys = lx_xcalloc(n ? n : 1, 33);
+  r->tu_digests = lx_xcalloc(n ? n : 1, 17);
+  analysis a = {r, lx_xcalloc(n ? n : 1, 17), 0, 0, NULL, NULL};
+  lx_cache_snapshot(); /* the sources as they are now, read once for every key */
+  if (r->db)
+    use_stamps(r);
+  if (r->db && lx_db_batch_begin(r->db) < 0) /* the cached TUs' records, all at once */
+    a.rc = db_error(r);
+  signed char *keyed = lx_xcalloc(n ? n : 1, 1);
+  size_t *order = work_order(r, a.hashes, keyed);
+  for (size_t k = 0; k < n && a.rc == 0; k++) {
+    size_t i = order[k];
+    const lx_cmd *c = &r->jobs.v[i];
+    if (r->db && !keyed[i])
+      keyed[i] = lx_cache_key(c, r->facts_version, r->tu_keys[i], a.hashes[i], NULL) == 0 ? 1 : -1;
+    if (!r->db || keyed[i] < 0)
+      r->tu_keys[i][0] = a.hashes[i][0] = '\0';
+    if (!r->tu_keys[i][0] || !lx_db_facts_digest(r->db, r->tu_keys[i], r->tu_digests[i])) {
+      analyse_job(&a, i);
+      continue;
+    }
+    a.done++;
+    if (r->o->verbose)
+      fprintf(stderr, "leash: [%zu/%zu] %s (cached)\n", a.done, n, c->file);
+    a.rc = record_tu(r, c, r->tu_keys[i], a.hashes[i], "cached", NULL, 0, NULL, 0, NULL);
+    r->tu_cached[i] = 1;
+  }
+  if (r->db && a.rc == 0) {
+    lx_cache_new_stamps(put_stamp, r);
+    /* Every TU of the compilation database was looked at: a stamp no key met is of a
+     * file nothing includes any more (or gone), and is dropped. */
+    if (r->whole && !r->o->shard_n && !r->o->pre_commit)
+      lx_cache_unused_stamps(drop_stamp, r);
+    if (r->stamp_failed)
+      a.rc = db_error(r);
+  }
+  if (r->db && lx_db_batch_end(r->db) < 0 && a.rc == 0)
+    a.rc = db_error(r);
+  analysed(&a);
+  free(order);
+  free(keyed);
+  free(a.hashes);
+  return a.rc;
+}
+
+/* Reads the cached facts analyse() left in the database, analysing again any that
+ * cannot be decoded, and hands every job's facts to the program, in job order (so
+ * that it does not depend on which worker finished first). */
+static int load_facts(run *r)
+{
+  size_t n = r->jobs.n, nbad = 0;
+  size_t *bad = lx_xcalloc(n ? n : 1, sizeof(size_t));
+  for (size_t i = 0; i < n; i++) {
+    if (!r->tu_cached || !r->tu_cached[i])
+      continue;
+    size_t len = 0;
+    void *bytes = lx_db_facts_get(r->db, r->tu_keys[i], &len);
+    const char *err = NULL;
+    r->tu_facts[i] = bytes ? lx_facts_decode_pooled(bytes, len, r->pool, &err) : NULL;
+    free(bytes);
+    r->tu_cached[i] = 0;
+    if (!r->tu_facts[i])
+      bad[nbad++] = i;
+  }
+  /* Parsed again, their facts replace the unreadable ones under the same key. */
+  analysis a = {r, lx_xcalloc(n ? n : 1, 17), n - nbad, 0, NULL, NULL};
+  for (size_t k = 0; k < nbad; k++) {
+    size_t i = bad[k];
+    lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], a.hashes[i], NULL);
+    analyse_job(&a, i);
+  }
+  analysed(&a);
+  for (size_t i = 0; i < n; i++)
+    if (r->tu_facts && r->tu_facts[i]) {
+      lx_vec_push(&r->facts, r->tu_facts[i]);
+      r->tu_facts[i] = NULL;
+    }
+  free(bad);
+  free(a.hashes);
+  return a.rc;
+}
+
+/* `leash merge`: reads every shard's TUs, before anything is written. */
+static int read_shards(run *r)
+{
+  char err[1024];
+  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, r->pool, &r->shards, r->project, err, sizeof(err)) < 0)
+    return usage_error("%s%s", err, "");
+  return 0;
+}
+
+/* Takes the shards' facts, and records their TUs in the output database. */
+static int record_shards(run *r)
+{
+  int rc = 0;
+  for (size_t i = 0; i < r->shards.n && rc == 0; i++) {
+    lx_shard_tu *t = &r->shards.v[i];
+    if (!t->facts || (strcmp(t->status, "ok") && strcmp(t->status, "cached"))) /* cached: ok facts reused */
+      note_failure(r, t->path, NULL, t->parse_errors);
+    lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->bytes, t->nbytes,
+                   t->flags_hash, t->digest};
+    if (r->db && lx_db_tu_record(r->db, r->run_id, &tu) < 0)
+      rc = db_error(r);
+    free(t->bytes); /* recorded: the decoded facts are what the program needs */
+    t->bytes = NULL;
+    t->nbytes = 0;
+    if (t->facts) {
+      lx_vec_push(&r->facts, t->facts);
+      t->facts = NULL;
+    }
+  }
+  if (r->o->verbose)
+    fprintf(stderr, "leash: merged %zu translation unit(s) from %d database(s)\n", r->shards.n, r->o->nmerge);
+  return rc;
+}
+
+static int wanted(const lx_rule *rule, void *arg) { return rule_enabled(arg, rule); }
+
+static void say_program(size_t k, size_t nprog, size_t ntus, void *arg)
+{
+  (void)arg;
+  fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, ntus);
+}
+
+static const char *disk_line(void *arg, const char *file, unsigned line, size_t *len)
+{
+  return lx_sources_line(arg, file, line, len);
+}
+
+
+/* Reports leash:ignore comments that name no rule, in every file analysed (by this run,
+ * or by the shards a merge reads) and every file with a finding (a misspelled id leaves
+ * its finding unsuppressed there). */
+static void check_suppression_ids(run *r)
+{
+  const lx_rule *meta = lx_rule_find(LX_UNKNOWN_SUPPRESSION_RULE);
+  if (!meta || !rule_enabled(r, meta))
+    return;
+  lx_map seen;
+  lx_map_init(&seen);
+  size_t nfindings = r->findings.v.n, njobs = r->jobs.n, nshards = r->o->merge_inputs ? r->shards.n : 0;
+  for (size_t i = 0; i < njobs + nshards + nfindings; i++) {
+    const char *file = i < njobs ? r->jobs.v[i].file
+                       : i < njobs + nshards ? r->shards.v[i - njobs].path
+                                             : r->findings.v.v[i - njobs - nshards].loc.file;
+    if (lx_map_get(&seen, file) || lx_config_excluded(r->cfg, file))
+      continue;
+    lx_map_put(&seen, file, (void *)file);
+    lx_suppress_unknown(&r->findings, file, disk_line, r->sources);
+  }
+  lx_map_free(&seen);
+}
+
+int lx_verify(const lx_findings *f, const char *const *files, size_t nfiles, lx_sources *src,
+              const char *root, int (*ran)(const char *rule, void *arg), void *arg);
+
+/* For --verify: expectations of rules left out with --rules or disabled are not
+ * checked; without --rules, those of rules that do not exist are (and fail). */
+static int rule_ran(const char *id, void *arg)
+{
+  const run *r = arg;
+  const lx_rule *rule = lx_rule_find(id);
+  if (!rule)
+    return r->o->rules == NULL;
+  return rule_enabled(r, rule);
+}
+
+static int emit(run *r, int exit_code)
+{
+  const lx_check_opts *o = r->o;
+  int color = o->color >= 0 ? o->color : (!o->output && isatty(fileno(stdout)));
+  char ended[32];
+  lx_emit_opts eo = {.root = r->root, .color = color && o->format == LX_FMT_TEXT, .sources = r->sources};
+  lx_emit_opts_tool(&eo);
+  eo.start_utc = r->started;
+  eo.end_utc = lx_utc_now(ended, sizeof(ended));
+  eo.exit_code = exit_code;
+  eo.argv = (const char *const *)o->argv;
+  eo.argc = o->argc;
+  eo.notes = r->notes.v;
+  eo.nnotes = r->notes.n;
+  return lx_report_write(o->output, o->format, &r->findings, &eo);
+}
+
+static void run_free(run *r)
+{
+  lx_db_close(r->db);
+  lx_shard_tus_free(&r->shards);
+  lx_vec_free(&r->notes);
+  lx_arena_free(&r->arena);
+  for (size_t i = 0; i < r->facts.n; i++)
+    lx_facts_free(r->facts.v[i]);
+  lx_vec_free(&r->facts);
+  for (size_t i = 0; r->tu_facts && i < r->jobs.n; i++)
+    lx_facts_free(r->tu_facts[i]);
+  free(r->tu_facts);
+  free(r->tu_cached);
+  free(r->tu_keys);
+  free(r->tu_digests);
+  lx_cmds_free(&r->jobs);
+  lx_cmds_free(&r->compdb_cmds);
+  free(r->compdb);
+  free(r->db_path);
+  lx_findings_free(&r->findings);
+  lx_sources_free(r->sources);
+  lx_config_free(r->cfg);
+  lx_facts_pool_free(r->pool); /* after every facts decoded into it */
+}
+
+/* ---- the findings database ------------------------------------------------------ */
+
+static int make_parent(const char *path)
+{
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir)
+    return 0;
+  *slash = '\0';
+  return mkdir(dir, 0777) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+void lx_project_root(const char *compdb_dir, char out[PATH_MAX])
+{
+  char *cfg = lx_config_find(".");
+  if (cfg) {
+    char *slash = strrchr(cfg, '/');
+    if (slash)
+      *slash = '\0';
+    snprintf(out, PATH_MAX, "%s", slash == cfg ? "/" : cfg);
+    free(cfg);
+    return;
+  }
+  char real[PATH_MAX];
+  char *found = NULL;
+  if (!compdb_dir)
+    compdb_dir = found = discover_here();
+  char cwd[PATH_MAX];
+  int have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+  size_t n = have_cwd ? strlen(cwd) : 0;
+  if (compdb_dir && realpath(compdb_dir, real)) {
+    /* F/build/compile_commands.json is F's, as clangd finds it from F; a database in
+     * a folder under the current one (-p out/debug) is the current folder's. */
+    char *slash = strrchr(real, '/');
+    if (slash && slash != real && !strcmp(slash + 1, "build"))
+      *slash = '\0';
+    else if (have_cwd && !strncmp(real, cwd, n) && (real[n] == '/' || !real[n]))
+      real[n ? n : 1] = '\0';
+    snprintf(out, PATH_MAX, "%s", real);
+  } else {
+    snprintf(out, PATH_MAX, "%s", have_cwd ? cwd : ".");
+  }
+  free(found);
+}
+
+char *lx_default_db(const char *compdb_dir)
+{
+  char root[PATH_MAX], here[PATH_MAX];
+  lx_project_root(compdb_dir, root);
+  if (getcwd(here, sizeof(here)) && !strcmp(here, root))
+    return lx_xstrdup(LX_DEFAULT_DB);
+  char *path = lx_xmalloc(strlen(root) + sizeof(LX_DEFAULT_DB) + 2);
+  sprintf(path, "%s/%s", strcmp(root, "/") ? root : "", LX_DEFAULT_DB);
+  return path;
+}
+
+static int open_db(run *r)
+{
+  const lx_check_opts *o = r->o;
+  if (o->no_db || o->verify)
+    return 0;
+  const char *path = r->db_path;
+  if (!o->db_path && make_parent(path) < 0)
+    return usage_error("%s: cannot create the findings database: %s", path, strerror(errno));
+  char err[1024];
+  if (lx_db_open(path, LX_DB_CREATE, &r->db, err, sizeof(err)) < 0)
+    return usage_error("%s%s", err, "");
+  return 0;
+}
+
+/* The first line of dir/name, without its newline, or "" (out has n bytes). */
+static char *first_line(const char *dir, const char *name, char *out, size_t n)
+{
+  char path[8 * PATH_MAX];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  out[0] = '\0';
+  FILE *fp = fopen(path, "r");
+  if (fp) {
+    if (!fgets(out, (int)n, fp))
+      out[0] = '\0';
+    fclose(fp);
+  }
+  out[strcspn(out, "\r\n")] = '\0';
+  return out;
+}
+
+static int is_sha(const char *s) { return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40; }
+
+/* The commit HEAD names in the repository around root, read from its files (starting
+ * git costs more than a warm run): 1 with sha set, 0 when root is in no repository,
+ * -1 when the layout is not one this understands (then ask git). */
+static int git_head(const char *root, char sha[41])
+{
+  char dir[PATH_MAX], git[2 * PATH_MAX + 16], line[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", root);
+  struct stat st;
+  for (;;) {
+    snprintf(git, sizeof(git), "%s/.git", dir);
+    if (stat(git, &st) == 0)
+      break;
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+      return 0;
+    *slash = '\0';
+  }
+  if (S_ISREG(st.st_mode)) { /* a worktree or submodule: "gitdir: PATH" */
+    first_line(dir, ".git", line, sizeof(line));
+    if (strncmp(line, "gitdir: ", 8) != 0)
+      return -1;
+    if (line[8] == '/')
+      snprintf(git, sizeof(git), "%s", line + 8);
+    else
+      snprintf(git, sizeof(git), "%s/%s", dir, line + 8);
+  }
+  char common[4 * PATH_MAX];
+  first_line(git, "commondir", line, sizeof(line));
+  if (!line[0])
+    snprintf(common, sizeof(common), "%s", git);
+  else if (line[0] == '/')
+    snprintf(common, sizeof(common), "%s", line);
+  else
+    snprintf(common, sizeof(common), "%s/%s", git, line);
+  first_line(git, "HEAD", line, sizeof(line));
+  if (is_sha(line)) {
+    memcpy(sha, line, 41);
+    return 1;
+  }
+  if (strncmp(line, "ref: ", 5) != 0 || strstr(line, ".."))
+    return -1;
+  char ref[PATH_MAX], val[128];
+  snprintf(ref, sizeof(ref), "%s", line + 5);
+  if (is_sha(first_line(common, ref, val, sizeof(val)))) {
+    memcpy(sha, val, 41);
+    return 1;
+  }
+  char path[4 * PATH_MAX + 16];
+  snprintf(path, sizeof(path), "%s/packed-refs", common);
+  FILE *fp = fopen(path, "r");
+  int found = 0;
+  while (fp && !found && fgets(line, sizeof(line), fp)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strlen(line) > 41 && line[40] == ' ' && !strcmp(line + 41, ref)) {
+      line[40] = '\0';
+      if ((found = is_sha(line)))
+        memcpy(sha, line, 41);
+    }
+  }
+  if (fp)
+    fclose(fp);
+  return found ? 1 : -1; /* a branch without commits, or a layout to ask git about */
+}
+
+/* The commit being analysed: $GITHUB_SHA, else HEAD of the repository, else NULL. */
+static char *vcs_commit(const char *root)
+{
+  const char *env = getenv("GITHUB_SHA");
+  if (env && *env)
+    return lx_xstrdup(env);
+  char sha[41];
+  int got = git_head(root, sha);
+  if (got >= 0)
+    return got ? lx_xstrdup(sha) : NULL;
+  char cmd[PATH_MAX + 64], line[64] = "";
+  snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD 2>/dev/null", root);
+  if (strchr(root, '\''))
+    return NULL;
+  FILE *p = popen(cmd, "r");
+  if (!p)
+    return NULL;
+  int ok = fscanf(p, "%63s", line) == 1;
+  pclose(p);
+  return ok && strlen(line) == 40 ? lx_xstrdup(line) : NULL;
+}
+
+static int begin_run(run *r)
+{
+  lx_utc_now(r->started, sizeof(r->started));
+  if (!r->db)
+    return 0;
+  const lx_check_opts *o = r->o;
+  json_t *args = json_array();
+  for (int i = 0; i < o->argc; i++)
+    json_array_append_new(args, json_string(o->argv[i]));
+  char *options = json_dumps(args, JSON_COMPACT);
+  json_decref(args);
+  char shard[32];
+  snprintf(shard, sizeof(shard), "%d/%d", o->shard_k, o->shard_n);
+  char *commit = vcs_commit(r->project);
+  lx_db_run info = {o->merge_inputs ? "merge" : o->baseline ? "baseline" : o->pre_commit ? "pre-commit" : "check",
+                    LEASH_VERSION, options,
+                    r->project, commit, o->shard_n ? shard : NULL,
+                    o->shard_n ? "shard" : o->merge_inputs || (r->whole && !o->pre_commit) ? "full" : "files"};
+  int rc = lx_db_run_begin(r->db, &info, &r->run_id);
+  free(options);
+  free(commit);
+  return rc < 0 ? db_error(r) : 0;
+}
+
+/* Marks the run complete (failed when exit_code is a usage or input error). */
+static int end_run(run *r, int exit_code)
+{
+  if (lx_db_run_end(r->db, r->run_id, exit_code, exit_code != LX_EXIT_USAGE) < 0)
+    return db_error(r);
+  return exit_code;
+}
+
+/* Records the findings (and the baseline with --baseline). */
+static int record_findings(run *r)
+{
+  /* A --pre-commit run's are those in the files given: `leash db runs` counts them,
+   * and the views (latest_run, open_findings) take only runs over the program. */
+  if (!r->db)
+    return 0;
+  if (lx_db_findings_record(r->db, r->run_id, &r->findings, r->project) < 0)
+    return db_error(r);
+  if (r->o->baseline && lx_db_baseline_set(r->db, r->run_id) < 0)
+    return db_error(r);
+  return 0;
+}
+
+/* --new-only: drops the findings whose fingerprint is in the baseline. */
+static int keep_new(run *r)
+{
+  /* --pre-commit fails on new findings only once a baseline exists. */
+  if (r->o->pre_commit && !r->o->new_only && lx_db_baseline_size(r->db) <= 0)
+    return 0;
+  if (!r->o->new_only && !r->o->pre_commit)
+    return 0;
+  if (lx_db_baseline_size(r->db) == 0 && !r->o->quiet)
+    fprintf(stderr, "leash: --new-only: the findings database has no baseline (see `leash baseline`); "
+                    "every finding is new\n");
+  size_t w = 0;
+  for (size_t i = 0; i < r->findings.v.n; i++) {
+    int b = lx_db_baselined(r->db, r->findings.v.v[i].fingerprint);
+    if (b < 0)
+      return db_error(r);
+    if (!b)
+      r->findings.v.v[w++] = r->findings.v.v[i];
+  }
+  r->findings.v.n = w;
+  return 0;
+}
+
+/* ---- the pipeline ------------------------------------------------------------------ */
+
+/* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
+/* The key of this run's program-wide evaluation (see evaluation.h): every job's facts
+ * digest, this executable (the rules' code), the rules selected, the catalogue and the
+ * configuration.  Returns -1 when the run does not cache evaluations (no database;
+ * merge and --pre-commit runs, whose facts come from elsewhere). */
+static int evaluation_key(const run *r, char out[33])
+{
+  if (!r->db || !r->tu_digests || r->o->merge_inputs || r->o->pre_commit)
+    return -1;
+  lx_eval_key k;
+  lx_eval_key_init(&k);
+  size_t len;
+  const char *catalog = lx_catalog_text(&len);
+  char h[17];
+  snprintf(h, sizeof(h), "%016llx", (unsigned long long)lx_hash64(catalog, len, 0));
+  lx_eval_key_add(&k, r->facts_version);
+  lx_eval_key_add(&k, lx_self_digest()); /* the rules' code: a rebuilt leash evaluates anew */
+  lx_eval_key_add(&k, h);
+  lx_eval_key_add(&k, r->config_digest);
+  lx_eval_key_add(&k, r->o->rules);
+  for (size_t i = 0; i < r->jobs.n; i++) {
+    lx_eval_key_add(&k, r->jobs.v[i].file);
+    lx_eval_key_add(&k, r->tu_digests[i][0] ? r->tu_digests[i] : NULL);
+  }
+  lx_eval_key_final(&k, out);
+  return 0;
+}
+
+/* -v: an `apis:` entry of .leash.yaml that names a function no TU declares or calls
+ * configures nothing (a misspelled name). */
+static void say_unused_api(const lx_api *api, void *arg)
+{
+  (void)arg;
+  fprintf(stderr, "leash: %s: API '%s' is not declared or called in any translation unit\n", api->origin,
+          api->name);
+}
+
+/* The rules over the whole program: reused from an earlier run with the same inputs,
+ * or computed (and cached); then exclusions, suppressions, order and fingerprints. */
+static int evaluate(run *r)
+{
+  char key[33];
+  int cacheable = evaluation_key(r, key) == 0;
+  char *text = cacheable ? lx_db_evaluation_get(r->db, key) : NULL;
+  int reused = text && lx_evaluation_decode(text, &r->findings) == 0;
+  free(text);
+  if (r->o->verbose && cacheable)
+    fprintf(stderr, "leash: program-wide evaluation %s\n",
+            reused ? "reused (no translation unit's facts changed)" : "computed");
+  /* With -v the misspelled entries are said on every run, a reused evaluation's too. */
+  if (!reused || (r->o->verbose && lx_config_user_apis(r->cfg))) {
+    int rc = load_facts(r);
+    if (rc)
+      return rc;
+    if (r->o->verbose)
+      lx_config_unused_apis(r->cfg, r->facts.v, r->facts.n, say_unused_api, NULL);
+    lx_facts_pool_seal(r->pool); /* every TU's facts are read */
+    if (r->o->verbose) {
+      lx_facts_pool_stats st;
+      lx_facts_pool_count(r->pool, &st);
+      fprintf(stderr, "leash: facts of %zu translation unit(s): %zu distinct strings (%zu bytes), %zu functions, "
+                      "%zu more shared\n", r->facts.n, st.strings, st.string_bytes, st.funcs, st.shared);
+    }
+  }
+  if (!reused) {
+    /* One program-wide analysis per program the database builds (partition.c). */
+    lx_pipeline pl = {.cfg = r->cfg, .enabled = wanted, .arg = r, .progress = r->o->verbose ? say_program : NULL};
+    lx_pipeline_rules(&pl, r->facts.v, r->facts.n, &r->findings);
+    if (cacheable) {
+      char *enc = lx_evaluation_encode(&r->findings);
+      int rc = lx_db_evaluation_put(r->db, key, enc, r->run_id);
+      free(enc);
+      if (rc < 0)
+        return db_error(r);
+    }
+  }
+  lx_pipeline pl = {.cfg = r->cfg, .enabled = wanted, .arg = r};
+  lx_pipeline_suppress(&pl, &r->findings, disk_line, r->sources);
+  check_suppression_ids(r);
+  lx_findings_sort(&r->findings);
+  lx_findings_fingerprint(&r->findings, r->sources, r->project);
+  return 0;
+}
+
+static int verify(run *r)
+{
+  const char **files = lx_xcalloc(r->jobs.n + 1, sizeof(char *));
+  for (size_t i = 0; i < r->jobs.n; i++)
+    files[i] = r->jobs.v[i].file;
+  int rc = lx_verify(&r->findings, files, r->jobs.n, r->sources, r->root, rule_ran, r);
+  free(files);
+  if (r->tu_failed && rc == 0) {
+    fprintf(stderr, "leash: %d translation unit(s) could not be analysed\n", r->tu_failed);
+    rc = LX_EXIT_TU;
+  }
+  return rc;
+}
+
+static int exit_status(const run *r)
+{
+  if (r->tu_failed)
+    return LX_EXIT_TU;
+  for (size_t i = 0; i < r->findings.v.n; i++)
+    if (!r->findings.v.v[i].suppressed && r->findings.v.v[i].severity >= r->o->fail_on)
+      return LX_EXIT_FINDINGS;
+  return LX_EXIT_OK;
+}
+
+static size_t tu_count(const run *r) { return r->o->merge_inputs ? r->shards.n : r->jobs.n; }
+
+static void say_tu_failures(const run *r, size_t total)
+{
+  if (r->tu_failed && !r->o->quiet)
+    fprintf(stderr, "leash: %d of %zu translation unit(s) had errors; findings are from what could be parsed\n",
+            r->tu_failed, total);
+}
+
+/* A run with nothing to report says so, in one line, to someone watching the terminal
+ * (a script or CI log reading stderr gets nothing). */
+static void say_clean(const run *r, size_t total)
+{
+  if (r->o->quiet || r->tu_failed || !isatty(STDERR_FILENO))
+    return;
+  size_t suppressed = 0;
+  for (size_t i = 0; i < r->findings.v.n; i++) {
+    if (!r->findings.v.v[i].suppressed)
+      return;
+    suppressed++;
+  }
+  if (suppressed)
+    fprintf(stderr, "leash: no findings in %zu translation unit(s) (%zu suppressed)\n", total, suppressed);
+  else
+    fprintf(stderr, "leash: no findings in %zu translation unit(s)\n", total);
+}
+
+/* A shard records its TUs' facts for `leash merge`; program-wide rules need them all. */
+static int finish_shard(run *r)
+{
+  if (!r->o->quiet)
+    fprintf(stderr, "leash: shard %d/%d: %zu translation unit(s) recorded in %s; run `leash merge` on "
+                    "every shard's database for the findings\n", r->o->shard_k, r->o->shard_n, r->jobs.n,
+            r->db_path);
+  say_tu_failures(r, r->jobs.n);
+  return r->tu_failed ? LX_EXIT_TU : LX_EXIT_OK;
+}
+
+/* `leash baseline`: one line instead of the report. */
+static int finish_baseline(run *r, int status)
+{
+  if (!r->o->quiet)
+    printf("leash: baseline of %zu finding(s) recorded in %s (run %lld)\n", r->findings.v.n,
+           r->db_path, (long long)r->run_id);
+  say_tu_failures(r, tu_count(r));
+  return status == LX_EXIT_TU ? LX_EXIT_TU : LX_EXIT_OK;
+}
+
+/* --pre-commit: the rest of the program, as the database knows it freshest: the TUs
+ * of its latest full run and of every run since, each with the newest facts recorded
+ * for the file as it is now (lx_view_load).  No run recorded yet: the files alone. */
+static int read_context(run *r)
+{
+  const char *path = r->db_path;
+  if (access(path, F_OK) != 0) {
+    if (!r->o->quiet)
+      fprintf(stderr, "leash: --pre-commit: %s does not exist yet; analysing the given files alone (run "
+                      "`leash check -p DIR` once to record the whole program)\n", path);
+    return 0;
+  }
+  char err[1024];
+  size_t unreadable = 0;
+  if (lx_view_load(path, &r->shards, &unreadable, err, sizeof(err)) < 0) {
+    memset(&r->shards, 0, sizeof(r->shards));
+    if (!r->o->quiet)
+      fprintf(stderr, "leash: --pre-commit: no full run to take the rest of the program from (%s); "
+                      "analysing the given files alone\n", err);
+  } else if (unreadable && !r->o->quiet) {
+    fprintf(stderr, "leash: --pre-commit: %s: the facts of %zu translation unit(s) could not be read; the rest "
+                    "of the program is taken without them\n", path, unreadable);
+  } else if (r->shards.n == 0 && !r->o->quiet) {
+    fprintf(stderr, "leash: --pre-commit: %s has recorded no run yet; analysing the given files alone (run "
+                    "`leash check -p DIR` once to record the whole program)\n", path);
+  }
+  return 0;
+}
+
+/* --pre-commit: every TU of that view that is not among the files given (those were
+ * analysed afresh). */
+static void add_context(run *r)
+{
+  size_t added = 0;
+  for (size_t i = 0; i < r->shards.n; i++) {
+    lx_shard_tu *t = &r->shards.v[i];
+    int given = 0;
+    for (size_t k = 0; k < r->jobs.n && !given; k++)
+      given = !strcmp(r->jobs.v[k].file, t->path);
+    if (given || !t->facts) /* given, or analysed again in this run (refresh_context) */
+      continue;
+    lx_vec_push(&r->facts, t->facts);
+    t->facts = NULL;
+    added++;
+  }
+  if (r->o->verbose)
+    fprintf(stderr, "leash: --pre-commit: %zu other translation unit(s) from the database, %zu analysed again "
+                    "(changed since a run recorded them)\n", added, r->jobs.n - r->ngiven);
+}
+
+/* --pre-commit: a TU of the rest of the program whose sources are not as the run that
+ * recorded its facts saw them (changed, and committed without the hook or not
+ * committed; a header changed) is analysed in this run when the compilation database
+ * names it (its facts come from the cache when some run recorded its key), so that the
+ * rest of the program is the files as they are.  Without a command for it, its facts
+ * are the newest recorded for its file as it is, else the newest (lx_view_load).  A TU
+ * of the compilation database that no run recorded is analysed too. */
+static void refresh_context(run *r)
+{
+  r->ngiven = r->jobs.n;
+  if (!r->compdb_cmds.n)
+    return;
+  lx_cache_snapshot();
+  for (size_t i = 0; i < r->shards.n; i++) {
+    lx_shard_tu *t = &r->shards.v[i];
+    if (!t->facts)
+      continue;
+    int given = 0;
+    for (size_t k = 0; k < r->ngiven && !given; k++)
+      given = !strcmp(r->jobs.v[k].file, t->path);
+    lx_cmd *c = NULL;
+    for (size_t k = 0; k < r->compdb_cmds.n && !c && !given; k++)
+      if (r->compdb_cmds.v[k].file && !strcmp(r->compdb_cmds.v[k].file, t->path))
+        c = &r->compdb_cmds.v[k];
+    char key[33], hash[17];
+    if (!c || lx_config_excluded(r->cfg, t->path) ||
+        (lx_cache_key(c, r->facts_version, key, hash, NULL) == 0 && t->facts_key && !strcmp(key, t->facts_key)))
+      continue;
+    lx_vec_push(&r->jobs, *c);
+    memset(c, 0, sizeof(*c)); /* the job owns it now */
+    lx_facts_free(t->facts);
+    t->facts = NULL;
+  }
+  /* A TU the compilation database gained since (a file added without the hook) is
+   * part of the program too, once some run recorded the program. */
+  for (size_t k = 0; k < r->compdb_cmds.n && r->shards.n; k++) {
+    lx_cmd *c = &r->compdb_cmds.v[k];
+    int known = !c->file || lx_config_excluded(r->cfg, c->file);
+    for (size_t i = 0; i < r->shards.n && !known; i++)
+      known = !strcmp(r->shards.v[i].path, c->file);
+    for (size_t i = 0; i < r->jobs.n && !known; i++)
+      known = !strcmp(r->jobs.v[i].file, c->file);
+    if (known)
+      continue;
+    lx_vec_push(&r->jobs, *c);
+    memset(c, 0, sizeof(*c));
+  }
+}
+
+/* --pre-commit: only what lies in the files given is reported. */
+static void keep_given(run *r)
+{
+  size_t w = 0;
+  for (size_t i = 0; i < r->findings.v.n; i++) {
+    int given = 0;
+    for (size_t k = 0; k < r->ngiven && !given; k++)
+      given = !strcmp(r->jobs.v[k].file, r->findings.v.v[i].loc.file);
+    if (given)
+      r->findings.v.v[w++] = r->findings.v.v[i];
+  }
+  r->findings.v.n = w;
+}
+
+/* -o: a folder that cannot take the report is an error before anything is analysed or
+ * recorded (the report itself is written to a temporary file there, then renamed). */
+static int check_output(const lx_check_opts *o)
+{
+  if (!o->output)
+    return 0;
+  struct stat st;
+  if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode))
+    return usage_error("%s: cannot write: %s", o->output, strerror(EISDIR));
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", o->output);
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    snprintf(dir, sizeof(dir), ".");
+  else
+    slash[slash == dir] = '\0';
+  if (access(dir, W_OK | X_OK) != 0)
+    return usage_error("%s: cannot write: %s", o->output, strerror(errno));
+  return 0;
+}
+
+static int prepare(run *r)
+{
+  const lx_check_opts *o = r->o;
+  if ((o->shard_n || o->new_only || o->baseline || o->merge_inputs || o->pre_commit) && (o->no_db || o->verify))
+    return usage_error("--shard, --new-only, --baseline, --pre-commit and merge need the findings database "
+                       "(not --no-db or --verify)%s%s", "", "");
+  if (o->pre_commit && (o->shard_n || o->baseline || o->merge_inputs))
+    return usage_error("--pre-commit analyses the given files against the database's latest run; it does "
+                       "not combine with --shard, --baseline or merge%s%s", "", "");
+  int rc = check_output(o);
+  if (!rc)
+    rc = load_config(r);
+  if (!rc)
+    rc = check_rules_option(r);
+  if (!rc)
+    rc = o->merge_inputs ? read_shards(r) : plan(r);
+  if (!rc && o->shard_n)
+    select_shard(r);
+  if (!rc) {
+    if (!o->merge_inputs) /* a merge's project is the shards' (read_shards) */
+      lx_project_root(r->compdb, r->project);
+    r->db_path = o->db_path ? lx_xstrdup(o->db_path) : lx_default_db(r->compdb);
+  }
+  if (!rc && o->pre_commit) {
+    rc = read_context(r);
+    refresh_context(r);
+  }
+  if (!rc)
+    rc = open_db(r);
+  if (!rc)
+    rc = begin_run(r);
+  return rc;
+}
+
+/* Records, filters and reports the findings; returns the exit code. */
+static int conclude(run *r)
+{
+  int rc = record_findings(r);
+  if (!rc)
+    rc = keep_new(r);
+  if (rc)
+    return rc;
+  int status = exit_status(r);
+  if (r->o->baseline)
+    return finish_baseline(r, status);
+  rc = emit(r, status);
+  if (rc)
+    return rc;
+  say_tu_failures(r, tu_count(r));
+  say_clean(r, tu_count(r));
+  return status;
+}
+
+int lx_check(const lx_check_opts *o)
+{
+  run r;
+  memset(&r, 0, sizeof(r));
+  r.o = o;
+  r.pool = lx_facts_pool_new();
+  lx_findings_init(&r.findings);
+  lx_arena_init(&r.arena);
+  r.sources = lx_sources_new();
+  if (!getcwd(r.root, sizeof(r.root)))
+    r.root[0] = '\0';
+  snprintf(r.facts_version, sizeof(r.facts_version), "%s/facts-%d.%d", LEASH_VERSION, LX_FACTS_VERSION,
+           LX_FACTS_BIN_VERSION);
+  int rc = prepare(&r);
+  if (!rc)
+    rc = o->merge_inputs ? record_shards(&r) : analyse(&r);
+  if (!rc && o->pre_commit) {
+    rc = load_facts(&r);
+    add_context(&r);
+  }
+  if (!rc && o->shard_n) {
+    rc = finish_shard(&r);
+  } else if (!rc && !(rc = evaluate(&r))) {
+    if (o->pre_commit)
+      keep_given(&r);
+    rc = o->verify ? verify(&r) : conclude(&r);
+  }
+  if (r.db && r.run_id)
+    rc = end_run(&r, rc);
+  run_free(&r);
+  return rc;
+}
+
+int lx_facts_dump(const lx_check_opts *o)
+{
+  run r;
+  memset(&r, 0, sizeof(r));
+  r.o = o;
+  lx_findings_init(&r.findings);
+  r.sources = lx_sources_new();
+  int rc = load_config(&r);
+  if (!rc)
+    rc = plan(&r);
+  if (!rc) {
+    if (analyse(&r) == 0)
+      load_facts(&r);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r.facts.n; i++)
+      json_array_append_new(arr, lx_facts_to_json(r.facts.v[i]));
+    json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(arr);
+    rc = r.tu_failed ? LX_EXIT_TU : LX_EXIT_OK;
+  }
+  run_free(&r);
+  return rc;
+}

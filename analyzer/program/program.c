@@ -1,0 +1,1409 @@
+/* program.c - merges TU facts into one program and computes the bottom-up summaries:
+ * which parameters a function sets a timeout on, which it blocks on, whether it
+ * returns a configured handle, which functions run per event. */
+#include "program/program.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOT_TIMED INT32_MAX
+#define ALWAYS_TIMED (-1)
+
+lx_fnode *lx_program_fn(const lx_program *p, const char *usr)
+{
+  return usr ? lx_map_get(&p->fns, usr) : NULL;
+}
+
+lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c)
+{
+  (void)p;
+  return c->callee_node; /* resolved once by resolve_calls */
+}
+
+static lx_fnode *fnode_get(lx_program *p, lx_func *f)
+{
+  if (!f->usr_hash) {
+    f->usr_hash = lx_map_hash(f->usr);
+    f->name_hash = lx_map_hash(f->name);
+  }
+  lx_fnode *n = lx_map_get_h(&p->fns, f->usr, f->usr_hash);
+  if (!n) {
+    n = lx_arena_alloc(&p->arena, sizeof(*n));
+    n->usr = lx_map_put_h(&p->fns, f->usr, f->usr_hash, n);
+    n->name = f->name;
+    n->api = lx_config_api_h(p->cfg, f->name, f->name_hash);
+    n->index = (int)p->order.n;
+    lx_vec_push(&p->order, n);
+  }
+  return n;
+}
+
+/* ---- call effects -------------------------------------------------------------- */
+
+/* Whether path b (the base of an assigned member) is the struct a names. */
+static int same_struct(const lx_path *b, const lx_path *a)
+{
+  if (!b || b->kind != a->kind)
+    return 0;
+  return b->kind == LX_PATH_PARAM ? b->index == a->index : b->key && a->key && !strcmp(b->key, a->key);
+}
+
+/* The last assignment in f before seq `before` of the member `field` of the struct a
+ * names, or NULL. */
+static const lx_assign *last_member_assign(const lx_func *f, const char *field, const lx_path *a, int before)
+{
+  size_t fl = strlen(field);
+  const lx_assign *last = NULL;
+  for (size_t i = 0; f && i < f->assigns.n; i++) {
+    const lx_assign *as = &f->assigns.v[i];
+    const lx_path *d = &as->dst;
+    if (d->kind != LX_PATH_FIELD || !d->key || as->seq >= before || !same_struct(d->base, a))
+      continue;
+    const char *at = strchr(d->key, '@'), *end = at ? at : d->key + strlen(d->key);
+    if ((size_t)(end - d->key) <= fl || end[-(long)fl - 1] != '.' || strncmp(end - fl, field, fl))
+      continue;
+    if (!last || as->seq >= last->seq)
+      last = as;
+  }
+  return last;
+}
+
+/* Whether the member `field` of the struct in path a is set before call c in f, with
+ * a value that is one of api's when_is when it has any (else not a constant 0).  The
+ * last setting before the call says (opts = initializer; opts.keepAliveInterval = 0):
+ * an assignment in f, or in a helper f calls on the struct before
+ * (fill_options(&opts) assigning o->keepAliveInterval). */
+static int field_set(const lx_api *api, const lx_func *f, const lx_call *c, const lx_path *a)
+{
+  const lx_assign *last = last_member_assign(f, api->when_field, a, c->seq);
+  int last_seq = last ? last->seq : -1;
+  for (size_t i = 0; f && i < f->calls.n; i++) {
+    const lx_call *h = &f->calls.v[i];
+    const lx_func *g = h->callee_node ? h->callee_node->def : NULL;
+    if (!g || g == f || h->seq >= c->seq || h->seq < last_seq)
+      continue;
+    for (int j = 0; j < h->nargs && j < g->nparams; j++) {
+      if (!same_struct(&h->args[j], a))
+        continue;
+      lx_path param = {0};
+      param.kind = LX_PATH_PARAM;
+      param.index = j + 1;
+      const lx_assign *in = last_member_assign(g, api->when_field, &param, INT_MAX);
+      if (in) {
+        last = in;
+        last_seq = h->seq;
+      }
+    }
+  }
+  if (!last)
+    return 0;
+  const lx_path *v = &last->src;
+  int hit = !api->nwhen && !(v->kind == LX_PATH_CONST && v->value == 0);
+  for (int k = 0; k < api->nwhen && !hit; k++)
+    hit = (v->kind == LX_PATH_CONST && v->name && !strcmp(v->name, api->when_is[k])) ||
+          lx_path_sets_flag(v, api->when_is[k]);
+  return hit;
+}
+
+/* Whether the property list from argument `from` (name, value, ..., NULL) gives the
+ * property api->when_property a value other than the constant 0; a list that does not
+ * name it holds when api->when_default.  A name that is not a literal ends what can be
+ * read: it holds then only by default. */
+static int property_set(const lx_api *api, const lx_call *c, int from)
+{
+  for (int i = from - 1; i + 1 < c->nargs; i += 2) {
+    const lx_path *nm = &c->args[i];
+    if (nm->kind != LX_PATH_STRING || !nm->name)
+      break;
+    const char *t = nm->name[0] == '"' ? nm->name + 1 : nm->name; /* the literal's spelling */
+    size_t n = strlen(api->when_property);
+    if (!strncmp(t, api->when_property, n) && (t[n] == '"' || !t[n])) {
+      const lx_path *v = &c->args[i + 1];
+      return !(v->kind == LX_PATH_CONST && v->value == 0);
+    }
+  }
+  return api->when_default;
+}
+
+int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c)
+{
+  if (api->when_arg) {
+    if (api->when_arg > c->nargs)
+      return 0;
+    const lx_path *a = &c->args[api->when_arg - 1];
+    if (api->when_property) {
+      if (!property_set(api, c, api->when_arg))
+        return 0;
+    } else if (api->when_field) {
+      if (!field_set(api, f, c, a))
+        return 0;
+    } else if (api->nwhen) {
+      int hit = 0;
+      char num[32];
+      snprintf(num, sizeof(num), "%lld", a->value);
+      for (int i = 0; i < api->nwhen && !hit; i++) {
+        if (a->kind == LX_PATH_CONST)
+          hit = (a->name && !strcmp(a->name, api->when_is[i])) || !strcmp(num, api->when_is[i]);
+        hit = hit || lx_path_sets_flag(a, api->when_is[i]);
+      }
+      if (!hit)
+        return 0;
+    }
+    if (api->ncontains) {
+      /* A literal cut short in the facts may hold the text past the cut. */
+      int hit = a->kind == LX_PATH_STRING && a->name && strlen(a->name) >= 60;
+      for (int i = 0; i < api->ncontains && !hit; i++)
+        hit = a->kind == LX_PATH_STRING && a->name && strstr(a->name, api->when_contains[i]);
+      if (!hit)
+        return 0;
+    }
+  }
+  if (api->nonzero_arg) {
+    if (api->nonzero_arg > c->nargs)
+      return 0;
+    const lx_path *a = &c->args[api->nonzero_arg - 1];
+    if (a->kind == LX_PATH_CONST && a->value == 0)
+      return 0;
+  }
+  if (api->negative_arg) {
+    if (api->negative_arg > c->nargs)
+      return 0;
+    const lx_path *a = &c->args[api->negative_arg - 1];
+    if (a->kind != LX_PATH_CONST || a->value >= 0)
+      return 0;
+  }
+  return 1;
+}
+
+const lx_api *lx_call_api(const lx_program *p, const lx_call *c)
+{
+  (void)p;
+  return c->api;
+}
+
+/* Resolves every call once: its callee node, its catalogue entry, and the annotations
+ * in force (the callee's attributes, then the catalogue's when its `when` holds). */
+static void resolve_calls(lx_program *p, lx_func *f)
+{
+  for (size_t j = 0; j < f->calls.n; j++) {
+    lx_call *c = &f->calls.v[j];
+    if (c->callee && !c->callee_hash)
+      c->callee_hash = lx_map_hash(c->callee);
+    c->callee_node = c->callee ? lx_map_get_h(&p->fns, c->callee, c->callee_hash) : NULL;
+    if (c->callee_name && !c->name_hash)
+      c->name_hash = lx_map_hash(c->callee_name);
+    c->api = c->callee_node ? c->callee_node->api
+             : c->callee    ? lx_config_api_h(p->cfg, c->callee_name, c->name_hash)
+                            : NULL;
+    int n = 0;
+    const int max = (int)(sizeof(c->effects) / sizeof(c->effects[0]));
+    for (size_t i = 0; c->callee_node && i < c->callee_node->annots.n && n < max; i++)
+      c->effects[n++] = (lx_annot_lite){(unsigned char)c->callee_node->annots.v[i].kind,
+                                        (unsigned char)c->callee_node->annots.v[i].arg};
+    for (const lx_api *api = c->api; api; api = api->next) {
+      if (!lx_api_holds(api, f, c))
+        continue;
+      for (int i = 0; i < api->nannots && n < max; i++)
+        c->effects[n++] = (lx_annot_lite){(unsigned char)api->annots[i].kind, (unsigned char)api->annots[i].arg};
+      /* Connecting the handle in an argument blocks on it (a connect timeout is the
+       * client rule's to read: it bounds the connect, not what follows). */
+      if (api->connects > 0 && n < max)
+        c->effects[n++] = (lx_annot_lite){LX_ANN_BLOCKS, (unsigned char)api->connects};
+    }
+    c->neffects = (unsigned char)n;
+    c->spawn_arg = LX_SPAWN_UNKNOWN;
+  }
+}
+
+int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max)
+{
+  (void)p;
+  int n = 0;
+  for (int i = 0; i < c->neffects && n < max; i++)
+    out[n++] = (lx_annot){(lx_ann_kind)c->effects[i].kind, c->effects[i].arg};
+  return n;
+}
+
+int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg)
+{
+  (void)p;
+  for (int i = 0; i < c->neffects; i++)
+    if (c->effects[i].kind == k) {
+      if (arg)
+        *arg = c->effects[i].arg;
+      return 1;
+    }
+  return 0;
+}
+
+int lx_path_sets_flag(const lx_path *a, const char *flag)
+{
+  if (a->kind == LX_PATH_CONST && a->name && !strcmp(a->name, flag))
+    return 1;
+  size_t n = strlen(flag);
+  for (const char *f = a->flags; f && (f = strstr(f, flag)); f += n)
+    if (f > a->flags && f[-1] == '+' && (f[n] == '\0' || f[n] == '+' || f[n] == '-'))
+      return 1;
+  return 0;
+}
+
+int lx_path_clears_flag(const lx_path *a, const char *flag)
+{
+  size_t n = strlen(flag);
+  for (const char *f = a->flags; f && (f = strstr(f, flag)); f += n)
+    if (f > a->flags && f[-1] == '-' && (f[n] == '\0' || f[n] == '+' || f[n] == '-'))
+      return 1;
+  return 0;
+}
+
+int lx_name_in(const char *name, const char *const *list)
+{
+  for (int i = 0; name && list[i]; i++)
+    if (name[0] == list[i][0] && !strcmp(name, list[i]))
+      return 1;
+  return 0;
+}
+
+int lx_call_is(const lx_program *p, const lx_call *c, lx_kind k)
+{
+  if (!c->callee_name || !p->cfg)
+    return 0;
+  return lx_config_is(p->cfg, c->callee_name, c->name_hash ? c->name_hash : lx_map_hash(c->callee_name), k);
+}
+
+void lx_key_undo_deref(char *key)
+{
+  size_t n = strlen(key);
+  if (n && key[n - 1] == '*')
+    key[n - 1] = '\0';
+}
+
+/* ---- alias classes ------------------------------------------------------------- */
+
+/* Writes prefix, then s (NULL: the decimal number num), then suffix into buf; returns
+ * buf, truncated to n as snprintf would. */
+static const char *key_join(char *buf, size_t n, const char *prefix, const char *s, int num, const char *suffix)
+{
+  char digits[16];
+  if (!s) {
+    char *d = digits + sizeof(digits);
+    unsigned u = num < 0 ? 0U - (unsigned)num : (unsigned)num;
+    *--d = '\0';
+    do
+      *--d = (char)('0' + u % 10);
+    while ((u /= 10));
+    if (num < 0)
+      *--d = '-';
+    s = d;
+  }
+  size_t at = 0;
+  const char *parts[3] = {prefix, s, suffix};
+  for (int i = 0; i < 3 && n; i++)
+    for (const char *c = parts[i]; *c && at + 1 < n; c++)
+      buf[at++] = *c;
+  if (n)
+    buf[at] = '\0';
+  return buf;
+}
+
+const char *lx_path_key(const lx_path *p, char *buf, size_t n)
+{
+  const char *star = p->deref && !p->addr_of ? "*" : "";
+  switch (p->kind) {
+  case LX_PATH_LOCAL:
+    return key_join(buf, n, "L:", p->key ? p->key : "(null)", 0, star);
+  case LX_PATH_GLOBAL:
+    return key_join(buf, n, "G:", p->key ? p->key : "(null)", 0, star);
+  case LX_PATH_PARAM:
+    return key_join(buf, n, "P:", NULL, p->index, star);
+  case LX_PATH_FIELD:
+    return key_join(buf, n, "F:", p->key ? p->key : "(null)", 0, "");
+  case LX_PATH_CALL:
+    return key_join(buf, n, "C:", NULL, p->index, "");
+  case LX_PATH_RETURN:
+    return key_join(buf, n, "R", "", 0, "");
+  default:
+    return NULL;
+  }
+}
+
+static int uf_find(int *parent, int i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+static int key_id(lx_map *m, const char *key, int *count)
+{
+  intptr_t v = (intptr_t)lx_map_get(m, key);
+  if (!v) {
+    v = ++*count;
+    lx_map_put(m, key, (void *)v);
+  }
+  return (int)v - 1;
+}
+
+static size_t ptr_slot(const void *p, size_t cap)
+{
+  uintptr_t x = (uintptr_t)p;
+  x ^= x >> 17;
+  x *= 0x9e3779b97f4a7c15ULL;
+  return (size_t)(x >> 20) & (cap - 1);
+}
+
+static void memo_path(lx_func_memo *m, const lx_path *path, int cls)
+{
+  size_t h = ptr_slot(path, m->path_cap);
+  while (m->path_at[h] && m->path_at[h] != path)
+    h = (h + 1) & (m->path_cap - 1);
+  m->path_at[h] = path;
+  m->path_class[h] = cls;
+}
+
+/* The alias classes of f's body, and the class of each path in its facts. */
+static lx_func_memo *memo_build(const lx_func *f)
+{
+  lx_func_memo *al = lx_xcalloc(1, sizeof(*al));
+  lx_map ids;
+  lx_map_init(&ids);
+  int count = 0;
+  char b1[512];
+  /* Every path of the facts once, in this order, with its key's id: -1 no key, -2 a
+   * pointer called through by a direct call (looked up, not numbered). */
+  size_t npaths = 2 * f->assigns.n;
+  for (size_t i = 0; i < f->calls.n; i++)
+    npaths += (size_t)f->calls.v[i].nargs + 1;
+  const lx_path **paths = lx_xmalloc(sizeof(*paths) * (npaths ? npaths : 1));
+  int *pid = lx_xmalloc(sizeof(int) * (npaths ? npaths : 1));
+  size_t np = 0;
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    const lx_assign *a = &f->assigns.v[i];
+    const lx_path *two[2] = {&a->dst, &a->src};
+    for (int k = 0; k < 2; k++) {
+      paths[np] = two[k];
+      pid[np++] = lx_path_key(two[k], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
+    }
+  }
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    for (int j = 0; j < c->nargs; j++) {
+      paths[np] = &c->args[j];
+      pid[np++] = lx_path_key(&c->args[j], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
+    }
+    const lx_path *fp = lx_call_fnptr(c);
+    paths[np] = fp;
+    pid[np++] = c->callee ? -2 : lx_path_key(fp, b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
+  }
+  int *param_id = lx_xmalloc(sizeof(int) * (size_t)(f->nparams + 1));
+  param_id[0] = -1;
+  for (int j = 1; j <= f->nparams; j++) {
+    lx_path pp = {0};
+    pp.kind = LX_PATH_PARAM;
+    pp.index = j;
+    param_id[j] = key_id(&ids, lx_path_key(&pp, b1, sizeof(b1)), &count);
+  }
+  int *parent = lx_xmalloc(sizeof(int) * (size_t)(count ? count : 1));
+  for (int i = 0; i < count; i++)
+    parent[i] = i;
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    int x = pid[2 * i], y = pid[2 * i + 1];
+    if (x < 0 || y < 0 || f->assigns.v[i].src.kind == LX_PATH_FUNC)
+      continue;
+    x = uf_find(parent, x);
+    y = uf_find(parent, y);
+    if (x != y)
+      parent[x] = y;
+  }
+  /* Number the classes densely. */
+  int *dense = lx_xmalloc(sizeof(int) * (size_t)(count ? count : 1));
+  for (int i = 0; i < count; i++)
+    dense[i] = -1;
+  int nclasses = 0;
+  /* The map orders the members (and so the walks over them) as it always has; what
+   * stays is the keys in one block and a table of ints to find them. */
+  lx_map key2class;
+  lx_map_init(&key2class);
+  for (size_t i = 0; i < ids.cap; i++) {
+    if (!ids.keys[i])
+      continue;
+    int r = uf_find(parent, (int)(intptr_t)ids.vals[i] - 1);
+    if (dense[r] < 0)
+      dense[r] = nclasses++;
+    lx_map_put(&key2class, ids.keys[i], (void *)(intptr_t)(dense[r] + 1));
+  }
+  al->nclasses = nclasses;
+  /* Members per class, so that walking a class costs its size, not the map's. */
+  al->class_start = lx_xcalloc((size_t)nclasses + 1, sizeof(int));
+  al->members = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
+  size_t text_len = 0;
+  for (size_t i = 0; i < key2class.cap; i++)
+    if (key2class.keys[i]) {
+      al->class_start[(intptr_t)key2class.vals[i]]++; /* class id + 1 */
+      const char *k = key2class.keys[i];
+      size_t len = strlen(k) + 1;
+      /* the object of a field's or global's element ("F:struct conn.buf*") too */
+      text_len += (k[0] == 'F' || k[0] == 'G') && len > 1 && k[len - 2] == '*' ? 2 * len : len;
+    }
+  for (int c = 0; c < nclasses; c++)
+    al->class_start[c + 1] += al->class_start[c];
+  al->text = lx_xmalloc(text_len ? text_len : 1);
+  char *text = al->text;
+  int *fill = lx_xcalloc((size_t)nclasses + 1, sizeof(int));
+  int *slot_member = lx_xmalloc(sizeof(int) * (key2class.cap ? key2class.cap : 1));
+  for (size_t i = 0; i < key2class.cap; i++)
+    if (key2class.keys[i]) {
+      int c = (int)(intptr_t)key2class.vals[i] - 1;
+      int at = al->class_start[c] + fill[c]++;
+      size_t len = strlen(key2class.keys[i]) + 1;
+      al->members[at] = memcpy(text, key2class.keys[i], len);
+      text += len;
+      slot_member[i] = at;
+    }
+  free(fill);
+  for (al->key_cap = 4; al->key_cap < (size_t)count * 2; al->key_cap *= 2)
+    ;
+  al->key_slot = lx_xcalloc(al->key_cap, sizeof(int));
+  for (int i = 0; i < count; i++) {
+    size_t h = (size_t)lx_map_hash(al->members[i]) & (al->key_cap - 1);
+    while (al->key_slot[h])
+      h = (h + 1) & (al->key_cap - 1);
+    al->key_slot[h] = i + 1;
+  }
+  al->decoded = lx_xcalloc((size_t)(count ? count : 1), sizeof(lx_member));
+  for (int i = 0; i < count; i++) {
+    const char *k = al->members[i];
+    lx_member *m = &al->decoded[i];
+    size_t len = strlen(k);
+    m->kind = k[0];
+    m->deref = len && k[len - 1] == '*';
+    m->index = k[0] == 'C' || k[0] == 'P' ? atoi(k + 2) : -1;
+    if (k[0] == 'F' || k[0] == 'G') {
+      if (m->deref) {
+        char *o = memcpy(text, k, len + 1);
+        text += len + 1;
+        lx_key_undo_deref(o);
+        m->object = o;
+      } else {
+        m->object = k;
+      }
+      m->key_hash = lx_map_hash(k);
+      m->object_hash = m->deref ? lx_map_hash(m->object) : m->key_hash;
+    }
+    m->key = k;
+  }
+  al->class_has = lx_xcalloc((size_t)nclasses + 1, 1);
+  for (int c = 0; c < nclasses; c++)
+    for (int i = al->class_start[c]; i < al->class_start[c + 1]; i++)
+      al->class_has[c] |= al->decoded[i].kind == 'C' ? LX_HAS_CALL : al->decoded[i].object ? LX_HAS_LOC : 0;
+  al->param_class = lx_xmalloc(sizeof(int) * (size_t)(f->nparams + 1));
+  al->param_class[0] = -1;
+  for (int j = 1; j <= f->nparams; j++)
+    al->param_class[j] = dense[uf_find(parent, param_id[j])];
+  al->ret_class = (int)(intptr_t)lx_map_get(&key2class, "R") - 1;
+  al->fg_keys = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
+  al->fg_class = lx_xcalloc((size_t)(count ? count : 1), sizeof(int));
+  al->fg_hash = lx_xcalloc((size_t)(count ? count : 1), sizeof(uint64_t));
+  for (size_t i = 0; i < key2class.cap; i++) {
+    const char *k = key2class.keys[i];
+    if (k && (k[0] == 'F' || k[0] == 'G')) {
+      al->fg_keys[al->nfg] = al->members[slot_member[i]];
+      al->fg_hash[al->nfg] = key2class.hashes[i];
+      al->fg_class[al->nfg++] = (int)(intptr_t)key2class.vals[i] - 1;
+    }
+  }
+  free(slot_member);
+  lx_map_free(&key2class);
+  /* socket(..., SOCK_STREAM | SOCK_NONBLOCK, 0), accept4(..., SOCK_NONBLOCK): the new
+   * descriptor is non-blocking from the start. */
+  static const char *const nonblocking_at_birth[] = {"socket", "accept4", NULL};
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    int hit = 0;
+    for (int j = 0; c->callee && lx_name_in(c->callee_name, nonblocking_at_birth) && j < c->nargs && !hit; j++)
+      hit = lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK");
+    if (hit) {
+      al->nonblocking_calls = lx_xrealloc(al->nonblocking_calls, sizeof(int) * (size_t)(al->nnonblocking + 1));
+      al->nonblocking_calls[al->nnonblocking++] = (int)i;
+    }
+  }
+  for (al->path_cap = 16; al->path_cap < npaths + npaths / 2; al->path_cap *= 2) /* at most 2/3 full */
+    ;
+  al->path_at = lx_xcalloc(al->path_cap, sizeof(*al->path_at));
+  al->path_class = lx_xcalloc(al->path_cap, sizeof(*al->path_class));
+  for (size_t k = 0; k < np; k++) {
+    int id = pid[k];
+    if (id == -2) /* numbered by another path, or by none */
+      id = lx_path_key(paths[k], b1, sizeof(b1)) ? (int)(intptr_t)lx_map_get(&ids, b1) - 1 : -1;
+    memo_path(al, paths[k], id >= 0 ? dense[uf_find(parent, id)] : -1);
+  }
+  free(paths);
+  free(pid);
+  free(param_id);
+  free(dense);
+  free(parent);
+  lx_map_free(&ids);
+  return al;
+}
+
+void lx_program_prepare(lx_tu_facts **tus, size_t ntus)
+{
+  for (size_t t = 0; t < ntus; t++)
+    for (size_t i = 0; i < tus[t]->funcs.n; i++) {
+      lx_func *f = tus[t]->funcs.v[i];
+      if (f->is_def && !f->memo)
+        f->memo = memo_build(f);
+    }
+}
+
+void lx_func_memo_free(lx_func_memo *m)
+{
+  if (!m)
+    return;
+  free(m->key_slot);
+  free(m->text);
+  free(m->members);
+  free(m->class_start);
+  free(m->class_has);
+  free(m->decoded);
+  free(m->param_class);
+  free(m->path_at);
+  free(m->path_class);
+  free(m->fg_keys);
+  free(m->fg_class);
+  free(m->fg_hash);
+  free(m->nonblocking_calls);
+  free(m->loop_input);
+  free(m->handler_sites);
+  free(m);
+}
+
+static void alias_build(lx_program *p, lx_fnode *fn)
+{
+  lx_func *f = fn->def;
+  if (!f->memo)
+    f->memo = memo_build(f);
+  lx_alias *al = &fn->alias;
+  al->m = f->memo;
+  al->nclasses = f->memo->nclasses;
+  al->timed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->timed_loop = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->untimed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  al->retimed_seq = lx_arena_alloc(&p->arena, sizeof(int) * (size_t)(al->nclasses ? al->nclasses : 1));
+  for (int i = 0; i < al->nclasses; i++) { /* nothing is timed before the first pass says so */
+    al->timed_seq[i] = NOT_TIMED;
+    al->timed_loop[i] = -1;
+    al->untimed_seq[i] = -1;
+    al->retimed_seq[i] = NOT_TIMED;
+  }
+}
+
+/* The class of the member whose key is key, or -1. */
+static int key_class(const lx_func_memo *m, const char *key)
+{
+  size_t mask = m->key_cap - 1;
+  for (size_t h = (size_t)lx_map_hash(key) & mask; m->key_slot[h]; h = (h + 1) & mask) {
+    int i = m->key_slot[h] - 1;
+    if (strcmp(m->members[i], key) != 0)
+      continue;
+    int lo = 0, hi = m->nclasses - 1; /* the class whose range holds member i */
+    while (lo < hi) {
+      int mid = (lo + hi + 1) / 2;
+      if (m->class_start[mid] <= i)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    return lo;
+  }
+  return -1;
+}
+
+int lx_alias_class(const lx_fnode *fn, const lx_path *path)
+{
+  if (!fn->def)
+    return -1;
+  const lx_func_memo *m = fn->alias.m;
+  for (size_t h = ptr_slot(path, m->path_cap); m->path_at[h]; h = (h + 1) & (m->path_cap - 1))
+    if (m->path_at[h] == path)
+      return m->path_class[h];
+  if (path->kind == LX_PATH_PARAM && !(path->deref && !path->addr_of) && path->index >= 1 &&
+      path->index <= fn->def->nparams)
+    return m->param_class[path->index];
+  if (path->kind == LX_PATH_RETURN)
+    return m->ret_class;
+  char buf[512];
+  if (!lx_path_key(path, buf, sizeof(buf)))
+    return -1;
+  return key_class(m, buf);
+}
+
+int lx_alias_param_class(const lx_fnode *fn, int param)
+{
+  if (fn->def && param >= 1 && param <= fn->def->nparams)
+    return fn->alias.m->param_class[param];
+  lx_path pp = {0};
+  pp.kind = LX_PATH_PARAM;
+  pp.index = param;
+  return lx_alias_class(fn, &pp);
+}
+
+static int return_class(const lx_fnode *fn) { return fn->def ? fn->alias.m->ret_class : -1; }
+
+const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n)
+{
+  const lx_func_memo *al = fn->alias.m;
+  if (!fn->def || cls < 0 || cls >= al->nclasses) {
+    *n = 0;
+    return NULL;
+  }
+  *n = (size_t)(al->class_start[cls + 1] - al->class_start[cls]);
+  return al->decoded + al->class_start[cls];
+}
+
+const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it)
+{
+  const lx_func_memo *al = fn->alias.m;
+  if (!fn->def || cls < 0 || cls >= al->nclasses)
+    return NULL;
+  size_t i = (size_t)al->class_start[cls] + *it;
+  if (i >= (size_t)al->class_start[cls + 1])
+    return NULL;
+  (*it)++;
+  return al->members[i];
+}
+
+int lx_alias_param(const lx_fnode *fn, int cls)
+{
+  size_t it = 0;
+  const char *k;
+  int best = 0;
+  while ((k = lx_alias_next_key(fn, cls, &it)))
+    if (k[0] == 'P' && !strchr(k, '*')) {
+      int i = atoi(k + 2);
+      if (!best || i < best)
+        best = i;
+    }
+  return best;
+}
+
+static int class_globally_timed(const lx_program *p, const lx_fnode *fn, int cls)
+{
+  size_t n;
+  const lx_member *m = lx_alias_members(fn, cls, &n);
+  for (size_t i = 0; i < n; i++)
+    if ((m[i].kind == 'F' || m[i].kind == 'G') && lx_map_get_h(&p->timed_locs, m[i].key, m[i].key_hash))
+      return 1;
+  return 0;
+}
+
+int lx_loop_contains(const lx_func *f, int outer, int inner)
+{
+  for (int l = inner; l >= 0; l = f->loops.v[l].parent)
+    if (l == outer)
+      return 1;
+  return 0;
+}
+
+/* Is the value of class cls made anew inside loop li (fd = accept() each pass)? */
+static int created_in_loop(const lx_fnode *fn, int cls, int li)
+{
+  size_t it = 0;
+  const char *k;
+  while ((k = lx_alias_next_key(fn, cls, &it)))
+    if (k[0] == 'C' && lx_loop_contains(fn->def, li, fn->def->calls.v[atoi(k + 2)].loop))
+      return 1;
+  return 0;
+}
+
+/* Whether class cls has a timeout just before seq (NOT_TIMED: at the end of the
+ * function), as far as the function's own calls say: the last call that took it away
+ * (memcached_behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, -1)) counts only the
+ * timeouts set after it. */
+static int timed_at(const lx_alias *al, int cls, int seq)
+{
+  if (al->untimed_seq[cls] >= 0 && al->untimed_seq[cls] < seq)
+    return al->retimed_seq[cls] < seq;
+  return al->timed_seq[cls] < seq;
+}
+
+/* Whether class cls was taken its timeout before seq and not given one again. */
+static int untimed_at(const lx_alias *al, int cls, int seq)
+{
+  return al->untimed_seq[cls] >= 0 && al->untimed_seq[cls] < seq && al->retimed_seq[cls] >= seq;
+}
+
+int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c)
+{
+  if (cls < 0)
+    return 0;
+  if (untimed_at(&fn->alias, cls, c->seq))
+    return 0;
+  int seq = fn->alias.timed_seq[cls];
+  if (seq != NOT_TIMED) {
+    if (seq < c->seq)
+      return 1;
+    int tl = fn->alias.timed_loop[cls];
+    if (tl >= 0 && lx_loop_contains(fn->def, tl, c->loop) && !created_in_loop(fn, cls, tl))
+      return 1; /* set later in the same loop: it holds from the next pass on */
+  }
+  return class_globally_timed(p, fn, cls);
+}
+
+int lx_api_is_socket(const lx_api *api)
+{
+  return api && api->library && (!strcmp(api->library, "sockets") || !strcmp(api->library, "openssl"));
+}
+
+const lx_call *lx_blocking_origin(const lx_program *p, const lx_fnode *fn, const lx_call *c, int a,
+                                  const lx_fnode **origin_fn, int *origin_arg)
+{
+  int blk;
+  *origin_arg = a;
+  if (lx_call_has(p, c, LX_ANN_DEADLINE, NULL))
+    return NULL; /* bounded by its deadline argument, whatever its body does */
+  if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == a) {
+    *origin_fn = fn;
+    return c;
+  }
+  const lx_fnode *callee = lx_program_callee(p, c);
+  if (!callee || callee == fn || a > LX_MAX_PARAMS || !(callee->blocks_params & (1ULL << (a - 1))))
+    return NULL;
+  const lx_call *origin = callee->blocks_origin[a - 1];
+  *origin_fn = callee->blocks_origin_fn[a - 1];
+  lx_call_has(p, origin, LX_ANN_BLOCKS, origin_arg);
+  return origin;
+}
+
+int lx_call_dontwait(const lx_call *c)
+{
+  for (int a = 0; a < c->nargs; a++)
+    if (lx_path_sets_flag(&c->args[a], "MSG_DONTWAIT"))
+      return 1;
+  return 0;
+}
+
+int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c)
+{
+  return lx_poll_guarded_after(p, fn, c, -1);
+}
+
+/* Which argument of poll-like call g is its timeout (1-based), or 0. */
+static int poll_timeout_arg(const lx_call *g)
+{
+  if (!g->callee_name || !g->callee)
+    return 0;
+  const char *n = g->callee_name;
+  int targ = !strcmp(n, "poll") || !strcmp(n, "ppoll") ? 3
+           : !strcmp(n, "select") || !strcmp(n, "pselect") ? 5
+           : !strcmp(n, "epoll_wait") || !strcmp(n, "epoll_pwait") ? 4 : 0;
+  return targ <= g->nargs ? targ : 0;
+}
+
+/* Whether call g waits for readiness for a bounded time: a poll-like call whose timeout
+ * is not forever (poll(..., -1), select(..., NULL)), a poll_guard wrapper given no
+ * negative timeout, an alarm() or setitimer() armed. */
+static int bounded_wait(const lx_program *p, const lx_call *g)
+{
+  int targ = poll_timeout_arg(g);
+  if (targ) {
+    const lx_path *t = &g->args[targ - 1];
+    return !(t->kind == LX_PATH_CONST && (targ == 5 ? t->value == 0 : t->value < 0));
+  }
+  if (g->callee && g->callee_name && !strcmp(g->callee_name, "alarm"))
+    return g->nargs >= 1 && !(g->args[0].kind == LX_PATH_CONST && g->args[0].value == 0);
+  if (g->callee && g->callee_name && !strcmp(g->callee_name, "setitimer"))
+    return 1;
+  const lx_fnode *w = lx_program_callee(p, g);
+  if (!w || !w->poll_guard)
+    return 0;
+  if (w->poll_guard < 0)
+    return 1;
+  const lx_path *t = w->poll_guard <= g->nargs ? &g->args[w->poll_guard - 1] : NULL;
+  return t && !(t->kind == LX_PATH_CONST && t->value < 0);
+}
+
+int lx_poll_guarded_after(const lx_program *p, const lx_fnode *fn, const lx_call *c, int after)
+{
+  const lx_func *f = fn->def;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *g = &f->calls.v[i];
+    if (g->seq >= c->seq || g->seq <= after || !bounded_wait(p, g))
+      continue;
+    /* In a loop, the guard must be in the same pass. */
+    if (c->loop >= 0 && !lx_loop_contains(f, c->loop, g->loop))
+      continue;
+    return 1;
+  }
+  return 0;
+}
+
+/* poll_guard of each function, two levels deep: a function that polls (its timeout
+ * its own or a parameter's), then one that calls such a wrapper. */
+static void poll_guards(lx_program *p)
+{
+  for (int level = 0; level < 2; level++)
+    for (size_t i = 0; i < p->order.n; i++) {
+      lx_fnode *fn = p->order.v[i];
+      if (!fn->def || fn->poll_guard)
+        continue;
+      for (size_t j = 0; j < fn->def->calls.n && !fn->poll_guard; j++) {
+        const lx_call *g = &fn->def->calls.v[j];
+        const lx_fnode *w = lx_program_callee(p, g);
+        int targ = poll_timeout_arg(g);
+        const lx_path *t = NULL;
+        if (targ)
+          t = &g->args[targ - 1];
+        else if (level && w && w != fn && w->poll_guard > 0 && w->poll_guard <= g->nargs)
+          t = &g->args[w->poll_guard - 1]; /* a wrapper's timeout, passed on from fn's parameter */
+        if (t && t->kind == LX_PATH_PARAM && !t->deref && t->index >= 1 && t->index <= 127)
+          fn->poll_guard = (signed char)t->index;
+        else if (bounded_wait(p, g) && (targ || level))
+          fn->poll_guard = -1;
+      }
+    }
+}
+
+const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,
+                               const lx_fnode **origin_fn)
+{
+  size_t it = 0;
+  const char *k;
+  const lx_call *best = NULL;
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    if (k[0] == 'C') {
+      const lx_call *c = &fn->def->calls.v[atoi(k + 2)];
+      if (!best || c->seq < best->seq) {
+        best = c;
+        *origin_fn = fn;
+      }
+    }
+  }
+  if (best)
+    return best;
+  it = 0;
+  while ((k = lx_alias_next_key(fn, cls, &it))) {
+    if (k[0] == 'F' || k[0] == 'G') {
+      const lx_call *c = lx_map_get(&p->field_origin, k);
+      if (c) {
+        *origin_fn = lx_map_get(&p->origin_fn, k);
+        return c;
+      }
+    }
+  }
+  return NULL;
+}
+
+/* ---- summaries ------------------------------------------------------------------- */
+
+static void mark_timed(lx_fnode *fn, const lx_path *path, const lx_call *at)
+{
+  int cls = lx_alias_class(fn, path);
+  if (cls < 0)
+    return;
+  if (at->seq > fn->alias.untimed_seq[cls] && at->seq < fn->alias.retimed_seq[cls])
+    fn->alias.retimed_seq[cls] = at->seq;
+  if (at->seq < fn->alias.timed_seq[cls]) {
+    fn->alias.timed_seq[cls] = at->seq;
+    fn->alias.timed_loop[cls] = at->loop;
+  }
+}
+
+/* The fields and globals that are 0 unless configured: somewhere 0 is stored in them,
+ * and nothing else is but what a call returns or reads into them (`cb->timeout = 0;`
+ * at set-up, `cf_util_get_int(child, &cb->timeout)` from the configuration).  A
+ * default of its own (`= 30`, `= DEFAULT_TIMEOUT`, `= other->timeout`) keeps a field
+ * out. */
+static void zero_defaults(lx_program *p)
+{
+  enum { ZEROED = 1, OTHER = 2 };
+  lx_map seen;
+  lx_map_init(&seen);
+  char key[512], src[512];
+  /* Every function's assignments once (p->order), then each TU's global initialisers. */
+  for (size_t i = 0; i < p->order.n + p->ntus; i++) {
+    const lx_func *f = i < p->order.n ? p->order.v[i]->def : NULL;
+    const lx_tu_facts *tu = i < p->order.n ? NULL : p->tus[i - p->order.n];
+    size_t n = f ? f->assigns.n : tu ? tu->global_inits.n : 0;
+    for (size_t j = 0; j < n; j++) {
+      const lx_assign *a = f ? &f->assigns.v[j] : &tu->global_inits.v[j];
+      if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->dst.deref ||
+          !lx_path_key(&a->dst, key, sizeof(key)) || strchr(key, '@'))
+        continue;
+      int how = a->src.kind == LX_PATH_CONST && a->src.value == 0 ? ZEROED
+                : a->src.kind == LX_PATH_CALL                       ? 0
+                : lx_path_key(&a->src, src, sizeof(src)) && !strcmp(src, key) ? 0 /* n++, n += k */
+                                                                                : OTHER;
+      if (how)
+        lx_map_put(&seen, key, (void *)((uintptr_t)lx_map_get(&seen, key) | (uintptr_t)how));
+    }
+  }
+  for (size_t i = 0; i < seen.cap; i++)
+    if (seen.keys && seen.keys[i] && (uintptr_t)seen.vals[i] == ZEROED)
+      lx_map_put(&p->zero_defaults, seen.keys[i], (void *)1);
+  lx_map_free(&seen);
+}
+
+/* Whether call c of f runs only when a setting that is 0 unless configured is not 0
+ * (`if (cb->timeout > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, cb->timeout);`): by
+ * default it does not run. */
+static int only_when_configured(const lx_program *p, const lx_func *f, const lx_call *c)
+{
+  if (!p->zero_defaults.n)
+    return 0;
+  char key[512];
+  for (size_t i = 0; i < f->branches.n; i++) {
+    const lx_branch *b = &f->branches.v[i];
+    if (b->cond.disj || c->seq < b->then_begin || c->seq >= b->then_end)
+      continue;
+    for (int k = 0; k < b->cond.n; k++) {
+      const lx_atom *t = &b->cond.a[k];
+      int nonzero = t->op == LX_CMP_TRUTHY ||
+                    ((t->op == LX_CMP_GT || t->op == LX_CMP_NE) && t->rhs.kind == LX_PATH_CONST && t->rhs.value == 0);
+      if (nonzero && (t->lhs.kind == LX_PATH_FIELD || t->lhs.kind == LX_PATH_GLOBAL) &&
+          lx_path_key(&t->lhs, key, sizeof(key)) && lx_map_get(&p->zero_defaults, key))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* One pass of the timeout summary over fn; returns whether anything changed. */
+static int timeout_pass(lx_program *p, lx_fnode *fn)
+{
+  int changed = 0;
+  lx_alias *al = &fn->alias;
+  for (int i = 0; i < al->nclasses; i++) {
+    al->timed_seq[i] = NOT_TIMED;
+    al->timed_loop[i] = -1;
+    al->untimed_seq[i] = -1;
+    al->retimed_seq[i] = NOT_TIMED;
+  }
+  const lx_func *f = fn->def;
+  /* The calls that take a handle's timeout away, first: a timeout counts after them. */
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    for (const lx_api *api = lx_call_api(p, c); api; api = api->next) {
+      if (api->no_timeout < 1 || api->no_timeout > c->nargs || !lx_api_holds(api, f, c))
+        continue;
+      int cls = lx_alias_class(fn, &c->args[api->no_timeout - 1]);
+      if (cls >= 0 && c->seq > al->untimed_seq[cls])
+        al->untimed_seq[cls] = c->seq;
+    }
+  }
+  /* What every caller hands over already timed is timed from the start. */
+  for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
+    int cls = (fn->entry_timed & (1ULL << (j - 1))) ? lx_alias_param_class(fn, j) : -1;
+    if (cls >= 0) {
+      al->timed_seq[cls] = ALWAYS_TIMED;
+      al->timed_loop[cls] = -1;
+    }
+  }
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    int timeout = 0;
+    for (int j = 0; j < c->neffects && !timeout; j++)
+      timeout = c->effects[j].kind == LX_ANN_TIMEOUT;
+    /* A timeout set only when configured is none (asked of the calls that set one). */
+    int by_default = !timeout || !only_when_configured(p, f, c);
+    for (int j = 0; j < c->neffects && by_default; j++)
+      if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs) {
+        mark_timed(fn, &c->args[c->effects[j].arg - 1], c);
+      } else if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg == 0) {
+        lx_path r = {0}; /* a constructor that gives the handle it returns a timeout */
+        r.kind = LX_PATH_CALL;
+        r.index = (int)i;
+        mark_timed(fn, &r, c);
+      }
+    for (const lx_api *api = lx_call_api(p, c); api; api = api->next) {
+      if (!api->copies || api->copies > c->nargs || !lx_api_holds(api, f, c))
+        continue;
+      /* h2 = curl_easy_duphandle(h): the copy has every option set on h so far. */
+      int src = lx_alias_class(fn, &c->args[api->copies - 1]);
+      if (src >= 0 && (timed_at(al, src, c->seq) || (!untimed_at(al, src, c->seq) && class_globally_timed(p, fn, src)))) {
+        lx_path r = {0};
+        r.kind = LX_PATH_CALL;
+        r.index = (int)i;
+        mark_timed(fn, &r, c);
+      }
+    }
+    const lx_fnode *callee = lx_program_callee(p, c);
+    if (!callee)
+      continue;
+    for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++)
+      if (callee->timeout_params & (1ULL << j))
+        mark_timed(fn, &c->args[j], c);
+    if (callee->returns_timed) {
+      lx_path r = {0};
+      r.kind = LX_PATH_CALL;
+      r.index = (int)i;
+      mark_timed(fn, &r, c);
+    }
+  }
+  for (int k = 0; k < al->m->nnonblocking; k++) {
+    lx_path r = {0};
+    r.kind = LX_PATH_CALL;
+    r.index = al->m->nonblocking_calls[k];
+    mark_timed(fn, &r, &f->calls.v[r.index]);
+  }
+  uint64_t params = 0;
+  for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
+    int cls = lx_alias_param_class(fn, j);
+    /* open(nng_socket *s) { nng_socket_set_ms(*s, ...) }: a timeout on what the
+     * parameter points to is one on what the caller handed over as &s. */
+    lx_path pointee = {0};
+    pointee.kind = LX_PATH_PARAM;
+    pointee.index = j;
+    pointee.deref = 1;
+    int pcls = lx_alias_class(fn, &pointee);
+    if ((cls >= 0 && timed_at(al, cls, NOT_TIMED)) || (pcls >= 0 && timed_at(al, pcls, NOT_TIMED)))
+      params |= 1ULL << (j - 1);
+  }
+  if (params != fn->timeout_params) {
+    fn->timeout_params = params;
+    changed = 1;
+  }
+  int rc = return_class(fn);
+  int rt = rc >= 0 && (timed_at(al, rc, NOT_TIMED) || (!untimed_at(al, rc, NOT_TIMED) && class_globally_timed(p, fn, rc)));
+  if (rt != (int)fn->returns_timed) {
+    fn->returns_timed = (unsigned)rt;
+    changed = 1;
+  }
+  /* A timeout set on a field or global holds program-wide. */
+  for (int i = 0; i < al->m->nfg; i++) {
+    const char *k = al->m->fg_keys[i];
+    if (timed_at(al, al->m->fg_class[i], NOT_TIMED) && !lx_map_get_h(&p->timed_locs, k, al->m->fg_hash[i])) {
+      lx_map_put_h(&p->timed_locs, k, al->m->fg_hash[i], (void *)1);
+      changed = 1;
+    }
+  }
+  return changed;
+}
+
+/* One pass of the blocking summary over fn: parameters it blocks on untimed. */
+static int blocks_pass(lx_program *p, lx_fnode *fn)
+{
+  uint64_t params = 0;
+  const lx_func *f = fn->def;
+  for (size_t i = 0; i < f->calls.n; i++) {
+    const lx_call *c = &f->calls.v[i];
+    const lx_fnode *callee = lx_program_callee(p, c);
+    if (lx_call_has(p, c, LX_ANN_DEADLINE, NULL))
+      continue; /* a call bounded by its deadline argument (libleash's net calls) */
+    for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++) {
+      const lx_call *origin = NULL;
+      const lx_fnode *origin_fn = NULL;
+      int blk;
+      if (lx_call_has(p, c, LX_ANN_BLOCKS, &blk) && blk == j + 1) {
+        origin = c;
+        origin_fn = fn;
+      } else if (callee && callee != fn && (callee->blocks_params & (1ULL << j))) {
+        origin = callee->blocks_origin[j];
+        origin_fn = callee->blocks_origin_fn[j];
+      }
+      if (!origin)
+        continue;
+      int cls = lx_alias_class(fn, &c->args[j]);
+      if (cls < 0 || lx_timed_before(p, fn, cls, c))
+        continue;
+      if (origin == c && lx_api_is_socket(lx_call_api(p, c)) && (lx_poll_guarded(p, fn, c) || lx_call_dontwait(c)))
+        continue;
+      int param = lx_alias_param(fn, cls);
+      if (param && param <= LX_MAX_PARAMS && !(params & (1ULL << (param - 1)))) {
+        params |= 1ULL << (param - 1);
+        if (!fn->blocks_origin) {
+          fn->blocks_origin = lx_arena_alloc(&p->bottom_arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin));
+          fn->blocks_origin_fn = lx_arena_alloc(&p->bottom_arena, LX_MAX_PARAMS * sizeof(*fn->blocks_origin_fn));
+        }
+        fn->blocks_origin[param - 1] = origin;
+        fn->blocks_origin_fn[param - 1] = origin_fn;
+      }
+    }
+  }
+  if (params == fn->blocks_params)
+    return 0;
+  fn->blocks_params = params;
+  return 1;
+}
+
+static void record_field_origins(lx_program *p, lx_fnode *fn)
+{
+  char buf[512];
+  for (size_t i = 0; i < fn->def->assigns.n; i++) {
+    const lx_assign *a = &fn->def->assigns.v[i];
+    if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->src.kind != LX_PATH_CALL)
+      continue;
+    lx_path_key(&a->dst, buf, sizeof(buf));
+    if (!lx_map_get(&p->field_origin, buf)) {
+      lx_map_put(&p->field_origin, buf, (void *)&fn->def->calls.v[a->src.index]);
+      lx_map_put(&p->origin_fn, buf, fn);
+    }
+  }
+}
+
+void lx_mark_callers(const lx_fnode *fn, char *dirty)
+{
+  for (size_t k = 0; k < fn->callers.n; k++)
+    dirty[fn->callers.v[k].fn->index] = 1;
+}
+
+void lx_mark_callees(const lx_fnode *fn, char *dirty)
+{
+  for (size_t j = 0; fn->def && j < fn->def->calls.n; j++)
+    if (fn->def->calls.v[j].callee_node)
+      dirty[fn->def->calls.v[j].callee_node->index] = 1;
+}
+
+void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass, void *arg)
+{
+  memset(dirty, 1, p->order.n);
+  for (int round = 0, changed = 1; changed && round < max_rounds; round++) {
+    changed = 0;
+    for (size_t i = 0; i < p->order.n; i++) {
+      if (!dirty[i])
+        continue;
+      dirty[i] = 0;
+      changed |= pass(arg, p->order.v[i], dirty);
+    }
+  }
+}
+
+/* The parameters every caller (one at least) passes already timed: an accept loop
+ * that makes each client non-blocking before handing it to the code that keeps it. */
+static uint64_t entry_timed(const lx_program *p, const lx_fnode *fn)
+{
+  if (!fn->callers.n)
+    return 0;
+  uint64_t bits = 0;
+  for (int j = 1; j <= fn->def->nparams && j <= LX_MAX_PARAMS; j++) {
+    int all = 1;
+    for (size_t k = 0; k < fn->callers.n && all; k++) {
+      const lx_fnode *caller = fn->callers.v[k].fn;
+      const lx_call *c = &caller->def->calls.v[fn->callers.v[k].call];
+      all = j <= c->nargs && caller != fn && lx_timed_before(p, caller, lx_alias_class(caller, &c->args[j - 1]), c);
+    }
+    if (all)
+      bits |= 1ULL << (j - 1);
+  }
+  return bits;
+}
+
+/* Timed classes of fn (a count that grows when any does). */
+static int timed_classes(const lx_fnode *fn)
+{
+  int n = 0;
+  for (int i = 0; i < fn->alias.nclasses; i++)
+    n += fn->alias.timed_seq[i] != NOT_TIMED;
+  return n;
+}
+
+
+static int timeout_step(void *arg, lx_fnode *fn, char *dirty)
+{
+  lx_program *p = arg;
+  if (!fn->def)
+    return 0;
+  fn->entry_timed = entry_timed(p, fn);
+  int timed_before = timed_classes(fn);
+  size_t timed = p->timed_locs.n;
+  uint64_t params = fn->timeout_params;
+  unsigned rt = fn->returns_timed;
+  int changed = timeout_pass(p, fn);
+  if (timed_classes(fn) != timed_before) {
+    lx_mark_callees(fn, dirty); /* what they are handed may be timed now */
+    changed = 1;
+  }
+  if (p->timed_locs.n != timed)
+    memset(dirty, 1, p->order.n);
+  else if (params != fn->timeout_params || rt != fn->returns_timed)
+    lx_mark_callers(fn, dirty);
+  return changed;
+}
+
+static int blocks_step(void *arg, lx_fnode *fn, char *dirty)
+{
+  lx_program *p = arg;
+  if (!fn->def)
+    return 0;
+  /* An origin is set with its bit: only those of the bits already set can change
+   * without the bits changing. */
+  const lx_call *origin[LX_MAX_PARAMS];
+  const lx_fnode *origin_fn[LX_MAX_PARAMS];
+  uint64_t params = fn->blocks_params;
+  for (int b = 0; b < LX_MAX_PARAMS; b++)
+    if (params & (1ULL << b)) {
+      origin[b] = fn->blocks_origin[b];
+      origin_fn[b] = fn->blocks_origin_fn[b];
+    }
+  int changed = blocks_pass(p, fn);
+  int moved = params != fn->blocks_params;
+  for (int b = 0; b < LX_MAX_PARAMS && !moved; b++)
+    moved = (params & (1ULL << b)) && (origin[b] != fn->blocks_origin[b] || origin_fn[b] != fn->blocks_origin_fn[b]);
+  if (moved)
+    lx_mark_callers(fn, dirty);
+  return changed;
+}
+
+/* The bottom-up summaries (timeouts, then blocking), to a fixed point: iterating
+ * handles recursion and any order.  A pass over a function whose inputs (its callees'
+ * summaries, and for timeouts the program-wide timed fields) did not change since its
+ * last pass would give the same result: it is skipped.  Reads the facts and the
+ * nodes' links; writes only these summaries, timed_locs and bottom_arena, so it runs
+ * beside the context (context.c), which neither reads nor writes them. */
+static void bottom_up(lx_program *p)
+{
+  char *dirty = lx_xmalloc(p->order.n ? p->order.n : 1);
+  lx_fixed_point(p, dirty, 50, timeout_step, p);
+  poll_guards(p);
+  lx_fixed_point(p, dirty, 50, blocks_step, p);
+  free(dirty);
+}
+
+/* The second thread: the part of the context that runs beside the spawn summaries,
+ * then (once the main thread may go on to per-event code) the bottom-up summaries. */
+typedef struct {
+  lx_program *p;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int beside_done;
+} second_thread;
+
+static void *second_main(void *arg)
+{
+  second_thread *st = arg;
+  lx_context_beside(st->p);
+  pthread_mutex_lock(&st->lock);
+  st->beside_done = 1;
+  pthread_cond_signal(&st->cond);
+  pthread_mutex_unlock(&st->lock);
+  bottom_up(st->p);
+  return NULL;
+}
+
+lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
+{
+  lx_program *p = lx_xcalloc(1, sizeof(*p));
+  lx_arena_init(&p->arena);
+  lx_arena_init(&p->bottom_arena);
+  p->cfg = cfg;
+  p->tus = tus;
+  p->ntus = ntus;
+  size_t nfuncs = 0;
+  for (size_t t = 0; t < ntus; t++)
+    nfuncs += tus[t]->funcs.n;
+  lx_map_init_borrowed(&p->fns, nfuncs); /* keys: the facts' USRs, or in p->arena */
+  lx_map_init(&p->timed_locs);
+  lx_map_init(&p->zero_defaults);
+  lx_map_init(&p->field_origin);
+  lx_map_init(&p->origin_fn);
+  for (size_t t = 0; t < ntus; t++) {
+    for (size_t i = 0; i < tus[t]->funcs.n; i++) {
+      lx_func *f = tus[t]->funcs.v[i];
+      lx_fnode *n = fnode_get(p, f);
+      for (size_t j = 0; j < f->annots.n; j++) {
+        int dup = 0;
+        for (size_t k = 0; k < n->annots.n; k++)
+          dup |= n->annots.v[k].kind == f->annots.v[j].kind && n->annots.v[k].arg == f->annots.v[j].arg;
+        if (!dup)
+          lx_vec_push(&n->annots, f->annots.v[j]);
+      }
+      if (f->is_def && !n->def) {
+        n->def = f;
+      } else if (f->is_def && (n->def->loc.line != f->loc.line || !n->def->loc.file || !f->loc.file ||
+                               strcmp(n->def->loc.file, f->loc.file))) {
+        /* Two different bodies for one name: two programs in one database (memcached's
+         * main and its test app's main).  Keep both, the second under its own key; the
+         * same body seen twice (a header's static inline) is kept once. */
+        char key[1024];
+        snprintf(key, sizeof(key), "%s#%s:%u", f->usr, f->loc.file ? f->loc.file : "", f->loc.line);
+        if (!lx_map_get(&p->fns, key)) {
+          lx_fnode *d = lx_arena_alloc(&p->arena, sizeof(*d));
+          d->usr = lx_map_put(&p->fns, lx_arena_strdup(&p->arena, key), d);
+          d->name = f->name;
+          d->api = n->api;
+          d->index = (int)p->order.n;
+          d->def = f;
+          lx_vec_push(&p->order, d);
+        }
+      }
+    }
+  }
+  for (size_t t = 0; t < ntus; t++)
+    for (size_t i = 0; i < tus[t]->funcs.n; i++)
+      if (tus[t]->funcs.v[i]->is_def)
+        resolve_calls(p, tus[t]->funcs.v[i]);
+  zero_defaults(p); /* before the summaries: their threads read it */
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    if (!fn->def)
+      continue;
+    alias_build(p, fn);
+    record_field_origins(p, fn);
+    for (size_t j = 0; j < fn->def->calls.n; j++) {
+      lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+      if (callee)
+        callee->callers.cap++; /* counted first, then filled in the arena */
+    }
+  }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    fn->callers.v = fn->callers.cap ? lx_arena_alloc(&p->arena, sizeof(lx_site) * fn->callers.cap) : NULL;
+  }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
+      lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
+      if (callee)
+        callee->callers.v[callee->callers.n++] = (lx_site){fn, (int)j};
+    }
+  }
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t k = 0; k < fn->annots.n; k++)
+      if (fn->annots.v[k].kind == LX_ANN_BOUNDED)
+        fn->bounded_fn = 1; /* before the threads: a bit beside thread_entry */
+  }
+  /* On two threads when a second can be had: spawns beside start-up and waits, then
+   * per-event code beside the bottom-up summaries. */
+  second_thread st = {p, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+  pthread_t th;
+  int threaded = pthread_create(&th, NULL, second_main, &st) == 0;
+  if (!threaded) {
+    lx_context_beside(p);
+    bottom_up(p);
+  }
+  lx_context_spawns(p);
+  pthread_mutex_lock(&st.lock);
+  while (threaded && !st.beside_done)
+    pthread_cond_wait(&st.cond, &st.lock);
+  pthread_mutex_unlock(&st.lock);
+  lx_context_events(p);
+  if (threaded)
+    pthread_join(th, NULL);
+  lx_context_seal(p);
+  pthread_mutex_destroy(&st.lock);
+  pthread_cond_destroy(&st.cond);
+  return p;
+}
+
+void lx_program_free(lx_program *p)
+{
+  if (!p)
+    return;
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    lx_vec_free(&fn->annots); /* the rest is in the arena */
+  }
+  lx_vec_free(&p->order);
+  lx_map_free(&p->fns);
+  lx_map_free(&p->timed_locs);
+  lx_map_free(&p->zero_defaults);
+  lx_map_free(&p->field_origin);
+  lx_map_free(&p->origin_fn);
+  lx_arena_free(&p->arena);
+  lx_arena_free(&p->bottom_arena);
+  free(p);
+}
