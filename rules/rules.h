@@ -2,7 +2,8 @@
 #ifndef LX_RULES_H
 #define LX_RULES_H
 
-#include "program/program.h"
+#include "program/context.h"
+#include "program/summaries.h"
 #include "reports/findings.h"
 
 typedef struct {

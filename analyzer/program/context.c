@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "program/program.h"
+#include "program/context.h"
+#include "program/stages.h"
 
 static int startup_name(const char *name)
 {

@@ -1,5 +1,6 @@
 /* program.h - the whole program: every TU's facts merged by function USR, the call
- * graph, per-function alias classes, and the bottom-up summaries rules read. */
+ * graph, per-function alias classes, and the nodes the summaries (summaries.h) and the
+ * context (context.h) fill in. */
 #ifndef LX_PROGRAM_H
 #define LX_PROGRAM_H
 
@@ -119,10 +120,6 @@ struct lx_fnode {
   const char *why_args[2];
 };
 
-/* Why fn runs per event, in words ("runs once per event of the accept() loop in
- * serve()"), written to buf; NULL when nothing says so. */
-const char *lx_fnode_why(const lx_fnode *fn, char *buf, size_t n);
-
 typedef struct {
   lx_arena arena;            /* the nodes and what is computed about them */
   lx_arena bottom_arena;     /* what the bottom-up summaries allocate (on their own thread) */
@@ -193,12 +190,10 @@ int lx_alias_param_class(const lx_fnode *fn, int param);
 const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n);
 /* Iterates the keys of class cls: returns the next key after index *it, or NULL. */
 const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it);
+/* The class of the value fn returns, or -1. */
+int lx_alias_return_class(const lx_fnode *fn);
 /* First parameter (1-based) in class cls, or 0. */
 int lx_alias_param(const lx_fnode *fn, int cls);
-
-/* Whether a timeout reaches call c on class cls in fn: set before it in fn, set in the
- * same loop, or set program-wide on a field or global of the class. */
-int lx_timed_before(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c);
 
 /* A fixed point over the program: rounds of pass over the functions, in order, until a
  * round changes nothing or max_rounds rounds ran.  A function whose inputs did not
@@ -213,61 +208,10 @@ void lx_mark_callers(const lx_fnode *fn, char *dirty);
 /* After what fn hands its callees changed: marks them (dirty[callee->index]). */
 void lx_mark_callees(const lx_fnode *fn, char *dirty);
 
-/* ---- context (context.c) ---------------------------------------------------- */
-
-typedef enum {
-  LX_LOOP_FIXED = 0, /* a constant or configured bound, or start-up code */
-  LX_LOOP_INPUT,     /* bound by the size of its input (a parameter, a request field) */
-  LX_LOOP_EVENT,     /* runs once per external event: it accepts, receives, polls */
-} lx_loop_bound;
-
-/* The context of every function, in three parts that lx_program_build runs in this
- * order, the first two side by side: lx_context_spawns (bounds, spawn summaries),
- * lx_context_beside (start-up and waits_event: they read only the call graph, the
- * annotations and names, and write only those two bytes) and, after both,
- * lx_context_events (thread entries, per_event, request_path).  The bottom-up
- * summaries run beside spawns and events: the context neither reads nor writes them. */
-void lx_context_spawns(lx_program *p);
-/* Fills, last in the build, every cache the queries below would otherwise fill on first
- * use (the loops' event calls, the loops bounded by input): the rules only read. */
-void lx_context_seal(lx_program *p);
-void lx_context_beside(lx_program *p);
-void lx_context_events(lx_program *p);
-/* How loop li of fn is bounded; *source gets the call that makes it an event loop. */
-lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source);
-/* The outermost loop around call c that is not fixed (event or input), or -1. */
-int lx_unbounded_loop(const lx_program *p, const lx_fnode *fn, const lx_call *c, lx_loop_bound *kind,
-                      const lx_call **source);
-/* Whether call c starts a thread or process; *entry_arg gets the 1-based argument that
- * holds the function run (0 for fork-like calls). */
-int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg);
-/* Whether something bounds concurrency before call c in fn: a bounding call (sem_wait,
- * leash:bounded) or a counter-vs-limit check that rejects, within scope loop (-1: the
- * whole function). */
-int lx_bounded_before(const lx_program *p, const lx_fnode *fn, const lx_call *c, int scope_loop);
-
 /* Whether loop inner is outer or nested in it (inner -1: never). */
 int lx_loop_contains(const lx_func *f, int outer, int inner);
 
 /* Whether call c passes MSG_DONTWAIT: a send or receive that never waits. */
 int lx_call_dontwait(const lx_call *c);
-
-/* Whether call c (in fn) may block on its argument a (1-based): the blocking call
- * itself (leash:blocks:a) or, through the callee's summary, the blocking call in a
- * wrapper it reaches.  Returns that call, with its function in *origin_fn and the
- * argument it blocks on in *origin_arg, or NULL. */
-const lx_call *lx_blocking_origin(const lx_program *p, const lx_fnode *fn, const lx_call *c, int a,
-                                  const lx_fnode **origin_fn, int *origin_arg);
-
-/* Whether a poll/select/epoll_wait with a finite timeout runs before call c in fn
- * (in the same pass of c's loop): it guards a socket call from blocking forever. */
-int lx_poll_guarded(const lx_program *p, const lx_fnode *fn, const lx_call *c);
-/* The same, counting only polls after seq `after` (a call to a poll_guard wrapper, and an
- * alarm() or setitimer() armed before it, count too). */
-int lx_poll_guarded_after(const lx_program *p, const lx_fnode *fn, const lx_call *c, int after);
-
-/* Where the value of class cls was created: the call that produced it, or NULL. */
-const lx_call *lx_alias_origin(const lx_program *p, const lx_fnode *fn, int cls,
-                               const lx_fnode **origin_fn);
 
 #endif
