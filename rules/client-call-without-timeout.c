@@ -96,10 +96,12 @@ static const char *spell_fix(const char *fix, const char *handle, char *buf, siz
 }
 
 /* Whether call c itself sets a timeout on its argument a. */
-static int sets_timeout(const lx_call *c, int a)
+static int sets_timeout(const lx_program *p, const lx_call *c, int a)
 {
-  for (int k = 0; k < c->neffects; k++)
-    if (c->effects[k].kind == LX_ANN_TIMEOUT && c->effects[k].arg == a)
+  int n;
+  const lx_annot_lite *e = lx_call_effects(p, c, &n);
+  for (int k = 0; k < n; k++)
+    if (e[k].kind == LX_ANN_TIMEOUT && e[k].arg == a)
       return 1;
   return 0;
 }
@@ -137,7 +139,7 @@ static int ct_pass(void *arg, lx_fnode *fn, char *dirty)
     r.index = (int)i;
     for (const lx_api *api = lx_call_api(st->p, c); api; api = api->next) {
       int ct = api->connect_timeout;
-      if (ct >= 0 && ct <= c->nargs && lx_api_holds(api, f, c))
+      if (ct >= 0 && ct <= c->nargs && lx_api_holds(st->p, api, f, c))
         mark(fn, seq, ct ? &c->args[ct - 1] : &r, c);
     }
     const lx_fnode *callee = lx_program_callee(st->p, c);
@@ -329,11 +331,10 @@ static void check_constructor(lx_rule_ctx *ctx, const lx_map *lib_files, seen_li
   if (lx_name_in(lib, covered) || inside_library(lib_files, fn, lib) || startup_named(fn))
     return;
   for (const lx_api *e = lx_call_api(p, c); e; e = e->next)
-    if (e->connect_timeout == 0 && lx_api_holds(e, fn->def, c))
+    if (e->connect_timeout == 0 && lx_api_holds(p, e, fn->def, c))
       return;
-  for (int k = 0; k < c->neffects; k++)
-    if (c->effects[k].kind == LX_ANN_TIMEOUT && c->effects[k].arg == 0)
-      return;
+  if (sets_timeout(p, c, 0))
+    return;
   lx_path r = {0};
   r.kind = LX_PATH_CALL;
   r.index = (int)j;
@@ -384,7 +385,7 @@ void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
         const char *lib = origin ? client_library(p, origin, origin_arg) : NULL;
         if (!lib || inside_library(&lib_files, fn, lib))
           continue;
-        if (lx_call_has(p, origin, LX_ANN_DEADLINE, NULL) || sets_timeout(origin, origin_arg))
+        if (lx_call_has(p, origin, LX_ANN_DEADLINE, NULL) || sets_timeout(p, origin, origin_arg))
           continue; /* bounded by its own argument (a timeout, a don't-wait flag), or the
                        call that sets the timeout (PQexec(c, "SET statement_timeout ...")) */
         const lx_path *h = &c->args[a - 1];
@@ -397,7 +398,7 @@ void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
             continue;
           int own = 0; /* amqp_socket_open_noblock(s, host, port, &tv) */
           for (const lx_api *e = lx_call_api(p, origin); e && !own; e = e->next)
-            own = e->connect_timeout == origin_arg && lx_api_holds(e, origin_fn ? origin_fn->def : NULL, origin);
+            own = e->connect_timeout == origin_arg && lx_api_holds(p, e, origin_fn ? origin_fn->def : NULL, origin);
           if (own)
             continue;
           if (origin != c && origin_fn && origin_arg <= origin->nargs &&

@@ -47,26 +47,18 @@ typedef struct {
   unsigned char kind, arg;
 } lx_annot_lite;
 
-/* One call expression inside a function body.  The fields every program-wide pass
- * reads come first, so that walking a function's calls touches little memory. */
+/* One call expression inside a function body, as written: what a program derives about
+ * it (its callee's node, catalogue entry, annotations in force) is the program's
+ * (lx_call_info, program.h).  The fields every program-wide pass reads come first, so
+ * that walking a function's calls touches little memory. */
 typedef struct {
-  /* Filled by lx_program_build, not part of the facts (never cached or compared): the
-   * callee's program node, its catalogue entry, the annotations in force and whether
-   * it starts a thread. */
-  struct lx_fnode *callee_node;
-  const struct lx_api *api;
   const char *callee;      /* USR of the function called, NULL when indirect */
   const char *callee_name; /* spelling of the function, or of the pointer called */
   lx_path *args;
   int nargs;
   int loop;      /* innermost enclosing loop (index in lx_func.loops), -1 if none */
   int seq;       /* evaluation order within the function */
-  unsigned char neffects;
-  lx_annot_lite effects[6];
-  short spawn_arg; /* once known (context.c): -1 not a spawn, else lx_is_spawn's entry_arg */
   unsigned in_cond : 1; /* part of an if/loop/switch condition */
-  uint64_t callee_hash; /* lx_map_hash(callee) once computed, else 0 (not part of the facts) */
-  uint64_t name_hash;   /* lx_map_hash(callee_name) once computed (resolve_calls), else 0 */
   lx_loc loc;
   lx_path *fnptr; /* indirect calls: the pointer called through (lx_call_fnptr), or NULL */
 } lx_call;
@@ -193,7 +185,6 @@ typedef struct {
   /* Filled by lx_program_build (program.h), freed with the function: what is derived
    * from this function's facts alone. */
   struct lx_func_memo *memo;
-  uint64_t usr_hash, name_hash; /* lx_map_hash of usr and name once computed, else 0 */
   /* Owned by a facts pool (facts_pool.h), maybe shared by several TUs' facts: freed
    * with the pool, not with them. */
   unsigned pooled : 1;

@@ -36,9 +36,10 @@ int lx_is_spawn(const lx_program *p, const lx_call *c, int *entry_arg)
       *entry_arg = arg;
     return spawn;
   }
-  if (c->spawn_arg < 0)
+  const lx_call_info *ci = lx_call_info_of(p, c);
+  if (ci->spawn_arg < 0)
     return 0;
-  *entry_arg = c->spawn_arg;
+  *entry_arg = ci->spawn_arg;
   return 1;
 }
 
@@ -573,10 +574,10 @@ static void spawn_summaries(lx_program *p, char *dirty)
   /* The answers no longer change: every call keeps its own (as resolve_calls keeps its
    * callee), and lx_is_spawn reads them from now on. */
   for (size_t i = 0; i < p->order.n; i++) {
-    lx_func *f = p->order.v[i]->def;
-    for (size_t j = 0; f && j < f->calls.n; j++) {
+    lx_fnode *fn = p->order.v[i];
+    for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
       int arg = 0;
-      f->calls.v[j].spawn_arg = (short)(is_spawn_now(p, &f->calls.v[j], &arg) ? arg : -1);
+      fn->calls[j].spawn_arg = (short)(is_spawn_now(p, &fn->def->calls.v[j], &arg) ? arg : -1);
     }
   }
   p->spawns_known = 1;

@@ -15,24 +15,81 @@ lx_fnode *lx_program_fn(const lx_program *p, const char *usr)
   return usr ? lx_map_get(&p->fns, usr) : NULL;
 }
 
+/* ---- what the program derives about each call ------------------------------------- */
+
+static size_t call_slot_of(const lx_call *c, size_t cap)
+{
+  uint64_t h = (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ULL;
+  return (size_t)(h >> 32) & (cap - 1);
+}
+
+static const lx_call_info no_info = {NULL, NULL, NULL, 0, -1, 0, {{0, 0}}};
+
+static lx_call_info *call_info(const lx_program *p, const lx_call *c)
+{
+  if (!p->call_cap)
+    return NULL;
+  for (size_t h = call_slot_of(c, p->call_cap); p->call_slot[h]; h = (h + 1) & (p->call_cap - 1))
+    if (p->call_info[p->call_slot[h] - 1].call == c)
+      return &p->call_info[p->call_slot[h] - 1];
+  return NULL;
+}
+
+const lx_call_info *lx_call_info_of(const lx_program *p, const lx_call *c)
+{
+  const lx_call_info *ci = call_info(p, c);
+  return ci ? ci : &no_info;
+}
+
+/* A call_info entry for every call of every definition of the TUs, each function's
+ * contiguous (a function a pool shares between TUs has one set). */
+static void call_infos(lx_program *p)
+{
+  size_t n = 0;
+  for (size_t t = 0; t < p->ntus; t++)
+    for (size_t i = 0; i < p->tus[t]->funcs.n; i++)
+      if (p->tus[t]->funcs.v[i]->is_def)
+        n += p->tus[t]->funcs.v[i]->calls.n;
+  if (!n)
+    return;
+  size_t cap = 16;
+  while (cap < 2 * n)
+    cap *= 2;
+  p->call_info = lx_xcalloc(n, sizeof(*p->call_info));
+  p->call_slot = lx_xcalloc(cap, sizeof(*p->call_slot));
+  p->call_cap = cap;
+  size_t used = 0;
+  for (size_t t = 0; t < p->ntus; t++)
+    for (size_t i = 0; i < p->tus[t]->funcs.n; i++) {
+      const lx_func *f = p->tus[t]->funcs.v[i];
+      if (!f->is_def || !f->calls.n || call_info(p, &f->calls.v[0]))
+        continue;
+      for (size_t j = 0; j < f->calls.n; j++) {
+        lx_call_info *ci = &p->call_info[used];
+        ci->call = &f->calls.v[j];
+        ci->spawn_arg = LX_SPAWN_UNKNOWN;
+        size_t h = call_slot_of(ci->call, cap);
+        while (p->call_slot[h])
+          h = (h + 1) & (cap - 1);
+        p->call_slot[h] = (uint32_t)++used;
+      }
+    }
+}
+
 lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c)
 {
-  (void)p;
-  return c->callee_node; /* resolved once by resolve_calls */
+  return lx_call_info_of(p, c)->callee; /* resolved once by resolve_calls */
 }
 
 static lx_fnode *fnode_get(lx_program *p, lx_func *f)
 {
-  if (!f->usr_hash) {
-    f->usr_hash = lx_map_hash(f->usr);
-    f->name_hash = lx_map_hash(f->name);
-  }
-  lx_fnode *n = lx_map_get_h(&p->fns, f->usr, f->usr_hash);
+  uint64_t usr_hash = lx_map_hash(f->usr);
+  lx_fnode *n = lx_map_get_h(&p->fns, f->usr, usr_hash);
   if (!n) {
     n = lx_arena_alloc(&p->arena, sizeof(*n));
-    n->usr = lx_map_put_h(&p->fns, f->usr, f->usr_hash, n);
+    n->usr = lx_map_put_h(&p->fns, f->usr, usr_hash, n);
     n->name = f->name;
-    n->api = lx_config_api_h(p->cfg, f->name, f->name_hash);
+    n->api = lx_config_api_h(p->cfg, f->name, lx_map_hash(f->name));
     n->index = (int)p->order.n;
     lx_vec_push(&p->order, n);
   }
@@ -74,13 +131,14 @@ static const lx_assign *last_member_assign(const lx_func *f, const char *field, 
  * last setting before the call says (opts = initializer; opts.keepAliveInterval = 0):
  * an assignment in f, or in a helper f calls on the struct before
  * (fill_options(&opts) assigning o->keepAliveInterval). */
-static int field_set(const lx_api *api, const lx_func *f, const lx_call *c, const lx_path *a)
+static int field_set(const lx_program *p, const lx_api *api, const lx_func *f, const lx_call *c, const lx_path *a)
 {
   const lx_assign *last = last_member_assign(f, api->when_field, a, c->seq);
   int last_seq = last ? last->seq : -1;
   for (size_t i = 0; f && i < f->calls.n; i++) {
     const lx_call *h = &f->calls.v[i];
-    const lx_func *g = h->callee_node ? h->callee_node->def : NULL;
+    const lx_fnode *hn = lx_call_info_of(p, h)->callee;
+    const lx_func *g = hn ? hn->def : NULL;
     if (!g || g == f || h->seq >= c->seq || h->seq < last_seq)
       continue;
     for (int j = 0; j < h->nargs && j < g->nparams; j++) {
@@ -126,7 +184,7 @@ static int property_set(const lx_api *api, const lx_call *c, int from)
   return api->when_default;
 }
 
-int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c)
+int lx_api_holds(const lx_program *p, const lx_api *api, const lx_func *f, const lx_call *c)
 {
   if (api->when_arg) {
     if (api->when_arg > c->nargs)
@@ -136,7 +194,7 @@ int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c)
       if (!property_set(api, c, api->when_arg))
         return 0;
     } else if (api->when_field) {
-      if (!field_set(api, f, c, a))
+      if (!field_set(p, api, f, c, a))
         return 0;
     } else if (api->nwhen) {
       int hit = 0;
@@ -178,8 +236,7 @@ int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c)
 
 const lx_api *lx_call_api(const lx_program *p, const lx_call *c)
 {
-  (void)p;
-  return c->api;
+  return lx_call_info_of(p, c)->api;
 }
 
 /* Resolves every call once: its callee node, its catalogue entry, and the annotations
@@ -187,51 +244,57 @@ const lx_api *lx_call_api(const lx_program *p, const lx_call *c)
 static void resolve_calls(lx_program *p, lx_func *f)
 {
   for (size_t j = 0; j < f->calls.n; j++) {
-    lx_call *c = &f->calls.v[j];
-    if (c->callee && !c->callee_hash)
-      c->callee_hash = lx_map_hash(c->callee);
-    c->callee_node = c->callee ? lx_map_get_h(&p->fns, c->callee, c->callee_hash) : NULL;
-    if (c->callee_name && !c->name_hash)
-      c->name_hash = lx_map_hash(c->callee_name);
-    c->api = c->callee_node ? c->callee_node->api
-             : c->callee    ? lx_config_api_h(p->cfg, c->callee_name, c->name_hash)
-                            : NULL;
+    const lx_call *c = &f->calls.v[j];
+    lx_call_info *ci = call_info(p, c);
+    ci->callee = c->callee ? lx_map_get_h(&p->fns, c->callee, lx_map_hash(c->callee)) : NULL;
+    ci->name_hash = c->callee_name ? lx_map_hash(c->callee_name) : 0;
+    ci->api = ci->callee ? ci->callee->api
+              : c->callee ? lx_config_api_h(p->cfg, c->callee_name, ci->name_hash)
+                          : NULL;
     int n = 0;
-    const int max = (int)(sizeof(c->effects) / sizeof(c->effects[0]));
-    for (size_t i = 0; c->callee_node && i < c->callee_node->annots.n && n < max; i++)
-      c->effects[n++] = (lx_annot_lite){(unsigned char)c->callee_node->annots.v[i].kind,
-                                        (unsigned char)c->callee_node->annots.v[i].arg};
-    for (const lx_api *api = c->api; api; api = api->next) {
-      if (!lx_api_holds(api, f, c))
+    const int max = (int)(sizeof(ci->effects) / sizeof(ci->effects[0]));
+    for (size_t i = 0; ci->callee && i < ci->callee->annots.n && n < max; i++)
+      ci->effects[n++] = (lx_annot_lite){(unsigned char)ci->callee->annots.v[i].kind,
+                                         (unsigned char)ci->callee->annots.v[i].arg};
+    for (const lx_api *api = ci->api; api; api = api->next) {
+      if (!lx_api_holds(p, api, f, c))
         continue;
       for (int i = 0; i < api->nannots && n < max; i++)
-        c->effects[n++] = (lx_annot_lite){(unsigned char)api->annots[i].kind, (unsigned char)api->annots[i].arg};
+        ci->effects[n++] = (lx_annot_lite){(unsigned char)api->annots[i].kind, (unsigned char)api->annots[i].arg};
       /* Connecting the handle in an argument blocks on it (a connect timeout is the
        * client rule's to read: it bounds the connect, not what follows). */
       if (api->connects > 0 && n < max)
-        c->effects[n++] = (lx_annot_lite){LX_ANN_BLOCKS, (unsigned char)api->connects};
+        ci->effects[n++] = (lx_annot_lite){LX_ANN_BLOCKS, (unsigned char)api->connects};
     }
-    c->neffects = (unsigned char)n;
-    c->spawn_arg = LX_SPAWN_UNKNOWN;
+    ci->neffects = (unsigned char)n;
+    ci->spawn_arg = LX_SPAWN_UNKNOWN;
   }
+}
+
+const lx_annot_lite *lx_call_effects(const lx_program *p, const lx_call *c, int *n)
+{
+  const lx_call_info *ci = lx_call_info_of(p, c);
+  *n = ci->neffects;
+  return ci->effects;
 }
 
 int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max)
 {
-  (void)p;
-  int n = 0;
-  for (int i = 0; i < c->neffects && n < max; i++)
-    out[n++] = (lx_annot){(lx_ann_kind)c->effects[i].kind, c->effects[i].arg};
+  int ne, n = 0;
+  const lx_annot_lite *e = lx_call_effects(p, c, &ne);
+  for (int i = 0; i < ne && n < max; i++)
+    out[n++] = (lx_annot){(lx_ann_kind)e[i].kind, e[i].arg};
   return n;
 }
 
 int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg)
 {
-  (void)p;
-  for (int i = 0; i < c->neffects; i++)
-    if (c->effects[i].kind == k) {
+  int ne;
+  const lx_annot_lite *e = lx_call_effects(p, c, &ne);
+  for (int i = 0; i < ne; i++)
+    if (e[i].kind == k) {
       if (arg)
-        *arg = c->effects[i].arg;
+        *arg = e[i].arg;
       return 1;
     }
   return 0;
@@ -269,7 +332,8 @@ int lx_call_is(const lx_program *p, const lx_call *c, lx_kind k)
 {
   if (!c->callee_name || !p->cfg)
     return 0;
-  return lx_config_is(p->cfg, c->callee_name, c->name_hash ? c->name_hash : lx_map_hash(c->callee_name), k);
+  uint64_t h = lx_call_info_of(p, c)->name_hash;
+  return lx_config_is(p->cfg, c->callee_name, h ? h : lx_map_hash(c->callee_name), k);
 }
 
 void lx_key_undo_deref(char *key)
@@ -708,8 +772,8 @@ void lx_mark_callers(const lx_fnode *fn, char *dirty)
 void lx_mark_callees(const lx_fnode *fn, char *dirty)
 {
   for (size_t j = 0; fn->def && j < fn->def->calls.n; j++)
-    if (fn->def->calls.v[j].callee_node)
-      dirty[fn->def->calls.v[j].callee_node->index] = 1;
+    if (fn->calls[j].callee)
+      dirty[fn->calls[j].callee->index] = 1;
 }
 
 void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn pass, void *arg)
@@ -774,10 +838,16 @@ lx_program *lx_program_graph(lx_tu_facts **tus, size_t ntus, const lx_config *cf
       }
     }
   }
+  call_infos(p);
   for (size_t t = 0; t < ntus; t++)
     for (size_t i = 0; i < tus[t]->funcs.n; i++)
       if (tus[t]->funcs.v[i]->is_def)
         resolve_calls(p, tus[t]->funcs.v[i]);
+  for (size_t i = 0; i < p->order.n; i++) {
+    lx_fnode *fn = p->order.v[i];
+    if (fn->def && fn->def->calls.n)
+      fn->calls = call_info(p, &fn->def->calls.v[0]);
+  }
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
     if (!fn->def)
@@ -824,6 +894,8 @@ void lx_program_free(lx_program *p)
   lx_map_free(&p->zero_defaults);
   lx_map_free(&p->field_origin);
   lx_map_free(&p->origin_fn);
+  free(p->call_info);
+  free(p->call_slot);
   lx_arena_free(&p->arena);
   lx_arena_free(&p->bottom_arena);
   free(p);

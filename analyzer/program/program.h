@@ -10,9 +10,22 @@
 #include "facts/facts.h"
 
 #define LX_MAX_PARAMS 64
-#define LX_SPAWN_UNKNOWN (-2) /* lx_call.spawn_arg before the spawn summaries are done */
+#define LX_SPAWN_UNKNOWN (-2) /* lx_call_info.spawn_arg before the spawn summaries are done */
 
 typedef struct lx_fnode lx_fnode;
+
+/* What the program derives about one call of the facts: kept by the program (facts are
+ * never written), found by the call (lx_call_info_of) or by its function and index
+ * (lx_fnode.calls). */
+typedef struct {
+  const lx_call *call;
+  lx_fnode *callee;      /* the callee's node, NULL for calls through pointers */
+  const lx_api *api;     /* its catalogue or user entry (the first: see lx_api.next) */
+  uint64_t name_hash;    /* lx_map_hash(call->callee_name), 0 when it has none */
+  short spawn_arg;       /* once known (context.c): -1 not a spawn, else lx_is_spawn's entry_arg */
+  unsigned char neffects;
+  lx_annot_lite effects[6]; /* the annotations in force (lx_call_annots) */
+} lx_call_info;
 
 typedef struct {
   lx_fnode *fn; /* the caller */
@@ -82,6 +95,7 @@ typedef struct {
 struct lx_fnode {
   const char *usr, *name;
   lx_func *def; /* NULL when only declared */
+  lx_call_info *calls; /* per call of def (parallel to def->calls), NULL when only declared */
   LX_VEC(lx_annot) annots; /* from attributes on any declaration */
   const lx_api *api;       /* catalogue or user entry, by name */
   LX_VEC(lx_site) callers;
@@ -128,6 +142,9 @@ typedef struct {
   size_t ntus;
   lx_map fns;                /* usr -> lx_fnode */
   LX_VEC(lx_fnode *) order;  /* every function, in first-seen order */
+  lx_call_info *call_info;   /* every call of every definition in the TUs, function by function */
+  uint32_t *call_slot;       /* open addressing by the call's address: call_info index + 1, 0 empty */
+  size_t call_cap;
   lx_map timed_locs;         /* "F:struct conn.curl", "G:usr" -> non-NULL: timed program-wide */
   lx_map zero_defaults;      /* "F:struct conf.timeout" -> non-NULL: 0 unless the configuration says
                               * otherwise (stored 0, else only what a call reads or returns) */
@@ -149,9 +166,13 @@ lx_fnode *lx_program_fn(const lx_program *p, const char *usr);
 /* The callee of call c, or NULL for calls through pointers. */
 lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c);
 
+/* What the program derived about call c (of a definition in its TUs); a call it does not
+ * hold has an empty one. */
+const lx_call_info *lx_call_info_of(const lx_program *p, const lx_call *c);
+
 /* Whether the `when` of entry api holds at call c in f (the call's arguments, and for
- * `field` the assignments of f before it). */
-int lx_api_holds(const lx_api *api, const lx_func *f, const lx_call *c);
+ * `field` the assignments of f before it, and of the helpers it calls before). */
+int lx_api_holds(const lx_program *p, const lx_api *api, const lx_func *f, const lx_call *c);
 
 /* The catalogue or user entry for the function call c calls, or NULL (the first of
  * its entries: see lx_api.next). */
@@ -162,6 +183,8 @@ const lx_api *lx_call_api(const lx_program *p, const lx_call *c);
  * written to out (at most max). */
 int lx_call_annots(const lx_program *p, const lx_call *c, lx_annot *out, int max);
 int lx_call_has(const lx_program *p, const lx_call *c, lx_ann_kind k, int *arg);
+/* The annotations in force at call c (as lx_call_annots), *n of them. */
+const lx_annot_lite *lx_call_effects(const lx_program *p, const lx_call *c, int *n);
 
 /* Whether api is one of the catalogue's sockets or OpenSSL entries. */
 int lx_api_is_socket(const lx_api *api);

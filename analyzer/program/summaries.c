@@ -289,7 +289,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     for (const lx_api *api = lx_call_api(p, c); api; api = api->next) {
-      if (api->no_timeout < 1 || api->no_timeout > c->nargs || !lx_api_holds(api, f, c))
+      if (api->no_timeout < 1 || api->no_timeout > c->nargs || !lx_api_holds(p, api, f, c))
         continue;
       int cls = lx_alias_class(fn, &c->args[api->no_timeout - 1]);
       if (cls >= 0 && c->seq > al->untimed_seq[cls])
@@ -306,22 +306,23 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
   }
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
+    const lx_call_info *ci = &fn->calls[i];
     int timeout = 0;
-    for (int j = 0; j < c->neffects && !timeout; j++)
-      timeout = c->effects[j].kind == LX_ANN_TIMEOUT;
+    for (int j = 0; j < ci->neffects && !timeout; j++)
+      timeout = ci->effects[j].kind == LX_ANN_TIMEOUT;
     /* A timeout set only when configured is none (asked of the calls that set one). */
     int by_default = !timeout || !only_when_configured(p, f, c);
-    for (int j = 0; j < c->neffects && by_default; j++)
-      if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg >= 1 && c->effects[j].arg <= c->nargs) {
-        mark_timed(fn, &c->args[c->effects[j].arg - 1], c);
-      } else if (c->effects[j].kind == LX_ANN_TIMEOUT && c->effects[j].arg == 0) {
+    for (int j = 0; j < ci->neffects && by_default; j++)
+      if (ci->effects[j].kind == LX_ANN_TIMEOUT && ci->effects[j].arg >= 1 && ci->effects[j].arg <= c->nargs) {
+        mark_timed(fn, &c->args[ci->effects[j].arg - 1], c);
+      } else if (ci->effects[j].kind == LX_ANN_TIMEOUT && ci->effects[j].arg == 0) {
         lx_path r = {0}; /* a constructor that gives the handle it returns a timeout */
         r.kind = LX_PATH_CALL;
         r.index = (int)i;
         mark_timed(fn, &r, c);
       }
     for (const lx_api *api = lx_call_api(p, c); api; api = api->next) {
-      if (!api->copies || api->copies > c->nargs || !lx_api_holds(api, f, c))
+      if (!api->copies || api->copies > c->nargs || !lx_api_holds(p, api, f, c))
         continue;
       /* h2 = curl_easy_duphandle(h): the copy has every option set on h so far. */
       int src = lx_alias_class(fn, &c->args[api->copies - 1]);
