@@ -230,7 +230,7 @@ static const char *base_name(const char *file)
  * seen; what later blocks on the same connection is still reported. */
 static int startup_named(const lx_fnode *fn)
 {
-  return fn->def && fn->def->memo && fn->def->memo->startup_name == 2 && strcmp(fn->name, "main");
+  return fn->def && fn->alias.m->startup_name == 2 && strcmp(fn->name, "main");
 }
 
 static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cls, const lx_call *c,

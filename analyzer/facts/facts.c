@@ -1,6 +1,7 @@
 /* facts.c - lifetime of TU facts and the small helpers on them. */
 #include "facts/facts.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,12 @@ lx_tu_facts *lx_facts_new(const char *main_file)
   return f;
 }
 
+void lx_func_identify(lx_func *fn)
+{
+  static _Atomic uint64_t next = 1;
+  fn->id = atomic_fetch_add(&next, 1);
+}
+
 void lx_func_clear(lx_func *fn)
 {
   lx_vec_free(&fn->annots);
@@ -28,8 +35,6 @@ void lx_func_clear(lx_func *fn)
   lx_vec_free(&fn->assigns);
   lx_vec_free(&fn->loops);
   lx_vec_free(&fn->branches);
-  lx_func_memo_free(fn->memo);
-  fn->memo = NULL;
 }
 
 void lx_facts_free(lx_tu_facts *f)

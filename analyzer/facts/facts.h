@@ -182,16 +182,17 @@ typedef struct {
    * offsets of the body's `{` and `}` (`leash lsp` re-extracts one edited body). */
   unsigned has_body_span : 1;
   unsigned body_open, body_close;
-  /* Filled by lx_program_build (program.h), freed with the function: what is derived
-   * from this function's facts alone. */
-  struct lx_func_memo *memo;
+  /* The identity of these facts: unique in the process and never reused (given by
+   * lx_func_identify where they are made), so that what is derived from them can be kept
+   * beside them by it (program/memos.h).  Not part of the facts: never cached or compared. */
+  uint64_t id;
   /* Owned by a facts pool (facts_pool.h), maybe shared by several TUs' facts: freed
    * with the pool, not with them. */
   unsigned pooled : 1;
 } lx_func;
 
-/* Frees a function's memo (program.c). */
-void lx_func_memo_free(struct lx_func_memo *m);
+/* Gives fn, whose facts were just made, its identity (lx_func.id). */
+void lx_func_identify(lx_func *fn);
 
 /* Everything learnt from one translation unit. */
 typedef struct {

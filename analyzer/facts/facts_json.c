@@ -348,6 +348,7 @@ static void branch_of(reader *rd, const json_t *j, lx_branch *b)
 static lx_func *func_of(reader *rd, const json_t *j)
 {
   lx_func *fn = lx_arena_alloc(&rd->f->arena, sizeof(*fn));
+  lx_func_identify(fn);
   fn->usr = str_of(rd, json_object_get(j, "usr"));
   fn->name = str_of(rd, json_object_get(j, "name"));
   if (!fn->usr || !fn->name)

@@ -1244,6 +1244,7 @@ static void function_decl(ex_ctx *x, CXCursor c)
   if (!tmp.annots.n && (!is_def || in_system))
     return; /* nothing a rule needs */
   lx_func *fn = lx_arena_alloc(&x->facts->arena, sizeof(*fn));
+  lx_func_identify(fn);
   *fn = tmp;
   fn->usr = intern_cx(x, clang_getCursorUSR(c));
   fn->name = intern_cx(x, clang_getCursorSpelling(c));

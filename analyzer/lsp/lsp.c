@@ -26,6 +26,7 @@
 #include "lsp/lsp_diag.h"
 #include "lsp/lsp_flags.h"
 #include "lsp/lsp_io.h"
+#include "program/memos.h"
 #include "frontend/tu.h"
 
 #ifndef LEASH_VERSION
@@ -91,6 +92,7 @@ typedef struct {
   struct timespec cfg_mtime;
   db_facts db;
   lx_partition_cache *parts; /* how the last evaluation's TUs split into programs */
+  lx_memos *memos;           /* per-function memos of the facts evaluated (the database's, the buffers') */
 } server;
 
 /* ---- output ----------------------------------------------------------------------- */
@@ -500,7 +502,7 @@ static void evaluate_publish(server *s, doc *d, int version, int force)
   lx_findings f;
   lx_findings_init(&f);
   if (!lx_config_excluded(cfg, d->path))
-    lx_lsp_evaluate(tus.v, tus.n, cfg, d->path, &lines, &s->parts, &f);
+    lx_lsp_evaluate(tus.v, tus.n, cfg, d->path, &lines, &s->parts, s->memos, &f);
   double t3 = now_ms();
   say(s, 4, "%s: configuration %.1f ms, program facts %.1f ms, program of %zu TU(s) evaluated in %.1f ms", d->path,
       t1 - t0, t2 - t1, tus.n, t3 - t2);
@@ -532,7 +534,7 @@ static void evaluate_publish(server *s, doc *d, int version, int force)
 }
 
 /* While a file is parsed, another thread reads the database's facts (when they
- * changed) and prepares them for building programs (lx_program_prepare): on a
+ * changed) and prepares them for building programs (lx_memos_prepare): on a
  * first diagnosis that takes as long as the parse.  Only the worker thread uses
  * s->db, and not while this runs. */
 typedef struct {
@@ -549,7 +551,7 @@ static void *prefetch_main(void *arg)
   const db_facts *dbf = program_facts(pf->s, pf->path);
   if (dbf->loads != before) {
     double t0 = now_ms();
-    lx_program_prepare(dbf->tus.v, dbf->tus.n);
+    lx_memos_prepare(pf->s->memos, dbf->tus.v, dbf->tus.n);
     say(pf->s, 4, "%s: prepared in %.1f ms", dbf->path ? dbf->path : "(no database)", now_ms() - t0);
   }
   return NULL;
@@ -591,6 +593,7 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
   d->analysed_gen = gen;
   evaluate_publish(s, d, version, 1);
   lx_facts_free(old);
+  lx_memos_sweep(s->memos); /* the memos of the facts just replaced go */
   say(s, 4, "%s: version %d: parsed in %.1f ms, diagnosed in %.1f ms%s", d->path, version, t1 - t0, now_ms() - t0,
       st == LX_TU_ERRORS ? " (with errors)" : lx_tu_doc_reused(d->tu) ? " (one function body re-extracted)" : "");
 }
@@ -755,6 +758,7 @@ int lx_lsp_serve(int in_fd, int out_fd, const char *db_path, int verbose)
   s.verbose = verbose;
   s.db_option = db_path;
   s.flags = lx_lsp_flags_new();
+  s.memos = lx_memos_new();
   pthread_mutex_init(&s.out_lock, NULL);
   pthread_mutex_init(&s.lock, NULL);
   pthread_cond_init(&s.wake, NULL);
@@ -806,6 +810,7 @@ int lx_lsp_serve(int in_fd, int out_fd, const char *db_path, int verbose)
   free(s.cfg_path);
   db_facts_clear(&s.db);
   lx_partition_cache_free(s.parts);
+  lx_memos_free(s.memos);
   free(s.root);
   if (s.db_option && s.db_option != db_path)
     free((char *)s.db_option);

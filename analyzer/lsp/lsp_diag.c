@@ -153,14 +153,15 @@ static const char *buffer_line(void *arg, const char *file, unsigned line, size_
 }
 
 void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path,
-                     const lx_lsp_lines *text, lx_partition_cache **parts, lx_findings *out)
+                     const lx_lsp_lines *text, lx_partition_cache **parts, struct lx_memos *memos,
+                     lx_findings *out)
 {
   lx_findings all;
   lx_findings_init(&all);
   /* As `leash check` does (pipeline.c), over the program(s) the file's TU (tus[0])
    * belongs to, reporting in the functions with a call in the file. */
   lx_pipeline pl = {.cfg = cfg, .enabled = enabled_in, .arg = (void *)cfg, .file = path,
-                    .file_tu = n ? tus[0] : NULL, .parts = parts};
+                    .file_tu = n ? tus[0] : NULL, .parts = parts, .memos = memos};
   lx_pipeline_rules(&pl, tus, n, &all);
   lx_findings here; /* path's, then excluded and suppressed as everywhere */
   lx_findings_init(&here);

@@ -8,6 +8,7 @@
 
 #include "reports/findings.h"
 #include "config/config.h"
+#include "program/memos.h"
 #include "program/partition.h"
 
 /* A buffer's text, split in lines (0-based), for positions and suppressions. */
@@ -27,9 +28,11 @@ const char *lx_lsp_line(const lx_lsp_lines *l, size_t line, size_t *n);
  * findings located in path, drops those excluded by cfg or suppressed by a
  * `leash:ignore` in text (path's unsaved contents), and reports suppressions that give
  * no reason.  out must be initialised.  parts, when not NULL, keeps how the TUs split
- * into programs from one call to the next (lx_partition_cached). */
+ * into programs from one call to the next (lx_partition_cached); memos, when not NULL,
+ * the per-function memos (program/memos.h). */
 void lx_lsp_evaluate(lx_tu_facts **tus, size_t n, const lx_config *cfg, const char *path,
-                     const lx_lsp_lines *text, lx_partition_cache **parts, lx_findings *out);
+                     const lx_lsp_lines *text, lx_partition_cache **parts, struct lx_memos *memos,
+                     lx_findings *out);
 
 /* The publishDiagnostics params for findings f of path (uri, at version; version < 0
  * for none).  *actions gets a new array of {"line", "actions"} entries: the code actions

@@ -59,18 +59,22 @@ void lx_pipeline_rules(const lx_pipeline *pl, lx_tu_facts *const *in, size_t n, 
     if (tus[i] == pl->file_tu)
       file_program = program_of[i];
   lx_tu_facts **subset = lx_xcalloc(n ? n : 1, sizeof(*subset));
+  /* A TU in several programs (a library's) has its functions' memos derived once. */
+  lx_memos *memos = pl->memos ? pl->memos : lx_memos_new();
   for (size_t k = 0; k < nprog; k++) {
     if (file_program >= 0 && file_program != (int)k)
       continue; /* another program than the file's */
     size_t m = lx_partition_select(tus, n, program_of, k, subset);
     if (pl->progress && nprog > 1)
       pl->progress(k, nprog, m, pl->arg);
-    lx_program *prog = lx_program_build(subset, m, pl->cfg);
+    lx_program *prog = lx_program_build_with(subset, m, pl->cfg, memos);
     char *scope = pl->file ? file_scope(prog, pl->file) : NULL;
     lx_rules_run(prog, scope, pl->enabled, pl->arg, out);
     free(scope);
     lx_program_free(prog);
   }
+  if (!pl->memos)
+    lx_memos_free(memos);
   free(subset);
   free(program_of);
   free(tus);

@@ -7,6 +7,7 @@
 #include "reports/findings.h"
 #include "rules/rules.h"
 #include "config/config.h"
+#include "program/memos.h"
 #include "program/partition.h"
 #include "pipeline/suppress_ids.h"
 
@@ -20,6 +21,8 @@ typedef struct {
   const char *file;
   const lx_tu_facts *file_tu;
   lx_partition_cache **parts; /* the language server's cached split, or NULL */
+  struct lx_memos *memos;     /* per-function memos kept from call to call (the language server's),
+                               * or NULL: this call's programs share their own */
   /* Told before each program of several is built (leash check -v). */
   void (*progress)(size_t k, size_t nprog, size_t ntus, void *arg);
 } lx_pipeline;

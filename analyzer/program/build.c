@@ -30,7 +30,12 @@ static void *second_main(void *arg)
 
 lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
 {
-  lx_program *p = lx_program_graph(tus, ntus, cfg);
+  return lx_program_build_with(tus, ntus, cfg, NULL);
+}
+
+lx_program *lx_program_build_with(lx_tu_facts **tus, size_t ntus, const lx_config *cfg, struct lx_memos *memos)
+{
+  lx_program *p = lx_program_graph(tus, ntus, cfg, memos);
   lx_summaries_start(p); /* before the threads: both read what it fills */
   /* On two threads when a second can be had: spawns beside start-up and waits, then
    * per-event code beside the bottom-up summaries. */

@@ -159,10 +159,11 @@ static int input_sized(const lx_map *locals, const lx_path *v, int depth)
 }
 
 /* Per loop of f, once for its facts: whether its bound comes from input. */
-static const signed char *loop_input(const lx_func *f)
+static const signed char *loop_input(const lx_fnode *fn)
 {
-  if (f->memo->loop_input)
-    return f->memo->loop_input;
+  const lx_func *f = fn->def;
+  if (fn->alias.m->loop_input)
+    return fn->alias.m->loop_input;
   signed char *in = lx_xcalloc(f->loops.n ? f->loops.n : 1, 1);
   lx_map locals = f->loops.n ? local_assigns(f) : (lx_map){0};
   for (size_t l = 0; l < f->loops.n; l++) {
@@ -171,7 +172,7 @@ static const signed char *loop_input(const lx_func *f)
       in[l] = (signed char)input_sized(&locals, &lp->cond_reads[i], 0);
   }
   local_assigns_free(&locals);
-  f->memo->loop_input = in;
+  fn->alias.m->loop_input = in;
   return in;
 }
 
@@ -301,7 +302,7 @@ static void loops_known(lx_program *p, lx_fnode *fn)
 lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, const lx_call **source)
 {
   if (!fn->loop_event) /* not known yet: only a build that forgot loops_known asks so */
-    return fn->startup && !fn->per_event ? LX_LOOP_FIXED : loop_input(fn->def)[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
+    return fn->startup && !fn->per_event ? LX_LOOP_FIXED : loop_input(fn)[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
   const lx_call *ev = fn->loop_event[li], *rd = fn->loop_read[li];
   if (rd && fn->startup && !fn->request_path)
     rd = NULL; /* at start-up, reads read files */
@@ -313,7 +314,7 @@ lx_loop_bound lx_loop_bound_of(const lx_program *p, const lx_fnode *fn, int li, 
   }
   if (fn->startup && !fn->per_event)
     return LX_LOOP_FIXED;
-  return loop_input(fn->def)[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
+  return loop_input(fn)[li] ? LX_LOOP_INPUT : LX_LOOP_FIXED;
 }
 
 /* Whether call c runs only when a flag a signal handler sets is found set, in a branch
@@ -604,7 +605,7 @@ static void waits_summaries(lx_program *p, char *dirty)
     lx_fnode *fn = p->order.v[i];
     if (!fn->def)
       continue;
-    lx_func_memo *m = fn->def->memo;
+    lx_func_memo *m = fn->alias.m;
     if (!m->waits_directly) {
       int waits = 0;
       for (size_t j = 0; j < fn->def->calls.n && !waits; j++) {
@@ -635,7 +636,7 @@ static void startup_summaries(lx_program *p, char *dirty)
 {
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
-    lx_func_memo *m = fn->def ? fn->def->memo : NULL;
+    lx_func_memo *m = fn->def ? fn->alias.m : NULL;
     if (m && !m->startup_name)
       m->startup_name = startup_name(fn->name) ? 2 : 1; /* a name: kept with the facts */
     fn->startup = m ? m->startup_name == 2 : startup_name(fn->name);
@@ -703,9 +704,10 @@ static void element_record(const char *type, char *out, size_t n)
  * collect_handlers looks at them. */
 enum { SITE_STORE, SITE_INDIRECT, SITE_PASS };
 
-static const int *handler_sites(const lx_program *p, const lx_func *f, int *n)
+static const int *handler_sites(const lx_program *p, const lx_fnode *fn, int *n)
 {
-  lx_func_memo *m = f->memo;
+  const lx_func *f = fn->def;
+  lx_func_memo *m = fn->alias.m;
   if (!m->handler_sites) {
     LX_VEC(int) v = {0};
     for (size_t j = 0; j < f->assigns.n; j++) {
@@ -765,7 +767,7 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
     if (!fn->def)
       continue;
     int nsites;
-    const int *sites = handler_sites(p, fn->def, &nsites);
+    const int *sites = handler_sites(p, fn, &nsites);
     for (int s = 0; s < nsites; s++) {
       size_t j = (size_t)(sites[s] >> 2);
       if ((sites[s] & 3) == SITE_STORE) {
@@ -1209,7 +1211,7 @@ void lx_context_seal(lx_program *p)
   for (size_t i = 0; i < p->order.n; i++) {
     loops_known(p, p->order.v[i]);
     if (p->order.v[i]->def)
-      (void)loop_input(p->order.v[i]->def);
+      (void)loop_input(p->order.v[i]);
   }
 }
 

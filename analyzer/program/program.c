@@ -3,6 +3,7 @@
  * alias classes of each body.  The summaries (summaries.c) and the context (context.c)
  * are computed on top of it; build.c runs the three in order. */
 #include "program/program.h"
+#include "program/memos.h"
 #include "program/stages.h"
 
 #include <limits.h>
@@ -427,7 +428,7 @@ static void memo_path(lx_func_memo *m, const lx_path *path, int cls)
 }
 
 /* The alias classes of f's body, and the class of each path in its facts. */
-static lx_func_memo *memo_build(const lx_func *f)
+lx_func_memo *lx_func_memo_build(const lx_func *f)
 {
   lx_func_memo *al = lx_xcalloc(1, sizeof(*al));
   lx_map ids;
@@ -611,16 +612,6 @@ static lx_func_memo *memo_build(const lx_func *f)
   return al;
 }
 
-void lx_program_prepare(lx_tu_facts **tus, size_t ntus)
-{
-  for (size_t t = 0; t < ntus; t++)
-    for (size_t i = 0; i < tus[t]->funcs.n; i++) {
-      lx_func *f = tus[t]->funcs.v[i];
-      if (f->is_def && !f->memo)
-        f->memo = memo_build(f);
-    }
-}
-
 void lx_func_memo_free(lx_func_memo *m)
 {
   if (!m)
@@ -643,14 +634,11 @@ void lx_func_memo_free(lx_func_memo *m)
   free(m);
 }
 
-static void alias_build(lx_fnode *fn)
+static void alias_build(lx_program *p, lx_fnode *fn)
 {
-  lx_func *f = fn->def;
-  if (!f->memo)
-    f->memo = memo_build(f);
   lx_alias *al = &fn->alias;
-  al->m = f->memo;
-  al->nclasses = f->memo->nclasses;
+  al->m = lx_memos_get(p->memos, fn->def);
+  al->nclasses = al->m->nclasses;
 }
 
 /* The class of the member whose key is key, or -1. */
@@ -790,9 +778,11 @@ void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn
   }
 }
 
-lx_program *lx_program_graph(lx_tu_facts **tus, size_t ntus, const lx_config *cfg)
+lx_program *lx_program_graph(lx_tu_facts **tus, size_t ntus, const lx_config *cfg, struct lx_memos *memos)
 {
   lx_program *p = lx_xcalloc(1, sizeof(*p));
+  p->own_memos = !memos;
+  p->memos = memos ? memos : lx_memos_new();
   lx_arena_init(&p->arena);
   lx_arena_init(&p->bottom_arena);
   p->cfg = cfg;
@@ -852,7 +842,7 @@ lx_program *lx_program_graph(lx_tu_facts **tus, size_t ntus, const lx_config *cf
     lx_fnode *fn = p->order.v[i];
     if (!fn->def)
       continue;
-    alias_build(fn);
+    alias_build(p, fn);
     for (size_t j = 0; j < fn->def->calls.n; j++) {
       lx_fnode *callee = lx_program_callee(p, &fn->def->calls.v[j]);
       if (callee)
@@ -896,6 +886,8 @@ void lx_program_free(lx_program *p)
   lx_map_free(&p->origin_fn);
   free(p->call_info);
   free(p->call_slot);
+  if (p->own_memos)
+    lx_memos_free(p->memos);
   lx_arena_free(&p->arena);
   lx_arena_free(&p->bottom_arena);
   free(p);

@@ -32,10 +32,6 @@ typedef struct {
   int call;     /* index into fn->def->calls */
 } lx_site;
 
-/* What lx_program_build derives from one function's own facts alone: computed once
- * per lx_func and kept with it (lx_func.memo) for as long as its facts live, so that
- * building a program again over the same facts (the language server on each edit, a
- * library TU in several programs) does not derive it again. */
 /* One member of an alias class, decoded from its key once. */
 typedef struct {
   char kind;          /* the key's first letter: 'L'ocal, 'G'lobal, 'P'arameter, 'F'ield, 'C'all, 'R'eturn */
@@ -46,6 +42,10 @@ typedef struct {
   uint64_t key_hash, object_hash; /* 'F', 'G': their lx_map_hash */
 } lx_member;
 
+/* What lx_program_build derives from one function's own facts alone: computed once
+ * per lx_func and kept beside it by its identity (memos.h) while its facts are in use,
+ * so that building a program again over the same facts (the language server on each
+ * edit) does not derive it again. */
 typedef struct lx_func_memo {
   /* Alias classes of the body: access paths joined by assignment. */
   int nclasses;
@@ -82,7 +82,7 @@ typedef struct lx_func_memo {
 
 /* Alias classes of one function body (its memo) with what this program adds. */
 typedef struct {
-  const lx_func_memo *m;
+  lx_func_memo *m; /* filled on first use inside the build (context.c), read after */
   int nclasses;
   int *timed_seq;   /* per class: first seq at which a timeout is set, INT32_MAX if never */
   int *timed_loop;  /* per class: loop of that timeout, -1 */
@@ -142,6 +142,8 @@ typedef struct {
   size_t ntus;
   lx_map fns;                /* usr -> lx_fnode */
   LX_VEC(lx_fnode *) order;  /* every function, in first-seen order */
+  struct lx_memos *memos;    /* the per-function memos: the builder's, or the program's own */
+  unsigned own_memos : 1;
   lx_call_info *call_info;   /* every call of every definition in the TUs, function by function */
   uint32_t *call_slot;       /* open addressing by the call's address: call_info index + 1, 0 empty */
   size_t call_cap;
@@ -154,13 +156,14 @@ typedef struct {
 } lx_program;
 
 /* Builds the program from TU facts (borrowed, must outlive it) and computes the
- * summaries.  Never fails; free with lx_program_free. */
+ * summaries, with memos of its own.  Never fails; free with lx_program_free. */
 lx_program *lx_program_build(lx_tu_facts **tus, size_t ntus, const lx_config *cfg);
+/* The same, keeping the per-function memos in memos (borrowed; NULL: its own), which
+ * programs built again over the same facts share. */
+lx_program *lx_program_build_with(lx_tu_facts **tus, size_t ntus, const lx_config *cfg, struct lx_memos *memos);
 void lx_program_free(lx_program *p);
-/* Derives now what lx_program_build would derive from each function's own facts on
- * first use (lx_func.memo), for facts that will be built into programs again and
- * again: the language server prepares the database's facts while it parses. */
-void lx_program_prepare(lx_tu_facts **tus, size_t ntus);
+/* Frees a memo (the memo store's). */
+void lx_func_memo_free(lx_func_memo *m);
 
 lx_fnode *lx_program_fn(const lx_program *p, const char *usr);
 /* The callee of call c, or NULL for calls through pointers. */

@@ -7,7 +7,9 @@
 
 /* Merges the TUs' facts into nodes, resolves each call, builds the alias classes and
  * the callers (program.c). */
-lx_program *lx_program_graph(lx_tu_facts **tus, size_t ntus, const lx_config *cfg);
+lx_program *lx_program_graph(lx_tu_facts **tus, size_t ntus, const lx_config *cfg, struct lx_memos *memos);
+/* Derives the memo of definition f from its facts (program.c), for the memo store. */
+lx_func_memo *lx_func_memo_build(const lx_func *f);
 
 /* What the summaries' and the context's threads both read, filled before they start:
  * fields 0 unless configured, the call that first fills each field, and every class

@@ -363,7 +363,7 @@ static void test_evaluate_own_program(void **state)
   lx_lsp_lines_init(&lines, text, tlen);
   lx_findings f;
   lx_findings_init(&f);
-  lx_lsp_evaluate(tus, 2, cfg, service, &lines, NULL, &f);
+  lx_lsp_evaluate(tus, 2, cfg, service, &lines, NULL, NULL, &f);
   assert_int_equal(f.v.n, 1);
   assert_string_equal(f.v.v[0].rule, "thread-never-joined");
   assert_int_equal(f.v.v[0].loc.line, 22);
@@ -414,7 +414,7 @@ static void compare_scoped(lx_tu_facts **tus, size_t n, void *arg)
     lx_findings scoped, whole;
     lx_findings_init(&scoped);
     lx_findings_init(&whole);
-    lx_lsp_evaluate(tus, n, sc->cfg, path, &lines, NULL, &scoped);
+    lx_lsp_evaluate(tus, n, sc->cfg, path, &lines, NULL, NULL, &scoped);
     evaluate_whole(tus, n, sc->cfg, path, &whole);
     assert_int_equal(scoped.v.n, whole.v.n);
     for (size_t k = 0; k < whole.v.n; k++) {

@@ -18,6 +18,7 @@
 #include "rules/rules.h"
 #include "config/config.h"
 #include "facts/facts_bin.h"
+#include "program/memos.h"
 #include "program/partition.h"
 #include "program/program.h"
 
@@ -41,7 +42,7 @@ static const char *loc_file(const lx_call *c) { return c && c->loc.file ? c->loc
 static unsigned loc_line(const lx_call *c) { return c ? c->loc.line : 0; }
 
 /* Everything a build computes that the rules read, and the rules' findings, as text. */
-static char *describe(lx_tu_facts **tus, size_t n, const lx_config *cfg)
+static char *describe(lx_tu_facts **tus, size_t n, const lx_config *cfg, lx_memos *memos)
 {
   text t = {0};
   int *program_of = calloc(n, sizeof(int));
@@ -50,7 +51,7 @@ static char *describe(lx_tu_facts **tus, size_t n, const lx_config *cfg)
   for (size_t k = 0; k < nprog; k++) {
     size_t m = lx_partition_select(tus, n, program_of, k, subset);
     put(&t, "program %zu: %zu TUs\n", k, m);
-    lx_program *p = lx_program_build(subset, m, cfg);
+    lx_program *p = lx_program_build_with(subset, m, cfg, memos);
     for (size_t i = 0; i < p->order.n; i++) {
       const lx_fnode *f = p->order.v[i];
       char why[256];
@@ -119,40 +120,54 @@ static void check_reuse(lx_tu_facts **tus, size_t n, void *arg)
   lx_tu_facts **copy = calloc(n, sizeof(*copy));
   for (size_t i = 0; i < n; i++)
     copy[i] = fresh_copy(tus[i]);
-  char *fresh = describe(copy, n, rc->cfg);
+  char *fresh = describe(copy, n, rc->cfg, NULL);
 
-  /* Built again over the same facts, with what the first build derived. */
-  char *again = describe(copy, n, rc->cfg);
+  /* Built twice over the same facts, the second time with the memos the first derived. */
+  lx_memos *kept = lx_memos_new();
+  free(describe(copy, n, rc->cfg, kept));
+  char *again = describe(copy, n, rc->cfg, kept);
   assert_string_equal(fresh, again);
 
   /* Facts first built into other programs (each TU alone, then in reverse order),
    * so that what is derived is derived in another order. */
+  lx_memos *others = lx_memos_new();
   lx_tu_facts **other = calloc(n, sizeof(*other));
   for (size_t i = 0; i < n; i++)
     other[i] = fresh_copy(tus[i]);
   for (size_t i = 0; i < n; i++)
-    free(describe(&other[i], 1, rc->cfg));
+    free(describe(&other[i], 1, rc->cfg, others));
   for (size_t i = 0; i < n / 2; i++) {
     lx_tu_facts *t = other[i];
     other[i] = other[n - 1 - i];
     other[n - 1 - i] = t;
   }
-  free(describe(other, n, rc->cfg));
+  free(describe(other, n, rc->cfg, others));
   for (size_t i = 0; i < n / 2; i++) {
     lx_tu_facts *t = other[i];
     other[i] = other[n - 1 - i];
     other[n - 1 - i] = t;
   }
-  char *mixed = describe(other, n, rc->cfg);
+  char *mixed = describe(other, n, rc->cfg, others);
   assert_string_equal(fresh, mixed);
 
-  /* Prepared ahead, as the language server prepares the database's facts. */
+  /* Prepared ahead, as the language server prepares the database's facts; then swept
+   * after a build over half of them, and built again. */
+  lx_memos *ahead_memos = lx_memos_new();
   lx_tu_facts **prepared = calloc(n, sizeof(*prepared));
   for (size_t i = 0; i < n; i++)
     prepared[i] = fresh_copy(tus[i]);
-  lx_program_prepare(prepared, n);
-  char *ahead = describe(prepared, n, rc->cfg);
+  lx_memos_prepare(ahead_memos, prepared, n);
+  char *ahead = describe(prepared, n, rc->cfg, ahead_memos);
   assert_string_equal(fresh, ahead);
+  lx_memos_sweep(ahead_memos);
+  free(describe(prepared, n / 2, rc->cfg, ahead_memos));
+  lx_memos_sweep(ahead_memos);
+  char *swept = describe(prepared, n, rc->cfg, ahead_memos);
+  assert_string_equal(fresh, swept);
+  free(swept);
+  lx_memos_free(kept);
+  lx_memos_free(others);
+  lx_memos_free(ahead_memos);
 
   for (size_t i = 0; i < n; i++) {
     lx_facts_free(copy[i]);
