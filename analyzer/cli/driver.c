@@ -8,139 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "reports/store/db.h"
-#include "reports/findings.h"
-#include "rules/rules.h"
-#include "cache/cache.h"
-#include "frontend/compdb.h"
 #include "cache/evaluation.h"
+#include "cli/check_internal.h"
 #include "facts/facts_bin.h"
-#include "facts/facts_pool.h"
-#include "cli/merge.h"
-#include "program/program.h"
+#include "frontend/jobs.h"
+#include "pipeline/pipeline.h"
 #include "pipeline/suppress.h"
 #include "pipeline/suppress_ids.h"
-#include "frontend/jobs.h"
 #include "program/partition.h"
-#include "pipeline/pipeline.h"
+#include "program/program.h"
 
-
-
-typedef struct {
-  const lx_check_opts *o;
-  lx_config *cfg;
-  lx_cmds jobs;
-  LX_VEC(lx_tu_facts *) facts;
-  lx_findings findings;
-  lx_sources *sources;
-  char root[PATH_MAX];                /* the current folder: paths are shown relative to it */
-  char project[PATH_MAX];             /* the project root (lx_project_root): findings are
-                                         recorded and fingerprinted relative to it */
-  char *compdb;                       /* the compilation database's folder, if one is used */
-  int whole;                          /* every TU of a compilation database is analysed */
-  char *db_path;                      /* --db, or the default database of the project */
-  lx_cmds compdb_cmds;                /* --pre-commit: the compilation database's commands */
-  size_t ngiven;                      /* --pre-commit: jobs[0, ngiven) are the files given, the
-                                         others TUs of the rest of the program that changed
-                                         since any run recorded them */
-  int tu_failed;
-  lx_db *db;                          /* NULL with --no-db and --verify */
-  int64_t run_id;
-  LX_VEC(lx_notification) notes;      /* TUs that could not be analysed */
-  lx_arena arena;                     /* the notes' strings */
-  char started[32];
-  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;
-                                         --pre-commit: those of the latest full run */
-  char facts_version[64];             /* leash's and the facts format's versions: cache keys */
-  char config_digest[17];             /* the .leash.yaml's text, for evaluation keys */
-  int stamp_failed;                   /* recording a file stamp failed (the error is the db's) */
-  /* Per job, from analyse(): its facts (NULL when it failed, or when cached and not
-   * loaded yet), whether the cache has them, their cache key and digest. */
-  lx_tu_facts **tu_facts;
-  lx_facts_pool *pool;                /* what every TU's facts share (facts_pool.h) */
-  unsigned char *tu_cached;
-  char (*tu_keys)[33];
-  char (*tu_digests)[17];
-} run;
-
-static int usage_error(const char *fmt, const char *a, const char *b)
+int usage_error(const char *fmt, const char *a, const char *b)
 {
   fputs("leash: ", stderr);
   fprintf(stderr, fmt, a, b);
   fputc('\n', stderr);
   return LX_EXIT_USAGE;
-}
-
-static int load_config(run *r)
-{
-  char err[1024];
-  if (lx_rules_config(&r->cfg, err, sizeof(err)) < 0)
-    return usage_error("%s%s", err, "");
-  char *path = r->o->config_path ? lx_xstrdup(r->o->config_path) : lx_config_find(".");
-  if (!path)
-    return 0;
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    usage_error("%s: is a directory, not a configuration file%s", path, "");
-    free(path);
-    return LX_EXIT_USAGE;
-  }
-  int rc = lx_config_load(r->cfg, path, 1, err, sizeof(err));
-  size_t ylen;
-  char *ytext = rc == 0 ? lx_read_file(path, &ylen) : NULL;
-  if (ytext)
-    snprintf(r->config_digest, sizeof(r->config_digest), "%016llx",
-             (unsigned long long)lx_hash64(ytext, ylen, 0));
-  free(ytext);
-  if (rc == 0) {
-    char real[PATH_MAX];
-    if (realpath(path, real)) {
-      char *slash = strrchr(real, '/');
-      if (slash)
-        *slash = '\0';
-      r->cfg->root = lx_arena_strdup(&r->cfg->arena, real);
-    }
-  }
-  free(path);
-  return rc < 0 ? usage_error("%s%s", err, "") : 0;
-}
-
-static int rule_enabled(const run *r, const lx_rule *rule)
-{
-  if (r->o->rules) {
-    const char *p = r->o->rules;
-    size_t n = strlen(rule->id);
-    int hit = 0;
-    while (*p && !hit) {
-      const char *e = strchr(p, ',');
-      size_t len = e ? (size_t)(e - p) : strlen(p);
-      hit = len == n && !strncmp(p, rule->id, n);
-      p = e ? e + 1 : p + len;
-    }
-    if (!hit)
-      return 0;
-  }
-  return lx_config_rule_on(r->cfg, rule->id);
-}
-
-static int check_rules_option(const run *r)
-{
-  const char *p = r->o->rules;
-  while (p && *p) {
-    const char *e = strchr(p, ',');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    char id[128];
-    snprintf(id, sizeof(id), "%.*s", (int)(len < 127 ? len : 127), p);
-    if (!lx_rule_find(id))
-      return usage_error("--rules: unknown rule id '%s' (see `leash rules`)%s", id, "");
-    p = e ? e + 1 : p + len;
-  }
-  return 0;
 }
 
 /* Whether the first 64 KiB of path hold a NUL byte: an object file, an archive, an
@@ -693,7 +581,6 @@ static const char *disk_line(void *arg, const char *file, unsigned line, size_t 
   return lx_sources_line(arg, file, line, len);
 }
 
-
 /* Reports leash:ignore comments that name no rule, in every file analysed (by this run,
  * or by the shards a merge reads) and every file with a finding (a misspelled id leaves
  * its finding unsuppressed there). */
@@ -772,8 +659,6 @@ static void run_free(run *r)
   lx_config_free(r->cfg);
   lx_facts_pool_free(r->pool); /* after every facts decoded into it */
 }
-
-/* ---- the findings database ------------------------------------------------------ */
 
 static int make_parent(const char *path)
 {
@@ -1017,9 +902,6 @@ static int keep_new(run *r)
   return 0;
 }
 
-/* ---- the pipeline ------------------------------------------------------------------ */
-
-/* Facts -> program -> rules -> findings, suppressed, sorted and fingerprinted. */
 /* The key of this run's program-wide evaluation (see evaluation.h): every job's facts
  * digest, this executable (the rules' code), the rules selected, the catalogue and the
  * configuration.  Returns -1 when the run does not cache evaluations (no database;

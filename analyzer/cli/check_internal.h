@@ -1,0 +1,64 @@
+/* check_internal.h - what the files of a `leash check` run share: the run's state and
+ * each step's functions (check.c runs them in order). */
+#ifndef LX_CHECK_INTERNAL_H
+#define LX_CHECK_INTERNAL_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli/driver.h"
+#include "cache/cache.h"
+#include "cli/merge.h"
+#include "facts/facts_pool.h"
+#include "frontend/compdb.h"
+#include "reports/findings.h"
+#include "rules/rules.h"
+#include "reports/store/db.h"
+
+typedef struct {
+  const lx_check_opts *o;
+  lx_config *cfg;
+  lx_cmds jobs;
+  LX_VEC(lx_tu_facts *) facts;
+  lx_findings findings;
+  lx_sources *sources;
+  char root[PATH_MAX];                /* the current folder: paths are shown relative to it */
+  char project[PATH_MAX];             /* the project root (lx_project_root): findings are
+                                         recorded and fingerprinted relative to it */
+  char *compdb;                       /* the compilation database's folder, if one is used */
+  int whole;                          /* every TU of a compilation database is analysed */
+  char *db_path;                      /* --db, or the default database of the project */
+  lx_cmds compdb_cmds;                /* --pre-commit: the compilation database's commands */
+  size_t ngiven;                      /* --pre-commit: jobs[0, ngiven) are the files given, the
+                                         others TUs of the rest of the program that changed
+                                         since any run recorded them */
+  int tu_failed;
+  lx_db *db;                          /* NULL with --no-db and --verify */
+  int64_t run_id;
+  LX_VEC(lx_notification) notes;      /* TUs that could not be analysed */
+  lx_arena arena;                     /* the notes' strings */
+  char started[32];
+  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;
+                                         --pre-commit: those of the latest full run */
+  char facts_version[64];             /* leash's and the facts format's versions: cache keys */
+  char config_digest[17];             /* the .leash.yaml's text, for evaluation keys */
+  int stamp_failed;                   /* recording a file stamp failed (the error is the db's) */
+  /* Per job, from analyse(): its facts (NULL when it failed, or when cached and not
+   * loaded yet), whether the cache has them, their cache key and digest. */
+  lx_tu_facts **tu_facts;
+  lx_facts_pool *pool;                /* what every TU's facts share (facts_pool.h) */
+  unsigned char *tu_cached;
+  char (*tu_keys)[33];
+  char (*tu_digests)[17];
+} run;
+
+/* driver.c */
+int usage_error(const char *fmt, const char *a, const char *b);
+
+/* configure.c */
+int load_config(run *r);
+int rule_enabled(const run *r, const lx_rule *rule);
+int check_rules_option(const run *r);
+
+#endif
