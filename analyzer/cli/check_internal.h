@@ -61,4 +61,7 @@ int load_config(run *r);
 int rule_enabled(const run *r, const lx_rule *rule);
 int check_rules_option(const run *r);
 
+/* project.c */
+char *discover_here(void);
+
 #endif
