@@ -64,4 +64,8 @@ int check_rules_option(const run *r);
 /* project.c */
 char *discover_here(void);
 
+/* plan.c */
+int plan(run *r);
+void select_shard(run *r);
+
 #endif
