@@ -68,4 +68,7 @@ char *discover_here(void);
 int plan(run *r);
 void select_shard(run *r);
 
+/* git.c */
+char *vcs_commit(const char *root);
+
 #endif
