@@ -55,6 +55,8 @@ typedef struct {
 
 /* driver.c */
 int usage_error(const char *fmt, const char *a, const char *b);
+int db_error(run *r);
+int verify(run *r);
 
 /* configure.c */
 int load_config(run *r);
@@ -70,5 +72,12 @@ void select_shard(run *r);
 
 /* git.c */
 char *vcs_commit(const char *root);
+
+/* record.c */
+int open_db(run *r);
+int begin_run(run *r);
+int end_run(run *r, int exit_code);
+int record_findings(run *r);
+int keep_new(run *r);
 
 #endif
