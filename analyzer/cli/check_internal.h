@@ -80,4 +80,9 @@ int end_run(run *r, int exit_code);
 int record_findings(run *r);
 int keep_new(run *r);
 
+/* stamps.c */
+void use_stamps(run *r);
+void drop_stamp(const char *path, void *arg);
+void put_stamp(const lx_file_stamp *s, void *arg);
+
 #endif
