@@ -85,4 +85,7 @@ void use_stamps(run *r);
 void drop_stamp(const char *path, void *arg);
 void put_stamp(const lx_file_stamp *s, void *arg);
 
+/* schedule.c */
+size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed);
+
 #endif
