@@ -88,4 +88,9 @@ void put_stamp(const lx_file_stamp *s, void *arg);
 /* schedule.c */
 size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed);
 
+/* analyse.c */
+void note_failure(run *r, const char *file, const char *diag, int errors);
+int analyse(run *r);
+int load_facts(run *r);
+
 #endif
