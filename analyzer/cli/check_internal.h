@@ -93,4 +93,8 @@ void note_failure(run *r, const char *file, const char *diag, int errors);
 int analyse(run *r);
 int load_facts(run *r);
 
+/* shards.c */
+int read_shards(run *r);
+int record_shards(run *r);
+
 #endif

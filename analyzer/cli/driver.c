@@ -36,40 +36,6 @@ int db_error(run *r)
   return LX_EXIT_USAGE;
 }
 
-/* `leash merge`: reads every shard's TUs, before anything is written. */
-static int read_shards(run *r)
-{
-  char err[1024];
-  if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, r->pool, &r->shards, r->project, err, sizeof(err)) < 0)
-    return usage_error("%s%s", err, "");
-  return 0;
-}
-
-/* Takes the shards' facts, and records their TUs in the output database. */
-static int record_shards(run *r)
-{
-  int rc = 0;
-  for (size_t i = 0; i < r->shards.n && rc == 0; i++) {
-    lx_shard_tu *t = &r->shards.v[i];
-    if (!t->facts || (strcmp(t->status, "ok") && strcmp(t->status, "cached"))) /* cached: ok facts reused */
-      note_failure(r, t->path, NULL, t->parse_errors);
-    lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->bytes, t->nbytes,
-                   t->flags_hash, t->digest};
-    if (r->db && lx_db_tu_record(r->db, r->run_id, &tu) < 0)
-      rc = db_error(r);
-    free(t->bytes); /* recorded: the decoded facts are what the program needs */
-    t->bytes = NULL;
-    t->nbytes = 0;
-    if (t->facts) {
-      lx_vec_push(&r->facts, t->facts);
-      t->facts = NULL;
-    }
-  }
-  if (r->o->verbose)
-    fprintf(stderr, "leash: merged %zu translation unit(s) from %d database(s)\n", r->shards.n, r->o->nmerge);
-  return rc;
-}
-
 static int wanted(const lx_rule *rule, void *arg) { return rule_enabled(arg, rule); }
 
 static void say_program(size_t k, size_t nprog, size_t ntus, void *arg)
