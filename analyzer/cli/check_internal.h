@@ -97,4 +97,10 @@ int load_facts(run *r);
 int read_shards(run *r);
 int record_shards(run *r);
 
+/* precommit.c */
+int read_context(run *r);
+void add_context(run *r);
+void refresh_context(run *r);
+void keep_given(run *r);
+
 #endif
