@@ -103,4 +103,8 @@ void add_context(run *r);
 void refresh_context(run *r);
 void keep_given(run *r);
 
+/* suppressions.c */
+const char *disk_line(void *arg, const char *file, unsigned line, size_t *len);
+void check_suppression_ids(run *r);
+
 #endif

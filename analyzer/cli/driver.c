@@ -44,34 +44,6 @@ static void say_program(size_t k, size_t nprog, size_t ntus, void *arg)
   fprintf(stderr, "leash: program %zu of %zu: %zu translation unit(s)\n", k + 1, nprog, ntus);
 }
 
-static const char *disk_line(void *arg, const char *file, unsigned line, size_t *len)
-{
-  return lx_sources_line(arg, file, line, len);
-}
-
-/* Reports leash:ignore comments that name no rule, in every file analysed (by this run,
- * or by the shards a merge reads) and every file with a finding (a misspelled id leaves
- * its finding unsuppressed there). */
-static void check_suppression_ids(run *r)
-{
-  const lx_rule *meta = lx_rule_find(LX_UNKNOWN_SUPPRESSION_RULE);
-  if (!meta || !rule_enabled(r, meta))
-    return;
-  lx_map seen;
-  lx_map_init(&seen);
-  size_t nfindings = r->findings.v.n, njobs = r->jobs.n, nshards = r->o->merge_inputs ? r->shards.n : 0;
-  for (size_t i = 0; i < njobs + nshards + nfindings; i++) {
-    const char *file = i < njobs ? r->jobs.v[i].file
-                       : i < njobs + nshards ? r->shards.v[i - njobs].path
-                                             : r->findings.v.v[i - njobs - nshards].loc.file;
-    if (lx_map_get(&seen, file) || lx_config_excluded(r->cfg, file))
-      continue;
-    lx_map_put(&seen, file, (void *)file);
-    lx_suppress_unknown(&r->findings, file, disk_line, r->sources);
-  }
-  lx_map_free(&seen);
-}
-
 int lx_verify(const lx_findings *f, const char *const *files, size_t nfiles, lx_sources *src,
               const char *root, int (*ran)(const char *rule, void *arg), void *arg);
 
