@@ -107,4 +107,7 @@ void keep_given(run *r);
 const char *disk_line(void *arg, const char *file, unsigned line, size_t *len);
 void check_suppression_ids(run *r);
 
+/* evaluate.c */
+int evaluate(run *r);
+
 #endif
