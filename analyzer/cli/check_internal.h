@@ -56,7 +56,6 @@ typedef struct {
 /* driver.c */
 int usage_error(const char *fmt, const char *a, const char *b);
 int db_error(run *r);
-int verify(run *r);
 
 /* configure.c */
 int load_config(run *r);
@@ -109,5 +108,8 @@ void check_suppression_ids(run *r);
 
 /* evaluate.c */
 int evaluate(run *r);
+
+/* verify.c */
+int verify(run *r);
 
 #endif

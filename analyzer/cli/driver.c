@@ -36,20 +36,6 @@ int db_error(run *r)
   return LX_EXIT_USAGE;
 }
 
-int lx_verify(const lx_findings *f, const char *const *files, size_t nfiles, lx_sources *src,
-              const char *root, int (*ran)(const char *rule, void *arg), void *arg);
-
-/* For --verify: expectations of rules left out with --rules or disabled are not
- * checked; without --rules, those of rules that do not exist are (and fail). */
-static int rule_ran(const char *id, void *arg)
-{
-  const run *r = arg;
-  const lx_rule *rule = lx_rule_find(id);
-  if (!rule)
-    return r->o->rules == NULL;
-  return rule_enabled(r, rule);
-}
-
 static int emit(run *r, int exit_code)
 {
   const lx_check_opts *o = r->o;
@@ -90,20 +76,6 @@ static void run_free(run *r)
   lx_sources_free(r->sources);
   lx_config_free(r->cfg);
   lx_facts_pool_free(r->pool); /* after every facts decoded into it */
-}
-
-int verify(run *r)
-{
-  const char **files = lx_xcalloc(r->jobs.n + 1, sizeof(char *));
-  for (size_t i = 0; i < r->jobs.n; i++)
-    files[i] = r->jobs.v[i].file;
-  int rc = lx_verify(&r->findings, files, r->jobs.n, r->sources, r->root, rule_ran, r);
-  free(files);
-  if (r->tu_failed && rc == 0) {
-    fprintf(stderr, "leash: %d translation unit(s) could not be analysed\n", r->tu_failed);
-    rc = LX_EXIT_TU;
-  }
-  return rc;
 }
 
 static int exit_status(const run *r)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/check_internal.h"
 #include "reports/findings.h"
+#include "rules/rules.h"
 
 typedef struct {
   const char *file;
@@ -131,4 +133,29 @@ int lx_verify(const lx_findings *f, const char *const *files, size_t nfiles, lx_
   if (bad)
     fprintf(stderr, "leash --verify: %d mismatch(es)\n", bad);
   return bad ? 1 : 0;
+}
+
+/* For --verify: expectations of rules left out with --rules or disabled are not
+ * checked; without --rules, those of rules that do not exist are (and fail). */
+static int rule_ran(const char *id, void *arg)
+{
+  const run *r = arg;
+  const lx_rule *rule = lx_rule_find(id);
+  if (!rule)
+    return r->o->rules == NULL;
+  return rule_enabled(r, rule);
+}
+
+int verify(run *r)
+{
+  const char **files = lx_xcalloc(r->jobs.n + 1, sizeof(char *));
+  for (size_t i = 0; i < r->jobs.n; i++)
+    files[i] = r->jobs.v[i].file;
+  int rc = lx_verify(&r->findings, files, r->jobs.n, r->sources, r->root, rule_ran, r);
+  free(files);
+  if (r->tu_failed && rc == 0) {
+    fprintf(stderr, "leash: %d translation unit(s) could not be analysed\n", r->tu_failed);
+    rc = LX_EXIT_TU;
+  }
+  return rc;
 }
