@@ -112,4 +112,14 @@ int evaluate(run *r);
 /* verify.c */
 int verify(run *r);
 
+/* output.c */
+int emit(run *r, int exit_code);
+int exit_status(const run *r);
+size_t tu_count(const run *r);
+void say_tu_failures(const run *r, size_t total);
+void say_clean(const run *r, size_t total);
+int finish_shard(run *r);
+int finish_baseline(run *r, int status);
+int check_output(const lx_check_opts *o);
+
 #endif

@@ -2,12 +2,9 @@
  * units -> facts -> program summaries -> rules -> suppressions -> report. */
 #include "cli/driver.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -36,23 +33,6 @@ int db_error(run *r)
   return LX_EXIT_USAGE;
 }
 
-static int emit(run *r, int exit_code)
-{
-  const lx_check_opts *o = r->o;
-  int color = o->color >= 0 ? o->color : (!o->output && isatty(fileno(stdout)));
-  char ended[32];
-  lx_emit_opts eo = {.root = r->root, .color = color && o->format == LX_FMT_TEXT, .sources = r->sources};
-  lx_emit_opts_tool(&eo);
-  eo.start_utc = r->started;
-  eo.end_utc = lx_utc_now(ended, sizeof(ended));
-  eo.exit_code = exit_code;
-  eo.argv = (const char *const *)o->argv;
-  eo.argc = o->argc;
-  eo.notes = r->notes.v;
-  eo.nnotes = r->notes.n;
-  return lx_report_write(o->output, o->format, &r->findings, &eo);
-}
-
 static void run_free(run *r)
 {
   lx_db_close(r->db);
@@ -76,85 +56,6 @@ static void run_free(run *r)
   lx_sources_free(r->sources);
   lx_config_free(r->cfg);
   lx_facts_pool_free(r->pool); /* after every facts decoded into it */
-}
-
-static int exit_status(const run *r)
-{
-  if (r->tu_failed)
-    return LX_EXIT_TU;
-  for (size_t i = 0; i < r->findings.v.n; i++)
-    if (!r->findings.v.v[i].suppressed && r->findings.v.v[i].severity >= r->o->fail_on)
-      return LX_EXIT_FINDINGS;
-  return LX_EXIT_OK;
-}
-
-static size_t tu_count(const run *r) { return r->o->merge_inputs ? r->shards.n : r->jobs.n; }
-
-static void say_tu_failures(const run *r, size_t total)
-{
-  if (r->tu_failed && !r->o->quiet)
-    fprintf(stderr, "leash: %d of %zu translation unit(s) had errors; findings are from what could be parsed\n",
-            r->tu_failed, total);
-}
-
-/* A run with nothing to report says so, in one line, to someone watching the terminal
- * (a script or CI log reading stderr gets nothing). */
-static void say_clean(const run *r, size_t total)
-{
-  if (r->o->quiet || r->tu_failed || !isatty(STDERR_FILENO))
-    return;
-  size_t suppressed = 0;
-  for (size_t i = 0; i < r->findings.v.n; i++) {
-    if (!r->findings.v.v[i].suppressed)
-      return;
-    suppressed++;
-  }
-  if (suppressed)
-    fprintf(stderr, "leash: no findings in %zu translation unit(s) (%zu suppressed)\n", total, suppressed);
-  else
-    fprintf(stderr, "leash: no findings in %zu translation unit(s)\n", total);
-}
-
-/* A shard records its TUs' facts for `leash merge`; program-wide rules need them all. */
-static int finish_shard(run *r)
-{
-  if (!r->o->quiet)
-    fprintf(stderr, "leash: shard %d/%d: %zu translation unit(s) recorded in %s; run `leash merge` on "
-                    "every shard's database for the findings\n", r->o->shard_k, r->o->shard_n, r->jobs.n,
-            r->db_path);
-  say_tu_failures(r, r->jobs.n);
-  return r->tu_failed ? LX_EXIT_TU : LX_EXIT_OK;
-}
-
-/* `leash baseline`: one line instead of the report. */
-static int finish_baseline(run *r, int status)
-{
-  if (!r->o->quiet)
-    printf("leash: baseline of %zu finding(s) recorded in %s (run %lld)\n", r->findings.v.n,
-           r->db_path, (long long)r->run_id);
-  say_tu_failures(r, tu_count(r));
-  return status == LX_EXIT_TU ? LX_EXIT_TU : LX_EXIT_OK;
-}
-
-/* -o: a folder that cannot take the report is an error before anything is analysed or
- * recorded (the report itself is written to a temporary file there, then renamed). */
-static int check_output(const lx_check_opts *o)
-{
-  if (!o->output)
-    return 0;
-  struct stat st;
-  if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode))
-    return usage_error("%s: cannot write: %s", o->output, strerror(EISDIR));
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof(dir), "%s", o->output);
-  char *slash = strrchr(dir, '/');
-  if (!slash)
-    snprintf(dir, sizeof(dir), ".");
-  else
-    slash[slash == dir] = '\0';
-  if (access(dir, W_OK | X_OK) != 0)
-    return usage_error("%s: cannot write: %s", o->output, strerror(errno));
-  return 0;
 }
 
 static int prepare(run *r)
