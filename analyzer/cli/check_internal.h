@@ -53,7 +53,7 @@ typedef struct {
   char (*tu_digests)[17];
 } run;
 
-/* driver.c */
+/* check.c */
 int usage_error(const char *fmt, const char *a, const char *b);
 int db_error(run *r);
 

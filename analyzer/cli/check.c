@@ -1,5 +1,5 @@
-/* driver.c - runs the pipeline for `leash check`: compilation database -> translation
- * units -> facts -> program summaries -> rules -> suppressions -> report. */
+/* check.c - one `leash check` run (and `leash facts`): prepared, its TUs analysed or merged,
+ * the program evaluated, the findings concluded.  Each step is in its own file (check_internal.h). */
 #include "cli/driver.h"
 
 #include <stdio.h>
@@ -9,15 +9,8 @@
 
 #include <jansson.h>
 
-#include "cache/evaluation.h"
 #include "cli/check_internal.h"
 #include "facts/facts_bin.h"
-#include "frontend/jobs.h"
-#include "pipeline/pipeline.h"
-#include "pipeline/suppress.h"
-#include "pipeline/suppress_ids.h"
-#include "program/partition.h"
-#include "program/program.h"
 
 int usage_error(const char *fmt, const char *a, const char *b)
 {
