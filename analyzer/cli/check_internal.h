@@ -1,5 +1,6 @@
 /* check_internal.h - what the files of a `leash check` run share: the run's state and
- * each step's functions (check.c runs them in order). */
+ * each step's functions (check.c runs them in order).  A step that returns int returns 0,
+ * or the exit code that ends the run. */
 #ifndef LX_CHECK_INTERNAL_H
 #define LX_CHECK_INTERNAL_H
 
@@ -13,8 +14,8 @@
 #include "facts/facts_pool.h"
 #include "frontend/compdb.h"
 #include "reports/findings.h"
-#include "rules/rules.h"
 #include "reports/store/db.h"
+#include "rules/rules.h"
 
 typedef struct {
   const lx_check_opts *o;
@@ -39,8 +40,7 @@ typedef struct {
   LX_VEC(lx_notification) notes;      /* TUs that could not be analysed */
   lx_arena arena;                     /* the notes' strings */
   char started[32];
-  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;
-                                         --pre-commit: those of the latest full run */
+  lx_shard_tus shards;                /* `leash merge`: the TUs read from the shards;                                          --pre-commit: those of the latest full run */
   char facts_version[64];             /* leash's and the facts format's versions: cache keys */
   char config_digest[17];             /* the .leash.yaml's text, for evaluation keys */
   int stamp_failed;                   /* recording a file stamp failed (the error is the db's) */
@@ -53,66 +53,67 @@ typedef struct {
   char (*tu_digests)[17];
 } run;
 
-/* check.c */
+/* check.c: the errors that end a run (LX_EXIT_USAGE, after saying why). */
 int usage_error(const char *fmt, const char *a, const char *b);
 int db_error(run *r);
 
-/* configure.c */
+/* configure.c: r->cfg and r->config_digest loaded; whether a rule runs; --rules checked. */
 int load_config(run *r);
 int rule_enabled(const run *r, const lx_rule *rule);
 int check_rules_option(const run *r);
 
-/* project.c */
+/* project.c: the compilation database clangd finds from the current folder (malloc'd), or NULL. */
 char *discover_here(void);
 
-/* plan.c */
+/* plan.c: r->jobs (and r->compdb, r->whole; r->compdb_cmds for --pre-commit); --shard keeps its share. */
 int plan(run *r);
 void select_shard(run *r);
 
-/* git.c */
+/* git.c: the commit of the repository around root (malloc'd), or NULL. */
 char *vcs_commit(const char *root);
 
-/* record.c */
+/* record.c: the run in r->db (none with --no-db or --verify); --new-only drops baselined findings. */
 int open_db(run *r);
 int begin_run(run *r);
 int end_run(run *r, int exit_code);
 int record_findings(run *r);
 int keep_new(run *r);
 
-/* stamps.c */
+/* stamps.c: the stamps r->db holds handed to the cache; the cache's new and unused ones written back. */
 void use_stamps(run *r);
 void drop_stamp(const char *path, void *arg);
 void put_stamp(const lx_file_stamp *s, void *arg);
 
-/* schedule.c */
+/* schedule.c: the order in which to look at the jobs (malloc'd); keyed[i]: the key computed ahead. */
 size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed);
 
-/* analyse.c */
+/* analyse.c: a TU that could not be analysed noted; every job's facts, then r->facts in job order. */
 void note_failure(run *r, const char *file, const char *diag, int errors);
 int analyse(run *r);
 int load_facts(run *r);
 
-/* shards.c */
+/* shards.c: `leash merge`: the shards read into r->shards; their TUs recorded, facts into r->facts. */
 int read_shards(run *r);
 int record_shards(run *r);
 
-/* precommit.c */
+/* precommit.c: --pre-commit's view of the rest of the program in r->shards, refreshed and added;
+ * the findings kept to the files given. */
 int read_context(run *r);
 void add_context(run *r);
 void refresh_context(run *r);
 void keep_given(run *r);
 
-/* suppressions.c */
+/* suppressions.c: a line of a source as on disk (arg: lx_sources); leash:ignore naming no rule reported. */
 const char *disk_line(void *arg, const char *file, unsigned line, size_t *len);
 void check_suppression_ids(run *r);
 
-/* evaluate.c */
+/* evaluate.c: r->findings from r->facts (or the evaluation cache), suppressed, sorted, fingerprinted. */
 int evaluate(run *r);
 
-/* verify.c */
+/* verify.c: --verify: the findings against the inputs' // expect: markers; returns the exit code. */
 int verify(run *r);
 
-/* output.c */
+/* output.c: the report and exit status, what stderr is told at the end; -o checked before the run. */
 int emit(run *r, int exit_code);
 int exit_status(const run *r);
 size_t tu_count(const run *r);

@@ -1,6 +1,5 @@
 /* suppressions.c - a run's suppressions: the source lines leash:ignore comments are read from, and
  * the comments that name no rule reported. */
-
 #include "cli/check_internal.h"
 #include "pipeline/suppress_ids.h"
 
