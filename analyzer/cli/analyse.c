@@ -9,7 +9,7 @@
 #include "facts/facts_bin.h"
 #include "frontend/jobs.h"
 
-void note_failure(run *r, const char *file, const char *diag, int errors)
+void lx_check_note_failure(run *r, const char *file, const char *diag, int errors)
 {
   char first[512] = "";
   if (diag)
@@ -43,10 +43,10 @@ static int record_tu(run *r, const lx_cmd *c, const char *key, const char *hash,
                  key[0] && (store || !fresh) ? key : NULL, store ? bytes : NULL, store ? nbytes : 0, flags,
                  digest};
   int rc = lx_db_tu_record(r->db, r->run_id, &tu);
-  return rc < 0 ? db_error(r) : 0;
+  return rc < 0 ? lx_check_db_error(r) : 0;
 }
 
-/* State of one analyse(): what each job gave, and the cache keys of the fresh ones. */
+/* State of one lx_check_analyse(): what each job gave, and the cache keys of the fresh ones. */
 typedef struct {
   run *r;
   char (*hashes)[17];
@@ -99,7 +99,7 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
   if (shown[0] && !r->o->quiet)
     fputs(shown, stderr);
   if (st != LX_TU_OK && !(r->o->pre_commit && i >= r->ngiven))
-    note_failure(r, c->file, shown, f ? f->parse_errors : 1);
+    lx_check_note_failure(r, c->file, shown, f ? f->parse_errors : 1);
   free(shown);
   const char *status = st == LX_TU_OK ? "ok" : st == LX_TU_ERRORS ? "errors" : "failed";
   unsigned char *mine = NULL;
@@ -149,9 +149,9 @@ static int analysed(analysis *a)
 
 /* Analyses every job whose facts are not cached, each started as soon as its key is
  * known not to be cached (parsing overlaps the keys still to compute).  Cached facts
- * are only looked up here (their digest); load_facts() reads them when the program
+ * are only looked up here (their digest); lx_check_load_facts() reads them when the program
  * must be built. */
-int analyse(run *r)
+int lx_check_analyse(run *r)
 {
   size_t n = r->jobs.n;
   r->tu_facts = lx_xcalloc(n ? n : 1, sizeof(lx_tu_facts *));
@@ -161,11 +161,11 @@ int analyse(run *r)
   analysis a = {r, lx_xcalloc(n ? n : 1, 17), 0, 0, NULL, NULL};
   lx_cache_snapshot(); /* the sources as they are now, read once for every key */
   if (r->db)
-    use_stamps(r);
+    lx_check_use_stamps(r);
   if (r->db && lx_db_batch_begin(r->db) < 0) /* the cached TUs' records, all at once */
-    a.rc = db_error(r);
+    a.rc = lx_check_db_error(r);
   signed char *keyed = lx_xcalloc(n ? n : 1, 1);
-  size_t *order = work_order(r, a.hashes, keyed);
+  size_t *order = lx_check_work_order(r, a.hashes, keyed);
   for (size_t k = 0; k < n && a.rc == 0; k++) {
     size_t i = order[k];
     const lx_cmd *c = &r->jobs.v[i];
@@ -184,16 +184,16 @@ int analyse(run *r)
     r->tu_cached[i] = 1;
   }
   if (r->db && a.rc == 0) {
-    lx_cache_new_stamps(put_stamp, r);
+    lx_cache_new_stamps(lx_check_put_stamp, r);
     /* Every TU of the compilation database was looked at: a stamp no key met is of a
      * file nothing includes any more (or gone), and is dropped. */
     if (r->whole && !r->o->shard_n && !r->o->pre_commit)
-      lx_cache_unused_stamps(drop_stamp, r);
+      lx_cache_unused_stamps(lx_check_drop_stamp, r);
     if (r->stamp_failed)
-      a.rc = db_error(r);
+      a.rc = lx_check_db_error(r);
   }
   if (r->db && lx_db_batch_end(r->db) < 0 && a.rc == 0)
-    a.rc = db_error(r);
+    a.rc = lx_check_db_error(r);
   analysed(&a);
   free(order);
   free(keyed);
@@ -201,10 +201,10 @@ int analyse(run *r)
   return a.rc;
 }
 
-/* Reads the cached facts analyse() left in the database, analysing again any that
+/* Reads the cached facts lx_check_analyse() left in the database, analysing again any that
  * cannot be decoded, and hands every job's facts to the program, in job order (so
  * that it does not depend on which worker finished first). */
-int load_facts(run *r)
+int lx_check_load_facts(run *r)
 {
   size_t n = r->jobs.n, nbad = 0;
   size_t *bad = lx_xcalloc(n ? n : 1, sizeof(size_t));

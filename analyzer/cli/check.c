@@ -12,7 +12,7 @@
 #include "cli/check_internal.h"
 #include "facts/facts_bin.h"
 
-int usage_error(const char *fmt, const char *a, const char *b)
+int lx_check_usage_error(const char *fmt, const char *a, const char *b)
 {
   fputs("leash: ", stderr);
   fprintf(stderr, fmt, a, b);
@@ -20,7 +20,7 @@ int usage_error(const char *fmt, const char *a, const char *b)
   return LX_EXIT_USAGE;
 }
 
-int db_error(run *r)
+int lx_check_db_error(run *r)
 {
   fprintf(stderr, "leash: %s\n", lx_db_error(r->db));
   return LX_EXIT_USAGE;
@@ -55,52 +55,52 @@ static int prepare(run *r)
 {
   const lx_check_opts *o = r->o;
   if ((o->shard_n || o->new_only || o->baseline || o->merge_inputs || o->pre_commit) && (o->no_db || o->verify))
-    return usage_error("--shard, --new-only, --baseline, --pre-commit and merge need the findings database "
+    return lx_check_usage_error("--shard, --new-only, --baseline, --pre-commit and merge need the findings database "
                        "(not --no-db or --verify)%s%s", "", "");
   if (o->pre_commit && (o->shard_n || o->baseline || o->merge_inputs))
-    return usage_error("--pre-commit analyses the given files against the database's latest run; it does "
+    return lx_check_usage_error("--pre-commit analyses the given files against the database's latest run; it does "
                        "not combine with --shard, --baseline or merge%s%s", "", "");
-  int rc = check_output(o);
+  int rc = lx_check_check_output(o);
   if (!rc)
-    rc = load_config(r);
+    rc = lx_check_load_config(r);
   if (!rc)
-    rc = check_rules_option(r);
+    rc = lx_check_check_rules_option(r);
   if (!rc)
-    rc = o->merge_inputs ? read_shards(r) : plan(r);
+    rc = o->merge_inputs ? lx_check_read_shards(r) : lx_check_plan(r);
   if (!rc && o->shard_n)
-    select_shard(r);
+    lx_check_select_shard(r);
   if (!rc) {
     if (!o->merge_inputs) /* a merge's project is the shards' (read_shards) */
       lx_project_root(r->compdb, r->project);
     r->db_path = o->db_path ? lx_xstrdup(o->db_path) : lx_default_db(r->compdb);
   }
   if (!rc && o->pre_commit) {
-    rc = read_context(r);
-    refresh_context(r);
+    rc = lx_check_read_context(r);
+    lx_check_refresh_context(r);
   }
   if (!rc)
-    rc = open_db(r);
+    rc = lx_check_open_db(r);
   if (!rc)
-    rc = begin_run(r);
+    rc = lx_check_begin_run(r);
   return rc;
 }
 
 /* Records, filters and reports the findings; returns the exit code. */
 static int conclude(run *r)
 {
-  int rc = record_findings(r);
+  int rc = lx_check_record_findings(r);
   if (!rc)
-    rc = keep_new(r);
+    rc = lx_check_keep_new(r);
   if (rc)
     return rc;
-  int status = exit_status(r);
+  int status = lx_check_exit_status(r);
   if (r->o->baseline)
-    return finish_baseline(r, status);
-  rc = emit(r, status);
+    return lx_check_finish_baseline(r, status);
+  rc = lx_check_emit(r, status);
   if (rc)
     return rc;
-  say_tu_failures(r, tu_count(r));
-  say_clean(r, tu_count(r));
+  lx_check_say_tu_failures(r, lx_check_tu_count(r));
+  lx_check_say_clean(r, lx_check_tu_count(r));
   return status;
 }
 
@@ -119,20 +119,20 @@ int lx_check(const lx_check_opts *o)
            LX_FACTS_BIN_VERSION);
   int rc = prepare(&r);
   if (!rc)
-    rc = o->merge_inputs ? record_shards(&r) : analyse(&r);
+    rc = o->merge_inputs ? lx_check_record_shards(&r) : lx_check_analyse(&r);
   if (!rc && o->pre_commit) {
-    rc = load_facts(&r);
-    add_context(&r);
+    rc = lx_check_load_facts(&r);
+    lx_check_add_context(&r);
   }
   if (!rc && o->shard_n) {
-    rc = finish_shard(&r);
-  } else if (!rc && !(rc = evaluate(&r))) {
+    rc = lx_check_finish_shard(&r);
+  } else if (!rc && !(rc = lx_check_evaluate(&r))) {
     if (o->pre_commit)
-      keep_given(&r);
-    rc = o->verify ? verify(&r) : conclude(&r);
+      lx_check_keep_given(&r);
+    rc = o->verify ? lx_check_verify(&r) : conclude(&r);
   }
   if (r.db && r.run_id)
-    rc = end_run(&r, rc);
+    rc = lx_check_end_run(&r, rc);
   run_free(&r);
   return rc;
 }
@@ -144,12 +144,12 @@ int lx_facts_dump(const lx_check_opts *o)
   r.o = o;
   lx_findings_init(&r.findings);
   r.sources = lx_sources_new();
-  int rc = load_config(&r);
+  int rc = lx_check_load_config(&r);
   if (!rc)
-    rc = plan(&r);
+    rc = lx_check_plan(&r);
   if (!rc) {
-    if (analyse(&r) == 0)
-      load_facts(&r);
+    if (lx_check_analyse(&r) == 0)
+      lx_check_load_facts(&r);
     json_t *arr = json_array();
     for (size_t i = 0; i < r.facts.n; i++)
       json_array_append_new(arr, lx_facts_to_json(r.facts.v[i]));

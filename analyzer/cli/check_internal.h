@@ -44,7 +44,7 @@ typedef struct {
   char facts_version[64];             /* leash's and the facts format's versions: cache keys */
   char config_digest[17];             /* the .leash.yaml's text, for evaluation keys */
   int stamp_failed;                   /* recording a file stamp failed (the error is the db's) */
-  /* Per job, from analyse(): its facts (NULL when it failed, or when cached and not
+  /* Per job, from lx_check_analyse(): its facts (NULL when it failed, or when cached and not
    * loaded yet), whether the cache has them, their cache key and digest. */
   lx_tu_facts **tu_facts;
   lx_facts_pool *pool;                /* what every TU's facts share (facts_pool.h) */
@@ -54,73 +54,73 @@ typedef struct {
 } run;
 
 /* check.c: the errors that end a run (LX_EXIT_USAGE, after saying why). */
-int usage_error(const char *fmt, const char *a, const char *b);
-int db_error(run *r);
+int lx_check_usage_error(const char *fmt, const char *a, const char *b);
+int lx_check_db_error(run *r);
 
 /* configure.c: r->cfg and r->config_digest loaded; whether a rule runs; --rules checked. */
-int load_config(run *r);
-int rule_enabled(const run *r, const lx_rule *rule);
-int check_rules_option(const run *r);
+int lx_check_load_config(run *r);
+int lx_check_rule_enabled(const run *r, const lx_rule *rule);
+int lx_check_check_rules_option(const run *r);
 
 /* project.c: the compilation database clangd finds from the current folder (malloc'd), or NULL. */
-char *discover_here(void);
+char *lx_check_discover_here(void);
 
 /* plan.c: r->jobs (and r->compdb, r->whole; r->compdb_cmds for --pre-commit); --shard keeps its share. */
-int plan(run *r);
-void select_shard(run *r);
+int lx_check_plan(run *r);
+void lx_check_select_shard(run *r);
 
 /* git.c: the commit of the repository around root (malloc'd), or NULL. */
-char *vcs_commit(const char *root);
+char *lx_check_vcs_commit(const char *root);
 
 /* record.c: the run in r->db (none with --no-db or --verify); --new-only drops baselined findings. */
-int open_db(run *r);
-int begin_run(run *r);
-int end_run(run *r, int exit_code);
-int record_findings(run *r);
-int keep_new(run *r);
+int lx_check_open_db(run *r);
+int lx_check_begin_run(run *r);
+int lx_check_end_run(run *r, int exit_code);
+int lx_check_record_findings(run *r);
+int lx_check_keep_new(run *r);
 
 /* stamps.c: the stamps r->db holds handed to the cache; the cache's new and unused ones written back. */
-void use_stamps(run *r);
-void drop_stamp(const char *path, void *arg);
-void put_stamp(const lx_file_stamp *s, void *arg);
+void lx_check_use_stamps(run *r);
+void lx_check_drop_stamp(const char *path, void *arg);
+void lx_check_put_stamp(const lx_file_stamp *s, void *arg);
 
 /* schedule.c: the order in which to look at the jobs (malloc'd); keyed[i]: the key computed ahead. */
-size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed);
+size_t *lx_check_work_order(const run *r, char (*hashes)[17], signed char *keyed);
 
 /* analyse.c: a TU that could not be analysed noted; every job's facts, then r->facts in job order. */
-void note_failure(run *r, const char *file, const char *diag, int errors);
-int analyse(run *r);
-int load_facts(run *r);
+void lx_check_note_failure(run *r, const char *file, const char *diag, int errors);
+int lx_check_analyse(run *r);
+int lx_check_load_facts(run *r);
 
 /* shards.c: `leash merge`: the shards read into r->shards; their TUs recorded, facts into r->facts. */
-int read_shards(run *r);
-int record_shards(run *r);
+int lx_check_read_shards(run *r);
+int lx_check_record_shards(run *r);
 
 /* precommit.c: --pre-commit's view of the rest of the program in r->shards, refreshed and added;
  * the findings kept to the files given. */
-int read_context(run *r);
-void add_context(run *r);
-void refresh_context(run *r);
-void keep_given(run *r);
+int lx_check_read_context(run *r);
+void lx_check_add_context(run *r);
+void lx_check_refresh_context(run *r);
+void lx_check_keep_given(run *r);
 
 /* suppressions.c: a line of a source as on disk (arg: lx_sources); leash:ignore naming no rule reported. */
-const char *disk_line(void *arg, const char *file, unsigned line, size_t *len);
-void check_suppression_ids(run *r);
+const char *lx_check_disk_line(void *arg, const char *file, unsigned line, size_t *len);
+void lx_check_check_suppression_ids(run *r);
 
 /* evaluate.c: r->findings from r->facts (or the evaluation cache), suppressed, sorted, fingerprinted. */
-int evaluate(run *r);
+int lx_check_evaluate(run *r);
 
 /* verify.c: --verify: the findings against the inputs' // expect: markers; returns the exit code. */
-int verify(run *r);
+int lx_check_verify(run *r);
 
 /* output.c: the report and exit status, what stderr is told at the end; -o checked before the run. */
-int emit(run *r, int exit_code);
-int exit_status(const run *r);
-size_t tu_count(const run *r);
-void say_tu_failures(const run *r, size_t total);
-void say_clean(const run *r, size_t total);
-int finish_shard(run *r);
-int finish_baseline(run *r, int status);
-int check_output(const lx_check_opts *o);
+int lx_check_emit(run *r, int exit_code);
+int lx_check_exit_status(const run *r);
+size_t lx_check_tu_count(const run *r);
+void lx_check_say_tu_failures(const run *r, size_t total);
+void lx_check_say_clean(const run *r, size_t total);
+int lx_check_finish_shard(run *r);
+int lx_check_finish_baseline(run *r, int status);
+int lx_check_check_output(const lx_check_opts *o);
 
 #endif

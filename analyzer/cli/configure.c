@@ -8,17 +8,17 @@
 
 #include "cli/check_internal.h"
 
-int load_config(run *r)
+int lx_check_load_config(run *r)
 {
   char err[1024];
   if (lx_rules_config(&r->cfg, err, sizeof(err)) < 0)
-    return usage_error("%s%s", err, "");
+    return lx_check_usage_error("%s%s", err, "");
   char *path = r->o->config_path ? lx_xstrdup(r->o->config_path) : lx_config_find(".");
   if (!path)
     return 0;
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    usage_error("%s: is a directory, not a configuration file%s", path, "");
+    lx_check_usage_error("%s: is a directory, not a configuration file%s", path, "");
     free(path);
     return LX_EXIT_USAGE;
   }
@@ -39,10 +39,10 @@ int load_config(run *r)
     }
   }
   free(path);
-  return rc < 0 ? usage_error("%s%s", err, "") : 0;
+  return rc < 0 ? lx_check_usage_error("%s%s", err, "") : 0;
 }
 
-int rule_enabled(const run *r, const lx_rule *rule)
+int lx_check_rule_enabled(const run *r, const lx_rule *rule)
 {
   if (r->o->rules) {
     const char *p = r->o->rules;
@@ -60,7 +60,7 @@ int rule_enabled(const run *r, const lx_rule *rule)
   return lx_config_rule_on(r->cfg, rule->id);
 }
 
-int check_rules_option(const run *r)
+int lx_check_check_rules_option(const run *r)
 {
   const char *p = r->o->rules;
   while (p && *p) {
@@ -69,7 +69,7 @@ int check_rules_option(const run *r)
     char id[128];
     snprintf(id, sizeof(id), "%.*s", (int)(len < 127 ? len : 127), p);
     if (!lx_rule_find(id))
-      return usage_error("--rules: unknown rule id '%s' (see `leash rules`)%s", id, "");
+      return lx_check_usage_error("--rules: unknown rule id '%s' (see `leash rules`)%s", id, "");
     p = e ? e + 1 : p + len;
   }
   return 0;

@@ -7,7 +7,7 @@
 #include "cli/check_internal.h"
 #include "pipeline/pipeline.h"
 
-static int wanted(const lx_rule *rule, void *arg) { return rule_enabled(arg, rule); }
+static int wanted(const lx_rule *rule, void *arg) { return lx_check_rule_enabled(arg, rule); }
 
 static void say_program(size_t k, size_t nprog, size_t ntus, void *arg)
 {
@@ -53,7 +53,7 @@ static void say_unused_api(const lx_api *api, void *arg)
 
 /* The rules over the whole program: reused from an earlier run with the same inputs,
  * or computed (and cached); then exclusions, suppressions, order and fingerprints. */
-int evaluate(run *r)
+int lx_check_evaluate(run *r)
 {
   char key[33];
   int cacheable = evaluation_key(r, key) == 0;
@@ -65,7 +65,7 @@ int evaluate(run *r)
             reused ? "reused (no translation unit's facts changed)" : "computed");
   /* With -v the misspelled entries are said on every run, a reused evaluation's too. */
   if (!reused || (r->o->verbose && lx_config_user_apis(r->cfg))) {
-    int rc = load_facts(r);
+    int rc = lx_check_load_facts(r);
     if (rc)
       return rc;
     if (r->o->verbose)
@@ -87,12 +87,12 @@ int evaluate(run *r)
       int rc = lx_db_evaluation_put(r->db, key, enc, r->run_id);
       free(enc);
       if (rc < 0)
-        return db_error(r);
+        return lx_check_db_error(r);
     }
   }
   lx_pipeline pl = {.cfg = r->cfg, .enabled = wanted, .arg = r};
-  lx_pipeline_suppress(&pl, &r->findings, disk_line, r->sources);
-  check_suppression_ids(r);
+  lx_pipeline_suppress(&pl, &r->findings, lx_check_disk_line, r->sources);
+  lx_check_check_suppression_ids(r);
   lx_findings_sort(&r->findings);
   lx_findings_fingerprint(&r->findings, r->sources, r->project);
   return 0;

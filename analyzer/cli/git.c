@@ -91,7 +91,7 @@ static int git_head(const char *root, char sha[41])
 }
 
 /* The commit being analysed: $GITHUB_SHA, else HEAD of the repository, else NULL. */
-char *vcs_commit(const char *root)
+char *lx_check_vcs_commit(const char *root)
 {
   const char *env = getenv("GITHUB_SHA");
   if (env && *env)

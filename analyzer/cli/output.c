@@ -9,7 +9,7 @@
 
 #include "cli/check_internal.h"
 
-int emit(run *r, int exit_code)
+int lx_check_emit(run *r, int exit_code)
 {
   const lx_check_opts *o = r->o;
   int color = o->color >= 0 ? o->color : (!o->output && isatty(fileno(stdout)));
@@ -26,7 +26,7 @@ int emit(run *r, int exit_code)
   return lx_report_write(o->output, o->format, &r->findings, &eo);
 }
 
-int exit_status(const run *r)
+int lx_check_exit_status(const run *r)
 {
   if (r->tu_failed)
     return LX_EXIT_TU;
@@ -36,9 +36,9 @@ int exit_status(const run *r)
   return LX_EXIT_OK;
 }
 
-size_t tu_count(const run *r) { return r->o->merge_inputs ? r->shards.n : r->jobs.n; }
+size_t lx_check_tu_count(const run *r) { return r->o->merge_inputs ? r->shards.n : r->jobs.n; }
 
-void say_tu_failures(const run *r, size_t total)
+void lx_check_say_tu_failures(const run *r, size_t total)
 {
   if (r->tu_failed && !r->o->quiet)
     fprintf(stderr, "leash: %d of %zu translation unit(s) had errors; findings are from what could be parsed\n",
@@ -47,7 +47,7 @@ void say_tu_failures(const run *r, size_t total)
 
 /* A run with nothing to report says so, in one line, to someone watching the terminal
  * (a script or CI log reading stderr gets nothing). */
-void say_clean(const run *r, size_t total)
+void lx_check_say_clean(const run *r, size_t total)
 {
   if (r->o->quiet || r->tu_failed || !isatty(STDERR_FILENO))
     return;
@@ -64,35 +64,35 @@ void say_clean(const run *r, size_t total)
 }
 
 /* A shard records its TUs' facts for `leash merge`; program-wide rules need them all. */
-int finish_shard(run *r)
+int lx_check_finish_shard(run *r)
 {
   if (!r->o->quiet)
     fprintf(stderr, "leash: shard %d/%d: %zu translation unit(s) recorded in %s; run `leash merge` on "
                     "every shard's database for the findings\n", r->o->shard_k, r->o->shard_n, r->jobs.n,
             r->db_path);
-  say_tu_failures(r, r->jobs.n);
+  lx_check_say_tu_failures(r, r->jobs.n);
   return r->tu_failed ? LX_EXIT_TU : LX_EXIT_OK;
 }
 
 /* `leash baseline`: one line instead of the report. */
-int finish_baseline(run *r, int status)
+int lx_check_finish_baseline(run *r, int status)
 {
   if (!r->o->quiet)
     printf("leash: baseline of %zu finding(s) recorded in %s (run %lld)\n", r->findings.v.n,
            r->db_path, (long long)r->run_id);
-  say_tu_failures(r, tu_count(r));
+  lx_check_say_tu_failures(r, lx_check_tu_count(r));
   return status == LX_EXIT_TU ? LX_EXIT_TU : LX_EXIT_OK;
 }
 
 /* -o: a folder that cannot take the report is an error before anything is analysed or
  * recorded (the report itself is written to a temporary file there, then renamed). */
-int check_output(const lx_check_opts *o)
+int lx_check_check_output(const lx_check_opts *o)
 {
   if (!o->output)
     return 0;
   struct stat st;
   if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode))
-    return usage_error("%s: cannot write: %s", o->output, strerror(EISDIR));
+    return lx_check_usage_error("%s: cannot write: %s", o->output, strerror(EISDIR));
   char dir[PATH_MAX];
   snprintf(dir, sizeof(dir), "%s", o->output);
   char *slash = strrchr(dir, '/');
@@ -101,6 +101,6 @@ int check_output(const lx_check_opts *o)
   else
     slash[slash == dir] = '\0';
   if (access(dir, W_OK | X_OK) != 0)
-    return usage_error("%s: cannot write: %s", o->output, strerror(errno));
+    return lx_check_usage_error("%s: cannot write: %s", o->output, strerror(errno));
   return 0;
 }

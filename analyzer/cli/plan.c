@@ -38,7 +38,7 @@ static int is_cxx(const char *file)
 }
 
 /* The jobs: every TU of the database, or each file given with its flags. */
-int plan(run *r)
+int lx_check_plan(run *r)
 {
   char err[1024];
   const lx_check_opts *o = r->o;
@@ -46,29 +46,29 @@ int plan(run *r)
   char *db_dir = NULL;
   if (o->compdb_dir) {
     if (lx_compdb_load(o->compdb_dir, &db, err, sizeof(err)) < 0)
-      return usage_error("%s%s", err, "");
+      return lx_check_usage_error("%s%s", err, "");
     db_dir = lx_xstrdup(o->compdb_dir);
     if (o->nfiles == 0 && db.n == 0) {
       lx_cmds_free(&db);
       free(db_dir);
-      return usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s",
+      return lx_check_usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s",
                          o->compdb_dir, "");
     }
   }
   if (o->nfiles == 0 && !o->compdb_dir) {
     /* No input: the compilation database of the project around the current folder, found
      * the way clangd finds it (here or a parent, or a build/ folder under one). */
-    db_dir = o->fixed_flags ? NULL : discover_here();
+    db_dir = o->fixed_flags ? NULL : lx_check_discover_here();
     if (!db_dir)
-      return usage_error("no input: give files, or -p DIR with a compile_commands.json (none in this folder, "
+      return lx_check_usage_error("no input: give files, or -p DIR with a compile_commands.json (none in this folder, "
                          "a parent, or a build/ folder under one)%s%s", "", "");
     if (lx_compdb_load(db_dir, &db, err, sizeof(err)) < 0) {
       free(db_dir);
-      return usage_error("%s%s", err, "");
+      return lx_check_usage_error("%s%s", err, "");
     }
     if (db.n == 0) {
       lx_cmds_free(&db);
-      usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s", db_dir, "");
+      lx_check_usage_error("%s/compile_commands.json: the compilation database lists no translation unit%s", db_dir, "");
       free(db_dir);
       return LX_EXIT_USAGE;
     }
@@ -92,7 +92,7 @@ int plan(run *r)
         lx_cmd_free(&db.v[i]);
     lx_vec_free(&db);
     if (ncxx == ntus && ntus > 0)
-      return usage_error("%s/compile_commands.json: not C: every translation unit it lists is C++ (leash "
+      return lx_check_usage_error("%s/compile_commands.json: not C: every translation unit it lists is C++ (leash "
                          "analyses C translation units)%s", db_dir, "");
     return 0;
   }
@@ -102,12 +102,12 @@ int plan(run *r)
     if (stat(o->files[i], &st) != 0) {
       lx_cmds_free(&db);
       free(db_dir);
-      return usage_error("%s: cannot read: %s", o->files[i], strerror(errno));
+      return lx_check_usage_error("%s: cannot read: %s", o->files[i], strerror(errno));
     }
     if (S_ISDIR(st.st_mode)) {
       lx_cmds_free(&db);
       free(db_dir);
-      return usage_error("%s: is a directory (give C files, or -p DIR for a compilation database)%s",
+      return lx_check_usage_error("%s: is a directory (give C files, or -p DIR for a compilation database)%s",
                          o->files[i], "");
     }
     const char *bad = !S_ISREG(st.st_mode) ? "not a regular file" :
@@ -116,12 +116,12 @@ int plan(run *r)
     if (bad) {
       lx_cmds_free(&db);
       free(db_dir);
-      return usage_error("%s: %s", o->files[i], bad);
+      return lx_check_usage_error("%s: %s", o->files[i], bad);
     }
     if (!realpath(o->files[i], abs)) {
       lx_cmds_free(&db);
       free(db_dir);
-      return usage_error("%s: %s", o->files[i], strerror(errno));
+      return lx_check_usage_error("%s: %s", o->files[i], strerror(errno));
     }
     if (!o->compdb_dir && !o->fixed_flags) {
       char *found = lx_compdb_discover(abs);
@@ -131,7 +131,7 @@ int plan(run *r)
         db_dir = found;
         if (lx_compdb_load(db_dir, &db, err, sizeof(err)) < 0) {
           free(db_dir);
-          return usage_error("%s%s", err, "");
+          return lx_check_usage_error("%s%s", err, "");
         }
       } else {
         free(found);
@@ -161,7 +161,7 @@ int plan(run *r)
 }
 
 /* Keeps the TUs of shard K of N (o->shard_k/shard_n). */
-void select_shard(run *r)
+void lx_check_select_shard(run *r)
 {
   size_t w = 0;
   for (size_t i = 0; i < r->jobs.n; i++)

@@ -9,7 +9,7 @@
 /* --pre-commit: the rest of the program, as the database knows it freshest: the TUs
  * of its latest full run and of every run since, each with the newest facts recorded
  * for the file as it is now (lx_view_load).  No run recorded yet: the files alone. */
-int read_context(run *r)
+int lx_check_read_context(run *r)
 {
   const char *path = r->db_path;
   if (access(path, F_OK) != 0) {
@@ -37,7 +37,7 @@ int read_context(run *r)
 
 /* --pre-commit: every TU of that view that is not among the files given (those were
  * analysed afresh). */
-void add_context(run *r)
+void lx_check_add_context(run *r)
 {
   size_t added = 0;
   for (size_t i = 0; i < r->shards.n; i++) {
@@ -63,7 +63,7 @@ void add_context(run *r)
  * rest of the program is the files as they are.  Without a command for it, its facts
  * are the newest recorded for its file as it is, else the newest (lx_view_load).  A TU
  * of the compilation database that no run recorded is analysed too. */
-void refresh_context(run *r)
+void lx_check_refresh_context(run *r)
 {
   r->ngiven = r->jobs.n;
   if (!r->compdb_cmds.n)
@@ -106,7 +106,7 @@ void refresh_context(run *r)
 }
 
 /* --pre-commit: only what lies in the files given is reported. */
-void keep_given(run *r)
+void lx_check_keep_given(run *r)
 {
   size_t w = 0;
   for (size_t i = 0; i < r->findings.v.n; i++) {

@@ -9,7 +9,7 @@
 
 /* The folder of the compilation database clangd would find for a file in the current
  * folder (malloc'd), or NULL. */
-char *discover_here(void)
+char *lx_check_discover_here(void)
 {
   char here[PATH_MAX + 2];
   if (!getcwd(here, PATH_MAX))
@@ -32,7 +32,7 @@ void lx_project_root(const char *compdb_dir, char out[PATH_MAX])
   char real[PATH_MAX];
   char *found = NULL;
   if (!compdb_dir)
-    compdb_dir = found = discover_here();
+    compdb_dir = found = lx_check_discover_here();
   char cwd[PATH_MAX];
   int have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
   size_t n = have_cwd ? strlen(cwd) : 0;

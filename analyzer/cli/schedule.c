@@ -25,7 +25,7 @@ static int by_likely_work(const void *a, const void *b)
   return (x->job > y->job) - (x->job < y->job);
 }
 
-size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed)
+size_t *lx_check_work_order(const run *r, char (*hashes)[17], signed char *keyed)
 {
   size_t n = r->jobs.n, *order = lx_xcalloc(n ? n : 1, sizeof(size_t)), likely = 0;
   work *w = lx_xcalloc(n ? n : 1, sizeof(work));
@@ -37,7 +37,7 @@ size_t *work_order(const run *r, char (*hashes)[17], signed char *keyed)
   /* More TUs to parse than workers: the heaviest first, weighed by everything they
    * include (a short file that includes the project's big header is no quick job), so
    * that none is left to run alone at the end: the size lx_cache_key reports, its key
-   * kept for analyse() (keyed[i]: 1 done, -1 unreadable).  One or two (a file changed)
+   * kept for lx_check_analyse() (keyed[i]: 1 done, -1 unreadable).  One or two (a file changed)
    * start at once. */
   if (likely > (size_t)(r->o->jobs > 1 ? r->o->jobs : 1)) /* -j is resolved by then */
     for (size_t i = 0; i < n; i++)

@@ -7,26 +7,26 @@
 #include "cli/check_internal.h"
 
 /* `leash merge`: reads every shard's TUs, before anything is written. */
-int read_shards(run *r)
+int lx_check_read_shards(run *r)
 {
   char err[1024];
   if (lx_shards_load(r->o->merge_inputs, r->o->nmerge, r->pool, &r->shards, r->project, err, sizeof(err)) < 0)
-    return usage_error("%s%s", err, "");
+    return lx_check_usage_error("%s%s", err, "");
   return 0;
 }
 
 /* Takes the shards' facts, and records their TUs in the output database. */
-int record_shards(run *r)
+int lx_check_record_shards(run *r)
 {
   int rc = 0;
   for (size_t i = 0; i < r->shards.n && rc == 0; i++) {
     lx_shard_tu *t = &r->shards.v[i];
     if (!t->facts || (strcmp(t->status, "ok") && strcmp(t->status, "cached"))) /* cached: ok facts reused */
-      note_failure(r, t->path, NULL, t->parse_errors);
+      lx_check_note_failure(r, t->path, NULL, t->parse_errors);
     lx_db_tu tu = {t->path, t->content_hash, t->status, t->parse_errors, t->facts_key, t->bytes, t->nbytes,
                    t->flags_hash, t->digest};
     if (r->db && lx_db_tu_record(r->db, r->run_id, &tu) < 0)
-      rc = db_error(r);
+      rc = lx_check_db_error(r);
     free(t->bytes); /* recorded: the decoded facts are what the program needs */
     t->bytes = NULL;
     t->nbytes = 0;

@@ -22,7 +22,7 @@ static int take_stamp(const lx_db_stamp *s, void *arg)
   return 0;
 }
 
-void use_stamps(run *r)
+void lx_check_use_stamps(run *r)
 {
   stamp_vec v = {0};
   if (lx_db_stamps_load(r->db, take_stamp, &v) == 0)
@@ -34,14 +34,14 @@ void use_stamps(run *r)
   lx_vec_free(&v);
 }
 
-void drop_stamp(const char *path, void *arg)
+void lx_check_drop_stamp(const char *path, void *arg)
 {
   run *r = arg;
   if (!r->stamp_failed && lx_db_stamp_drop(r->db, path) < 0)
     r->stamp_failed = 1;
 }
 
-void put_stamp(const lx_file_stamp *s, void *arg)
+void lx_check_put_stamp(const lx_file_stamp *s, void *arg)
 {
   run *r = arg;
   char hash[17];

@@ -3,7 +3,7 @@
 #include "cli/check_internal.h"
 #include "pipeline/suppress_ids.h"
 
-const char *disk_line(void *arg, const char *file, unsigned line, size_t *len)
+const char *lx_check_disk_line(void *arg, const char *file, unsigned line, size_t *len)
 {
   return lx_sources_line(arg, file, line, len);
 }
@@ -11,10 +11,10 @@ const char *disk_line(void *arg, const char *file, unsigned line, size_t *len)
 /* Reports leash:ignore comments that name no rule, in every file analysed (by this run,
  * or by the shards a merge reads) and every file with a finding (a misspelled id leaves
  * its finding unsuppressed there). */
-void check_suppression_ids(run *r)
+void lx_check_check_suppression_ids(run *r)
 {
   const lx_rule *meta = lx_rule_find(LX_UNKNOWN_SUPPRESSION_RULE);
-  if (!meta || !rule_enabled(r, meta))
+  if (!meta || !lx_check_rule_enabled(r, meta))
     return;
   lx_map seen;
   lx_map_init(&seen);
@@ -26,7 +26,7 @@ void check_suppression_ids(run *r)
     if (lx_map_get(&seen, file) || lx_config_excluded(r->cfg, file))
       continue;
     lx_map_put(&seen, file, (void *)file);
-    lx_suppress_unknown(&r->findings, file, disk_line, r->sources);
+    lx_suppress_unknown(&r->findings, file, lx_check_disk_line, r->sources);
   }
   lx_map_free(&seen);
 }

@@ -143,10 +143,10 @@ static int rule_ran(const char *id, void *arg)
   const lx_rule *rule = lx_rule_find(id);
   if (!rule)
     return r->o->rules == NULL;
-  return rule_enabled(r, rule);
+  return lx_check_rule_enabled(r, rule);
 }
 
-int verify(run *r)
+int lx_check_verify(run *r)
 {
   const char **files = lx_xcalloc(r->jobs.n + 1, sizeof(char *));
   for (size_t i = 0; i < r->jobs.n; i++)
