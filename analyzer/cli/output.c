@@ -3,11 +3,20 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/check_internal.h"
+
+/* Notes by file, then text: workers finish in any order, the report does not change. */
+static int by_file(const void *a, const void *b)
+{
+  const lx_notification *x = a, *y = b;
+  int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+  return c ? c : strcmp(x->message ? x->message : "", y->message ? y->message : "");
+}
 
 int lx_check_emit(run *r, int exit_code)
 {
@@ -21,6 +30,8 @@ int lx_check_emit(run *r, int exit_code)
   eo.exit_code = exit_code;
   eo.argv = (const char *const *)o->argv;
   eo.argc = o->argc;
+  if (r->notes.n)
+    qsort(r->notes.v, r->notes.n, sizeof(*r->notes.v), by_file);
   eo.notes = r->notes.v;
   eo.nnotes = r->notes.n;
   return lx_report_write(o->output, o->format, &r->findings, &eo);

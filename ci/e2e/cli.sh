@@ -27,6 +27,15 @@ has out "bad.c:6:9: warning: curl_easy_perform() on handle 'h'"
 has out "^	return curl_easy_perform(h);"
 has out "^	       ^"
 
+# TUs that fail are noted in the report by file, whatever order the workers end in
+# (the small one, analysed beside the heavy one, ends first).
+printf 'int a(void) { return nope; }\n' >z_broken.c
+expect_rc 3 "$LEASH" check --no-db -j2 --format json -o notes1.json bad.c z_broken.c
+expect_rc 3 "$LEASH" check --no-db -j2 --format json -o notes2.json z_broken.c bad.c
+notes=$(sqlite3 :memory: "select group_concat(json_extract(value, '\$.file'), ' ') from json_each(json_extract(readfile('notes1.json'), '\$.failed'))")
+[ "$notes" = "bad.c z_broken.c" ] || fail "notes not by file: $notes"
+cmp -s notes1.json notes2.json || fail "the report depends on the order of the files given"
+
 # Findings exit 1; --fail-on error lets warnings pass; notes about creation site.
 sed '/broken/d' bad.c >ok.c
 expect_rc 1 "$LEASH" check --no-color ok.c
