@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/rules.h"
+#include "rules/api.h"
 
 /* Libraries whose blocking calls other rules report. */
 static const char *const covered[] = {"sockets", "openssl", "libcurl", "resolver", NULL};
@@ -34,31 +34,32 @@ static int fd_type(const char *t)
 /* The library the blocking call `origin` belongs to ("" for a user API), or NULL when
  * another rule reports it (sockets, OpenSSL, libcurl, the resolver; a user API on a
  * CURL * or on a descriptor). */
-static const char *client_library(const lx_program *p, const lx_call *origin, int arg)
+static const char *client_library(const lx_prog *p, const lx_call *origin, int arg)
 {
-  const lx_api *api = lx_call_api(p, origin);
+  const lx_api *api = lx_rq_call_api(p, origin);
   if (api && api->library)
-    return lx_name_in(api->library, covered) ? NULL : api->library;
+    return lx_rq_name_in(api->library, covered) ? NULL : api->library;
   const char *t = arg >= 1 && arg <= origin->nargs ? origin->args[arg - 1].type : NULL;
-  const lx_fnode *callee = lx_program_callee(p, origin);
-  if (!t && callee && callee->def && arg >= 1 && arg <= callee->def->nparams)
-    t = callee->def->param_types[arg - 1];
+  const lx_fn *callee = lx_rq_callee(p, origin);
+  const lx_func *f = callee ? lx_rq_body(callee) : NULL;
+  if (!t && f && arg >= 1 && arg <= f->nparams)
+    t = f->param_types[arg - 1];
   return curl_type(t) || fd_type(t) ? NULL : "";
 }
 
 /* Whether an entry of the call's function says it connects the handle in argument a. */
-static const lx_api *connects(const lx_program *p, const lx_call *c, int a)
+static const lx_api *connects(const lx_prog *p, const lx_call *c, int a)
 {
-  for (const lx_api *api = lx_call_api(p, c); api; api = api->next)
+  for (const lx_api *api = lx_rq_call_api(p, c); api; api = api->next)
     if (api->connects == a)
       return api;
   return NULL;
 }
 
 /* The text of how to fix it, from the function's entries. */
-static const char *fix_of(const lx_program *p, const lx_call *c)
+static const char *fix_of(const lx_prog *p, const lx_call *c)
 {
-  for (const lx_api *api = lx_call_api(p, c); api; api = api->next)
+  for (const lx_api *api = lx_rq_call_api(p, c); api; api = api->next)
     if (api->fix)
       return api->fix;
   return NULL;
@@ -95,123 +96,112 @@ static const char *spell_fix(const char *fix, const char *handle, char *buf, siz
   return buf;
 }
 
-/* Whether call c itself sets a timeout on its argument a. */
-static int sets_timeout(const lx_program *p, const lx_call *c, int a)
-{
-  int n;
-  const lx_annot_lite *e = lx_call_effects(p, c, &n);
-  for (int k = 0; k < n; k++)
-    if (e[k].kind == LX_ANN_TIMEOUT && e[k].arg == a)
-      return 1;
-  return 0;
-}
-
 /* ---- connect timeouts, program-wide -------------------------------------------- */
 
 typedef struct {
-  const lx_program *p;
+  const lx_prog *p;
   int **seq;          /* per function, per class: first seq given a connect timeout */
   uint64_t *params;   /* per function: parameters it gives a connect timeout */
   char *returns;      /* per function: returns a handle with a connect timeout */
   lx_map locs;        /* fields and globals given one anywhere */
 } state;
 
-static void mark(const lx_fnode *fn, int *seq, const lx_path *path, const lx_call *at)
+static void mark(const lx_fn *fn, int *seq, const lx_path *path, const lx_call *at)
 {
-  int cls = lx_alias_class(fn, path);
+  int cls = lx_rq_class(fn, path);
   if (cls >= 0 && at->seq < seq[cls])
     seq[cls] = at->seq;
 }
 
-static int ct_pass(void *arg, lx_fnode *fn, char *dirty)
+static int ct_pass(void *arg, const lx_fn *fn, char *dirty)
 {
   state *st = arg;
-  if (!fn->def)
+  const lx_func *f = lx_rq_body(fn);
+  if (!f)
     return 0;
-  const lx_func *f = fn->def;
-  int *seq = st->seq[fn->index];
-  for (int k = 0; k < fn->alias.nclasses; k++)
+  int *seq = st->seq[lx_rq_fn_index(fn)];
+  for (int k = 0; k < lx_rq_nclasses(fn); k++)
     seq[k] = INT_MAX;
-  for (size_t i = 0; i < f->calls.n; i++) {
-    const lx_call *c = &f->calls.v[i];
+  for (size_t i = 0; i < lx_rq_ncalls(fn); i++) {
+    const lx_call *c = lx_rq_call(fn, i);
     lx_path r = {0};
     r.kind = LX_PATH_CALL;
     r.index = (int)i;
-    for (const lx_api *api = lx_call_api(st->p, c); api; api = api->next) {
+    for (const lx_api *api = lx_rq_call_api(st->p, c); api; api = api->next) {
       int ct = api->connect_timeout;
-      if (ct >= 0 && ct <= c->nargs && lx_api_holds(st->p, api, f, c))
+      if (ct >= 0 && ct <= c->nargs && lx_rq_api_holds(st->p, api, f, c))
         mark(fn, seq, ct ? &c->args[ct - 1] : &r, c);
     }
-    const lx_fnode *callee = lx_program_callee(st->p, c);
-    if (!callee || !callee->def)
+    const lx_fn *callee = lx_rq_callee(st->p, c);
+    if (!callee || !lx_rq_body(callee))
       continue;
-    for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++)
-      if (st->params[callee->index] & (1ULL << j))
+    for (int j = 0; j < c->nargs && j < LX_RQ_MAX_PARAMS; j++)
+      if (st->params[lx_rq_fn_index(callee)] & (1ULL << j))
         mark(fn, seq, &c->args[j], c);
-    if (st->returns[callee->index])
+    if (st->returns[lx_rq_fn_index(callee)])
       mark(fn, seq, &r, c);
   }
   int changed = 0, locs = 0;
   uint64_t params = 0;
-  for (int j = 1; j <= f->nparams && j <= LX_MAX_PARAMS; j++) {
-    int cls = lx_alias_param_class(fn, j);
+  for (int j = 1; j <= f->nparams && j <= LX_RQ_MAX_PARAMS; j++) {
+    int cls = lx_rq_param_class(fn, j);
     if (cls >= 0 && seq[cls] != INT_MAX)
       params |= 1ULL << (j - 1);
   }
   lx_path ret = {0};
   ret.kind = LX_PATH_RETURN;
-  int rc = lx_alias_class(fn, &ret);
+  int rc = lx_rq_class(fn, &ret);
   char returns = rc >= 0 && seq[rc] != INT_MAX;
-  for (int k = 0; k < fn->alias.nclasses; k++) {
+  for (int k = 0; k < lx_rq_nclasses(fn); k++) {
     if (seq[k] == INT_MAX)
       continue;
-    size_t n;
-    const lx_member *m = lx_alias_members(fn, k, &n);
-    for (size_t i = 0; i < n; i++)
-      if (m[i].object && !lx_map_get_h(&st->locs, m[i].object, m[i].object_hash)) {
-        lx_map_put_h(&st->locs, m[i].object, m[i].object_hash, (void *)1);
+    for (size_t i = 0; i < lx_rq_nmembers(fn, k); i++) {
+      lx_rq_member m = lx_rq_member_at(fn, k, i);
+      if (m.object && !lx_map_get_h(&st->locs, m.object, m.object_hash)) {
+        lx_map_put_h(&st->locs, m.object, m.object_hash, (void *)1);
         locs = 1;
       }
+    }
   }
-  if (params != st->params[fn->index] || returns != st->returns[fn->index]) {
-    st->params[fn->index] = params;
-    st->returns[fn->index] = returns;
-    lx_mark_callers(fn, dirty);
+  if (params != st->params[lx_rq_fn_index(fn)] || returns != st->returns[lx_rq_fn_index(fn)]) {
+    st->params[lx_rq_fn_index(fn)] = params;
+    st->returns[lx_rq_fn_index(fn)] = returns;
+    lx_rq_mark_callers(fn, dirty);
     changed = 1;
   }
   if (locs) {
-    memset(dirty, 1, st->p->order.n);
+    memset(dirty, 1, lx_rq_nfns(st->p));
     changed = 1;
   }
   return changed;
 }
 
 /* Whether class cls of fn has a connect timeout before call c. */
-static int connect_timed(const state *st, const lx_fnode *fn, int cls, const lx_call *c)
+static int connect_timed(const state *st, const lx_fn *fn, int cls, const lx_call *c)
 {
-  if (cls < 0 || !fn->def)
+  if (cls < 0 || !lx_rq_body(fn))
     return 0;
-  if (st->seq[fn->index][cls] < c->seq)
+  if (st->seq[lx_rq_fn_index(fn)][cls] < c->seq)
     return 1;
-  size_t n;
-  const lx_member *m = lx_alias_members(fn, cls, &n);
-  for (size_t i = 0; i < n; i++)
-    if (m[i].object && lx_map_get_h(&st->locs, m[i].object, m[i].object_hash))
+  for (size_t i = 0; i < lx_rq_nmembers(fn, cls); i++) {
+    lx_rq_member m = lx_rq_member_at(fn, cls, i);
+    if (m.object && lx_map_get_h(&st->locs, m.object, m.object_hash))
       return 1;
+  }
   return 0;
 }
 
 /* ---- findings ------------------------------------------------------------------ */
 
 typedef struct {
-  const lx_fnode *fn;
+  const lx_fn *fn;
   int cls;
   size_t finding; /* index in ctx->out: the vector moves as findings are added */
 } seen;
 
 typedef LX_VEC(seen) seen_list;
 
-static lx_finding *seen_before(lx_rule_ctx *ctx, const seen_list *done, const lx_fnode *fn, int cls)
+static lx_finding *seen_before(lx_rule_ctx *ctx, const seen_list *done, const lx_fn *fn, int cls)
 {
   for (size_t k = 0; cls >= 0 && k < done->n; k++)
     if (done->v[k].fn == fn && done->v[k].cls == cls)
@@ -228,28 +218,28 @@ static const char *base_name(const char *file)
 /* A connect in code that only runs while the service configures itself (a function
  * named init, setup, start, boot: context.c's start-up names) fails the start, which is
  * seen; what later blocks on the same connection is still reported. */
-static int startup_named(const lx_fnode *fn)
+static int startup_named(const lx_fn *fn)
 {
-  return fn->def && fn->alias.m->startup_name == 2 && strcmp(fn->name, "main");
+  return lx_rq_startup_named(fn) && strcmp(lx_rq_fn_name(fn), "main");
 }
 
-static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cls, const lx_call *c,
-                   const char *handle, const char *lib, const lx_call *origin, const lx_fnode *origin_fn,
+static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fn *fn, int cls, const lx_call *c,
+                   const char *handle, const char *lib, const lx_call *origin, const lx_fn *origin_fn,
                    int is_connect)
 {
-  const lx_program *p = ctx->prog;
-  const lx_fnode *made_fn = NULL;
-  const lx_call *made = cls >= 0 && origin != c ? lx_alias_origin(p, fn, cls, &made_fn) : NULL;
+  const lx_prog *p = ctx->prog;
+  const lx_fn *made_fn = NULL;
+  const lx_call *made = cls >= 0 && origin != c ? lx_rq_origin(p, fn, cls, &made_fn) : NULL;
   if (!made && cls >= 0 && !is_connect)
-    made = lx_alias_origin(p, fn, cls, &made_fn);
-  int param = cls >= 0 ? lx_alias_param(fn, cls) : 0;
+    made = lx_rq_origin(p, fn, cls, &made_fn);
+  int param = cls >= 0 ? lx_rq_class_param(fn, cls) : 0;
   char where[512] = "";
   if (made && made != c)
     snprintf(where, sizeof(where), " (created by %s() at %s:%u)", made->callee_name, base_name(made->loc.file),
              made->loc.line);
   else if (param)
     snprintf(where, sizeof(where), " (parameter %d of %s(); no caller in the program sets a timeout on it)", param,
-             fn->name);
+             lx_rq_fn_name(fn));
   char libname[128];
   if (*lib)
     snprintf(libname, sizeof(libname), "%s ", lib);
@@ -273,19 +263,19 @@ static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cl
              ".leash.yaml or LEASH_TIMEOUT(N)), or give the call a deadline (LEASH_DEADLINE(N))", handle);
     fix = generic;
   }
-  lx_finding *fd = lx_findings_add(ctx->out, ctx->id, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name,
-                                   handle, "%s, so it waits as long as the server and the network let it; %s", what,
-                                   fix);
+  lx_severity sev = lx_rq_request_path(fn) ? LX_SEV_ERROR : LX_SEV_WARNING;
+  lx_finding *fd = lx_findings_add(ctx->out, ctx->id, sev, c->loc, lx_rq_fn_name(fn), handle,
+                                   "%s, so it waits as long as the server and the network let it; %s", what, fix);
   lx_related *blocks = NULL, *born = NULL;
   if (origin != c)
     blocks = lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()", origin->callee_name,
-                               origin_fn ? origin_fn->name : "?");
+                               origin_fn ? lx_rq_fn_name(origin_fn) : "?");
   if (made && made != c)
     born = lx_finding_relate(ctx->out, fd, made->loc, "handle '%s' is created here, in %s()", handle,
-                             made_fn ? made_fn->name : "?");
+                             made_fn ? lx_rq_fn_name(made_fn) : "?");
   int arg = 0;
-  for (int a = 1; !arg && cls >= 0 && a <= c->nargs && a <= LX_MAX_PARAMS; a++)
-    if (lx_alias_class(fn, &c->args[a - 1]) == cls)
+  for (int a = 1; !arg && cls >= 0 && a <= c->nargs && a <= LX_RQ_MAX_PARAMS; a++)
+    if (lx_rq_class(fn, &c->args[a - 1]) == cls)
       arg = a;
   lx_path_blocking(ctx, fd, c, arg, origin, born, blocks, "handle", handle, "blocks on");
   if (cls >= 0) {
@@ -297,51 +287,56 @@ static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fnode *fn, int cl
 /* The library's own implementation (hiredis built into the program) is not checked
  * against what the catalogue says of it: a function of the library, or defined in a
  * file that defines one (its static helpers). */
-static lx_map lib_files_of(const lx_program *p)
+static lx_map lib_files_of(const lx_prog *p)
 {
   lx_map m;
   lx_map_init(&m);
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_fnode *fn = p->order.v[i];
-    if (fn->def && fn->def->loc.file && fn->api && fn->api->library && !lx_name_in(fn->api->library, covered))
-      lx_map_put(&m, fn->def->loc.file, (void *)fn->api->library);
+  for (size_t i = 0; i < lx_rq_nfns(p); i++) {
+    const lx_fn *fn = lx_rq_fn_at(p, i);
+    const lx_func *f = lx_rq_body(fn);
+    const lx_api *api = lx_rq_fn_api(fn);
+    if (f && f->loc.file && api && api->library && !lx_rq_name_in(api->library, covered))
+      lx_map_put(&m, f->loc.file, (void *)api->library);
   }
   return m;
 }
 
-static int inside_library(const lx_map *lib_files, const lx_fnode *fn, const char *lib)
+static int inside_library(const lx_map *lib_files, const lx_fn *fn, const char *lib)
 {
   if (!*lib)
     return 0;
-  if (fn->api && fn->api->library && !strcmp(fn->api->library, lib))
+  const lx_api *api = lx_rq_fn_api(fn);
+  if (api && api->library && !strcmp(api->library, lib))
     return 1;
-  const char *in = fn->def && fn->def->loc.file ? lx_map_get(lib_files, fn->def->loc.file) : NULL;
+  const lx_func *f = lx_rq_body(fn);
+  const char *in = f && f->loc.file ? lx_map_get(lib_files, f->loc.file) : NULL;
   return in && !strcmp(in, lib);
 }
 
 /* A constructor that connects the handle it returns: redisConnect(), PQconnectdb(). */
-static void check_constructor(lx_rule_ctx *ctx, const lx_map *lib_files, seen_list *done, const lx_fnode *fn, size_t j)
+static void check_constructor(lx_rule_ctx *ctx, const lx_map *lib_files, seen_list *done, const lx_fn *fn, size_t j)
 {
-  const lx_program *p = ctx->prog;
-  const lx_call *c = &fn->def->calls.v[j];
+  const lx_prog *p = ctx->prog;
+  const lx_call *c = lx_rq_call(fn, j);
   const lx_api *api = connects(p, c, 0);
   if (!api)
     return;
   const char *lib = api->library ? api->library : "";
-  if (lx_name_in(lib, covered) || inside_library(lib_files, fn, lib) || startup_named(fn))
+  if (lx_rq_name_in(lib, covered) || inside_library(lib_files, fn, lib) || startup_named(fn))
     return;
-  for (const lx_api *e = lx_call_api(p, c); e; e = e->next)
-    if (e->connect_timeout == 0 && lx_api_holds(p, e, fn->def, c))
+  for (const lx_api *e = lx_rq_call_api(p, c); e; e = e->next)
+    if (e->connect_timeout == 0 && lx_rq_api_holds(p, e, lx_rq_body(fn), c))
       return;
-  if (sets_timeout(p, c, 0))
+  if (lx_rq_sets_timeout(p, c, 0))
     return;
   lx_path r = {0};
   r.kind = LX_PATH_CALL;
   r.index = (int)j;
-  int cls = lx_alias_class(fn, &r);
+  int cls = lx_rq_class(fn, &r);
   char handle[256] = "the connection";
-  for (size_t a = 0; a < fn->def->assigns.n; a++) {
-    const lx_assign *as = &fn->def->assigns.v[a];
+  const lx_func *f = lx_rq_body(fn);
+  for (size_t a = 0; a < f->assigns.n; a++) {
+    const lx_assign *as = &f->assigns.v[a];
     if (as->src.kind == LX_PATH_CALL && as->src.index == (int)j && as->dst.kind != LX_PATH_RETURN) {
       lx_path_str(&as->dst, handle, sizeof(handle));
       break;
@@ -352,60 +347,58 @@ static void check_constructor(lx_rule_ctx *ctx, const lx_map *lib_files, seen_li
 
 void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
 {
-  const lx_program *p = ctx->prog;
+  const lx_prog *p = ctx->prog;
   state st;
   st.p = p;
-  size_t nf = p->order.n ? p->order.n : 1;
+  size_t nf = lx_rq_nfns(p) ? lx_rq_nfns(p) : 1;
   st.seq = lx_xcalloc(nf, sizeof(int *));
   st.params = lx_xcalloc(nf, sizeof(uint64_t));
   st.returns = lx_xcalloc(nf, 1);
   lx_map_init(&st.locs);
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_fnode *fn = p->order.v[i];
-    if (fn->def)
-      st.seq[i] = lx_xmalloc(sizeof(int) * (size_t)(fn->alias.nclasses ? fn->alias.nclasses : 1));
+  for (size_t i = 0; i < lx_rq_nfns(p); i++) {
+    const lx_fn *fn = lx_rq_fn_at(p, i);
+    if (lx_rq_body(fn))
+      st.seq[i] = lx_xmalloc(sizeof(int) * (size_t)(lx_rq_nclasses(fn) ? lx_rq_nclasses(fn) : 1));
   }
   char *dirty = lx_xmalloc(nf);
-  lx_fixed_point(p, dirty, 50, ct_pass, &st);
+  lx_rq_fixed_point(p, dirty, 50, ct_pass, &st);
   free(dirty);
 
   lx_map lib_files = lib_files_of(p);
   seen_list done = {0};
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_fnode *fn = p->order.v[i];
-    if (!fn->def || !lx_rule_visits(ctx, fn))
-      continue;
-    for (size_t j = 0; j < fn->def->calls.n; j++) {
-      const lx_call *c = &fn->def->calls.v[j];
+  for (const lx_fn *fn = lx_rq_first(ctx); fn; fn = lx_rq_next(ctx, fn)) {
+    for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
+      const lx_call *c = lx_rq_call(fn, j);
       check_constructor(ctx, &lib_files, &done, fn, j);
-      for (int a = 1; a <= c->nargs && a <= LX_MAX_PARAMS; a++) {
-        const lx_fnode *origin_fn = NULL;
+      for (int a = 1; a <= c->nargs && a <= LX_RQ_MAX_PARAMS; a++) {
+        const lx_fn *origin_fn = NULL;
         int origin_arg;
-        const lx_call *origin = lx_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
+        const lx_call *origin = lx_rq_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
         const char *lib = origin ? client_library(p, origin, origin_arg) : NULL;
         if (!lib || inside_library(&lib_files, fn, lib))
           continue;
-        if (lx_call_has(p, origin, LX_ANN_DEADLINE, NULL) || sets_timeout(p, origin, origin_arg))
+        if (lx_rq_call_has(p, origin, LX_ANN_DEADLINE, NULL) || lx_rq_sets_timeout(p, origin, origin_arg))
           continue; /* bounded by its own argument (a timeout, a don't-wait flag), or the
                        call that sets the timeout (PQexec(c, "SET statement_timeout ...")) */
         const lx_path *h = &c->args[a - 1];
-        int cls = lx_alias_class(fn, h);
-        if (cls >= 0 && lx_timed_before(p, fn, cls, c))
+        int cls = lx_rq_class(fn, h);
+        if (cls >= 0 && lx_rq_timed_before(p, fn, cls, c))
           continue;
         int is_connect = connects(p, origin, origin_arg) != NULL;
         if (is_connect) {
           if (connect_timed(&st, fn, cls, c) || startup_named(fn))
             continue;
           int own = 0; /* amqp_socket_open_noblock(s, host, port, &tv) */
-          for (const lx_api *e = lx_call_api(p, origin); e && !own; e = e->next)
-            own = e->connect_timeout == origin_arg && lx_api_holds(p, e, origin_fn ? origin_fn->def : NULL, origin);
+          for (const lx_api *e = lx_rq_call_api(p, origin); e && !own; e = e->next)
+            own = e->connect_timeout == origin_arg &&
+                  lx_rq_api_holds(p, e, origin_fn ? lx_rq_body(origin_fn) : NULL, origin);
           if (own)
             continue;
           if (origin != c && origin_fn && origin_arg <= origin->nargs &&
-              connect_timed(&st, origin_fn, lx_alias_class(origin_fn, &origin->args[origin_arg - 1]), origin))
+              connect_timed(&st, origin_fn, lx_rq_class(origin_fn, &origin->args[origin_arg - 1]), origin))
             continue; /* the wrapper gives it one before it connects */
         }
-        if (cls >= 0 && lx_alias_param(fn, cls) && fn->callers.n)
+        if (cls >= 0 && lx_rq_class_param(fn, cls) && lx_rq_ncallers(fn))
           continue; /* the callers are checked */
         lx_finding *prev = seen_before(ctx, &done, fn, cls);
         if (prev) {
@@ -420,7 +413,7 @@ void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
   }
   lx_vec_free(&done);
   lx_map_free(&lib_files);
-  for (size_t i = 0; i < p->order.n; i++)
+  for (size_t i = 0; i < lx_rq_nfns(p); i++)
     free(st.seq[i]);
   free(st.seq);
   free(st.params);

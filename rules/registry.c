@@ -50,7 +50,7 @@ lx_severity lx_rule_severity(const lx_config *cfg, const lx_rule *rule)
 }
 
 typedef struct {
-  const lx_program *prog;
+  const lx_prog *prog;
   const char *scope;
   const char *wanted;   /* per rule: run it */
   _Atomic size_t next;  /* the next rule a thread takes */
@@ -70,10 +70,11 @@ static void *run_some(void *arg)
   return NULL;
 }
 
-void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(const lx_rule *rule, void *arg),
+void lx_rules_run(const lx_program *program, const char *scope, int (*enabled)(const lx_rule *rule, void *arg),
                   void *arg, lx_findings *out)
 {
   enum { N = sizeof(rules) / sizeof(rules[0]) };
+  const lx_prog *prog = lx_rq_prog(program);
   char wanted[N];
   lx_findings found[N];
   for (size_t i = 0; i < N; i++) {
@@ -87,7 +88,7 @@ void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(cons
   if (threaded)
     pthread_join(th, NULL);
   for (size_t i = 0; i < N; i++) {
-    const lx_rule_setting *set = lx_config_rule(prog->cfg, rules[i].id);
+    const lx_rule_setting *set = lx_config_rule(lx_rq_config(prog), rules[i].id);
     for (size_t k = 0; k < found[i].v.n; k++) {
       lx_finding *fd = lx_findings_append(out, &found[i].v.v[k]);
       if (set && set->severity != LX_SEV_DEFAULT)

@@ -1,27 +1,14 @@
-/* rules.h - the rule interface and the registry: one rule per file, one sorted table. */
+/* rules.h - the registry, for the rest of the analyzer: one rule per file, one sorted
+ * table, and running them over a program.  A rule file includes rules/api.h only: the
+ * program's structs, which this header shows its includers (the driver, the language
+ * server and the tests build programs), stay out of the rules. */
 #ifndef LX_RULES_H
 #define LX_RULES_H
 
 #include "program/context.h"
 #include "program/summaries.h"
 #include "reports/findings.h"
-
-typedef struct {
-  const lx_program *prog;
-  lx_findings *out;
-  /* By lx_fnode.index: whether to report in that function; NULL: in every one.  Each
-   * finding is at a call of the function whose body is being checked, so the language
-   * server, which shows one file's findings, visits only the functions with a call in
-   * that file (the program-wide passes a rule makes first still see everything). */
-  const char *scope;
-  const char *id; /* the rule's id (its registry entry): what its findings are of */
-} lx_rule_ctx;
-
-/* Whether the rule reports in fn (see lx_rule_ctx.scope). */
-static inline int lx_rule_visits(const lx_rule_ctx *ctx, const lx_fnode *fn)
-{
-  return !ctx->scope || ctx->scope[fn->index];
-}
+#include "rules/api.h"
 
 typedef struct {
   const char *id;    /* stable id: file name, doc name, fixture folder, SARIF ruleId */
@@ -47,30 +34,13 @@ lx_severity lx_rule_severity(const lx_config *cfg, const lx_rule *rule);
  * rules: the build filled every cache, so a rule only reads the program. */
 void lx_rules_run(const lx_program *prog, const char *scope, int (*enabled)(const lx_rule *rule, void *arg),
                   void *arg, lx_findings *out);
-
-/* Per function (by lx_fnode.index): whether any path of the program reaches it (reach.c):
- * from main, a function whose address is taken, or (a library) an exported function.
- * Free with free(). */
-char *lx_reachable(const lx_program *p);
-
-/* The wrappers between call c (which gets the handle, socket or thread function in
- * its argument a) and origin, the blocking call or spawn deep inside them (spawn: the
- * spawn summaries lead there, else the blocking ones): each call that passes `what`
- * on, as a related location numbered from step.  Returns the step after the last;
- * *origin_fn (unless NULL) gets the name of the function origin is in, when known. */
-int lx_relate_hops(lx_rule_ctx *ctx, lx_finding *fd, const lx_call *c, int a, const lx_call *origin, int spawn,
-                   const char *what, int step, const char **origin_fn);
-
-/* The path of a finding at call c on its argument a (0: not known), `what` ("handle",
- * "socket") `name`, that blocks in origin: born (where it was made, or NULL), c itself
- * (which `verb`s it: "blocks on", "performs"), each wrapper that passes it on, and
- * blocks (origin's related location; NULL when origin is c). */
-void lx_path_blocking(lx_rule_ctx *ctx, lx_finding *fd, const lx_call *c, int a, const lx_call *origin,
-                      lx_related *born, lx_related *blocks, const char *what, const char *name, const char *verb);
+/* The program as the rules see it: rules/api.h's handle (api.c). */
+const lx_prog *lx_rq_prog(const lx_program *prog);
 
 /* Embedded texts: each rule's doc (rules/<id>.md) and the built-in catalogue. */
 const char *lx_rule_doc(const char *id);
 const char *lx_catalog_text(size_t *len);
+
 /* A new configuration (*out, always set; free with lx_config_free) that knows the
  * registry's rule ids and holds the built-in catalogue: -1, with the error in err, when
  * the catalogue does not load. */

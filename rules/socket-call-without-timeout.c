@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/rules.h"
+#include "rules/api.h"
 
 /* What a descriptor is, from the call that made it.  Only some kinds have a peer that
  * can stall a call: a TCP (or unknown) stream, a connection accepted from any
@@ -32,7 +32,7 @@ static const char *const kind_words[K_COUNT] = {"stream socket", "accepted conne
  * function declared either way means the same. */
 static int fd_api(const lx_api *api)
 {
-  return !api || !api->library || lx_api_is_socket(api);
+  return !api || !api->library || lx_rq_api_is_socket(api);
 }
 
 static int const_named(const lx_path *a, const char *const *names, long long value)
@@ -40,7 +40,7 @@ static int const_named(const lx_path *a, const char *const *names, long long val
   if (a->kind != LX_PATH_CONST)
     return 0;
   for (int i = 0; names[i]; i++)
-    if ((a->name && !strcmp(a->name, names[i])) || lx_path_sets_flag(a, names[i]))
+    if ((a->name && !strcmp(a->name, names[i])) || lx_rq_path_sets_flag(a, names[i]))
       return 1;
   return !a->name && a->value == value;
 }
@@ -50,17 +50,17 @@ static int const_named(const lx_path *a, const char *const *names, long long val
  * read back as ai->ai_socktype: a system record's field is one location per
  * function); a parameter every caller passes it for (`int domain = AF_UNIX`,
  * connect_client(host, port, AF_UNSPEC, SOCK_DGRAM)). */
-static const lx_path *const_of(const lx_fnode *fn, const lx_path *v, int depth)
+static const lx_path *const_of(const lx_fn *fn, const lx_path *v, int depth)
 {
   if (v->kind == LX_PATH_CONST)
     return v;
-  if (depth > 3 || v->deref || v->addr_of || !fn->def)
+  if (depth > 3 || v->deref || v->addr_of || !lx_rq_body(fn))
     return NULL;
   const lx_path *found = NULL;
   if (v->kind == LX_PATH_PARAM) {
-    for (size_t k = 0; k < fn->callers.n; k++) {
-      const lx_fnode *caller = fn->callers.v[k].fn;
-      const lx_call *c = &caller->def->calls.v[fn->callers.v[k].call];
+    for (size_t k = 0; k < lx_rq_ncallers(fn); k++) {
+      const lx_call *c;
+      const lx_fn *caller = lx_rq_caller(fn, k, &c);
       const lx_path *a = v->index >= 1 && v->index <= c->nargs ? const_of(caller, &c->args[v->index - 1], depth + 1)
                                                                : NULL;
       if (!a || (found && found->value != a->value))
@@ -71,8 +71,9 @@ static const lx_path *const_of(const lx_fnode *fn, const lx_path *v, int depth)
   }
   if ((v->kind != LX_PATH_LOCAL && v->kind != LX_PATH_FIELD) || !v->key)
     return NULL;
-  for (size_t i = 0; i < fn->def->assigns.n; i++) {
-    const lx_assign *a = &fn->def->assigns.v[i];
+  const lx_func *f = lx_rq_body(fn);
+  for (size_t i = 0; i < f->assigns.n; i++) {
+    const lx_assign *a = &f->assigns.v[i];
     if (a->dst.kind != v->kind || a->dst.deref || !a->dst.key || strcmp(a->dst.key, v->key))
       continue;
     const lx_path *c = const_of(fn, &a->src, depth + 1);
@@ -84,7 +85,7 @@ static const lx_path *const_of(const lx_fnode *fn, const lx_path *v, int depth)
 }
 
 /* The kind of descriptor creating call c (in fn) makes. */
-static int kind_of(const lx_fnode *fn, const lx_call *c)
+static int kind_of(const lx_fn *fn, const lx_call *c)
 {
   const char *n = c->callee_name;
   if (!strncmp(n, "accept", 6))
@@ -102,8 +103,8 @@ static int kind_of(const lx_fnode *fn, const lx_call *c)
   const lx_path *t = c->nargs >= 2 ? const_of(fn, &c->args[1], 0) : NULL;
   if (t) {
     int base = (int)(t->value & 0xf); /* without SOCK_NONBLOCK, SOCK_CLOEXEC */
-    if (base == 2 || base == 3 || base == 4 || base == 10 || lx_path_sets_flag(t, "SOCK_DGRAM") ||
-        lx_path_sets_flag(t, "SOCK_RAW"))
+    if (base == 2 || base == 3 || base == 4 || base == 10 || lx_rq_path_sets_flag(t, "SOCK_DGRAM") ||
+        lx_rq_path_sets_flag(t, "SOCK_RAW"))
       return K_DGRAM;
   }
   return K_STREAM;
@@ -113,7 +114,7 @@ static int kind_of(const lx_fnode *fn, const lx_call *c)
 typedef struct {
   unsigned mask;
   const lx_call *call[K_COUNT];
-  const lx_fnode *fn[K_COUNT];
+  const lx_fn *fn[K_COUNT];
 } fdset;
 
 /* Where descriptors are followed: along assignments, in their direction (dst = src
@@ -124,7 +125,7 @@ typedef struct {
  * extract.c).  Unlike the alias classes, a local reused for two descriptors, or a
  * field stored into a local that later holds something else, does not mix them. */
 typedef struct {
-  const lx_program *p;
+  const lx_prog *p;
   fdset *returns; /* per function: what it returns */
   lx_map slots;   /* "F:struct conn.fd", "G:usr", "<fn index>|L:usr", "<fn index>|P:1*", "<fn index>|C:3" */
 } state;
@@ -143,7 +144,7 @@ static int fdset_add(fdset *to, const fdset *from)
   return 1;
 }
 
-static void fdset_one(fdset *s, const lx_call *c, const lx_fnode *fn, int kind)
+static void fdset_one(fdset *s, const lx_call *c, const lx_fn *fn, int kind)
 {
   if (s->mask & (1u << kind))
     return;
@@ -153,18 +154,18 @@ static void fdset_one(fdset *s, const lx_call *c, const lx_fnode *fn, int kind)
 }
 
 /* The slot of path v in fn ("" when it is no location), written to buf. */
-static const char *slot_key(const lx_fnode *fn, const lx_path *v, char *buf, size_t n)
+static const char *slot_key(const lx_fn *fn, const lx_path *v, char *buf, size_t n)
 {
   char k[512];
-  if (!lx_path_key(v, k, sizeof(k)))
+  if (!lx_rq_path_key(v, k, sizeof(k)))
     return NULL;
   if (k[0] == 'F' || k[0] == 'G') {
-    lx_key_undo_deref(k); /* an element of a global array: the array */
+    lx_rq_undo_deref(k); /* an element of a global array: the array */
     snprintf(buf, n, "%s", k);
   } else if (k[0] == 'R') {
     return NULL; /* returns: st->returns */
   } else {
-    snprintf(buf, n, "%d|%s", fn->index, k);
+    snprintf(buf, n, "%zu|%s", lx_rq_fn_index(fn), k);
   }
   return buf;
 }
@@ -180,15 +181,15 @@ static fdset *slot(state *st, const char *key, int make)
 }
 
 /* What path v of fn holds now, added to out. */
-static void value_of(state *st, const lx_fnode *fn, const lx_path *v, fdset *out)
+static void value_of(state *st, const lx_fn *fn, const lx_path *v, fdset *out)
 {
-  if (v->kind == LX_PATH_CALL && !v->deref && v->index >= 0 && (size_t)v->index < fn->def->calls.n) {
-    const lx_call *c = &fn->def->calls.v[v->index];
-    const lx_fnode *callee = lx_program_callee(st->p, c);
-    if (c->callee && lx_call_is(st->p, c, LX_KIND_FD_CREATE))
+  if (v->kind == LX_PATH_CALL && !v->deref && v->index >= 0 && (size_t)v->index < lx_rq_ncalls(fn)) {
+    const lx_call *c = lx_rq_call(fn, v->index);
+    const lx_fn *callee = lx_rq_callee(st->p, c);
+    if (c->callee && lx_rq_call_is(st->p, c, LX_KIND_FD_CREATE))
       fdset_one(out, c, fn, kind_of(fn, c));
-    else if (callee && callee->def)
-      fdset_add(out, &st->returns[callee->index]);
+    else if (callee && lx_rq_body(callee))
+      fdset_add(out, &st->returns[lx_rq_fn_index(callee)]);
   }
   char key[600];
   const fdset *s = slot_key(fn, v, key, sizeof(key)) ? slot(st, key, 0) : NULL;
@@ -198,12 +199,12 @@ static void value_of(state *st, const lx_fnode *fn, const lx_path *v, fdset *out
 
 /* Adds what `from` holds to path dst of fn; returns whether it grew.  store: an
  * assignment of fn's own (not a caller handing something over). */
-static int flow_into_as(state *st, const lx_fnode *fn, const lx_path *dst, const fdset *from, int store)
+static int flow_into_as(state *st, const lx_fn *fn, const lx_path *dst, const fdset *from, int store)
 {
   if (!from->mask)
     return 0;
   if (dst->kind == LX_PATH_RETURN)
-    return fdset_add(&st->returns[fn->index], from);
+    return fdset_add(&st->returns[lx_rq_fn_index(fn)], from);
   char key[600];
   if (!slot_key(fn, dst, key, sizeof(key)))
     return 0;
@@ -218,7 +219,7 @@ static int flow_into_as(state *st, const lx_fnode *fn, const lx_path *dst, const
   return changed;
 }
 
-static int flow_into(state *st, const lx_fnode *fn, const lx_path *dst, const fdset *from)
+static int flow_into(state *st, const lx_fn *fn, const lx_path *dst, const fdset *from)
 {
   return flow_into_as(st, fn, dst, from, 1);
 }
@@ -241,7 +242,7 @@ static int pointee(const lx_path *v, lx_path *out)
  * points to to what the parameter points to (a heap `int *` given to a thread hands
  * its contents over), and back what target stores through the parameter (an
  * out-parameter fills the caller's object). */
-static int pass_argument(state *st, const lx_fnode *fn, const lx_call *c, int arg, const lx_fnode *target,
+static int pass_argument(state *st, const lx_fn *fn, const lx_call *c, int arg, const lx_fn *target,
                          int param)
 {
   int changed = 0;
@@ -269,23 +270,24 @@ static int pass_argument(state *st, const lx_fnode *fn, const lx_call *c, int ar
 }
 
 /* One pass of every assignment and call of fn. */
-static int flow_fn(state *st, const lx_fnode *fn)
+static int flow_fn(state *st, const lx_fn *fn)
 {
-  const lx_program *p = st->p;
+  const lx_prog *p = st->p;
   int changed = 0;
-  for (size_t j = 0; j < fn->def->assigns.n; j++) {
-    const lx_assign *as = &fn->def->assigns.v[j];
+  const lx_func *f = lx_rq_body(fn);
+  for (size_t j = 0; j < f->assigns.n; j++) {
+    const lx_assign *as = &f->assigns.v[j];
     if (as->src.kind == LX_PATH_FUNC || as->src.kind == LX_PATH_CONST || as->src.kind == LX_PATH_STRING)
       continue;
     fdset v = {0};
     value_of(st, fn, &as->src, &v);
     changed |= flow_into(st, fn, &as->dst, &v);
   }
-  for (size_t j = 0; j < fn->def->calls.n; j++) {
-    const lx_call *c = &fn->def->calls.v[j];
-    const lx_fnode *callee = lx_program_callee(p, c);
+  for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
+    const lx_call *c = lx_rq_call(fn, j);
+    const lx_fn *callee = lx_rq_callee(p, c);
     int entry;
-    if (c->callee && lx_call_is(p, c, LX_KIND_FD_PAIR_CREATE)) {
+    if (c->callee && lx_rq_call_is(p, c, LX_KIND_FD_PAIR_CREATE)) {
       /* pipe(fds), socketpair(..., sv): the array's elements are descriptors. */
       int a = !strcmp(c->callee_name, "socketpair") ? 4 : 1;
       lx_path el;
@@ -297,8 +299,8 @@ static int flow_fn(state *st, const lx_fnode *fn)
     } else if (c->callee && !strcmp(c->callee_name, "SSL_set_fd") && c->nargs >= 2) {
       /* SSL_set_fd(ssl, fd): SSL_read(ssl) in another function waits on fd, unless fd
        * is already timed or non-blocking here (that stays with the socket). */
-      int fc = lx_alias_class(fn, &c->args[1]);
-      if (fc >= 0 && !lx_timed_before(p, fn, fc, c)) {
+      int fc = lx_rq_class(fn, &c->args[1]);
+      if (fc >= 0 && !lx_rq_timed_before(p, fn, fc, c)) {
         fdset v = {0};
         value_of(st, fn, &c->args[1], &v);
         changed |= flow_into(st, fn, &c->args[0], &v);
@@ -311,22 +313,22 @@ static int flow_fn(state *st, const lx_fnode *fn)
       fdset v = {0};
       value_of(st, fn, &c->args[0], &v);
       changed |= flow_into(st, fn, &r, &v);
-    } else if (callee && callee->def && callee != fn) {
-      for (int a = 1; a <= c->nargs && a <= callee->def->nparams; a++)
+    } else if (callee && lx_rq_body(callee) && callee != fn) {
+      for (int a = 1; a <= c->nargs && a <= lx_rq_body(callee)->nparams; a++)
         changed |= pass_argument(st, fn, c, a, callee, a);
       /* A spawn wrapper (start_thread(&t, worker, arg)): the argument after the
        * function it runs is the thread's argument, as pthread_create has it. */
-      for (int a = 1; a < c->nargs && a <= LX_MAX_PARAMS; a++)
-        if ((callee->spawns_params & (1ULL << (a - 1))) && c->args[a - 1].kind == LX_PATH_FUNC) {
-          const lx_fnode *t = lx_program_fn(p, c->args[a - 1].key);
-          if (t && t->def && t->def->nparams >= 1)
+      for (int a = 1; a < c->nargs && a <= LX_RQ_MAX_PARAMS; a++)
+        if ((lx_rq_spawns_params(callee) & (1ULL << (a - 1))) && c->args[a - 1].kind == LX_PATH_FUNC) {
+          const lx_fn *t = lx_rq_fn_by_usr(p, c->args[a - 1].key);
+          if (t && lx_rq_body(t) && lx_rq_body(t)->nparams >= 1)
             changed |= pass_argument(st, fn, c, a + 1, t, 1);
         }
-    } else if (lx_call_has(p, c, LX_ANN_SPAWNS, &entry) && entry >= 1 && entry < c->nargs &&
+    } else if (lx_rq_call_has(p, c, LX_ANN_SPAWNS, &entry) && entry >= 1 && entry < c->nargs &&
                c->args[entry - 1].kind == LX_PATH_FUNC) {
       /* pthread_create(&t, NULL, worker, (void *)(intptr_t)fd): the thread's argument. */
-      const lx_fnode *t = lx_program_fn(p, c->args[entry - 1].key);
-      if (t && t->def && t->def->nparams >= 1)
+      const lx_fn *t = lx_rq_fn_by_usr(p, c->args[entry - 1].key);
+      if (t && lx_rq_body(t) && lx_rq_body(t)->nparams >= 1)
         changed |= pass_argument(st, fn, c, entry + 1, t, 1);
     }
   }
@@ -336,23 +338,23 @@ static int flow_fn(state *st, const lx_fnode *fn)
 /* Passes over the program until no slot grows (slots only ever grow). */
 static void summaries(state *st)
 {
-  const lx_program *p = st->p;
+  const lx_prog *p = st->p;
   for (int round = 0, changed = 1; changed && round < 20; round++) {
     changed = 0;
-    for (size_t i = 0; i < p->order.n; i++)
-      if (p->order.v[i]->def)
-        changed |= flow_fn(st, p->order.v[i]);
+    for (size_t i = 0; i < lx_rq_nfns(p); i++)
+      if (lx_rq_body(lx_rq_fn_at(p, i)))
+        changed |= flow_fn(st, lx_rq_fn_at(p, i));
   }
 }
 
 /* For SSL_read(ssl) and friends: the fd bound with SSL_set_fd(ssl, fd) in fn. */
-static const lx_path *ssl_fd(const lx_fnode *fn, const lx_path *ssl)
+static const lx_path *ssl_fd(const lx_fn *fn, const lx_path *ssl)
 {
-  int cls = lx_alias_class(fn, ssl);
-  for (size_t j = 0; cls >= 0 && j < fn->def->calls.n; j++) {
-    const lx_call *c = &fn->def->calls.v[j];
+  int cls = lx_rq_class(fn, ssl);
+  for (size_t j = 0; cls >= 0 && j < lx_rq_ncalls(fn); j++) {
+    const lx_call *c = lx_rq_call(fn, j);
     if (c->callee_name && !strcmp(c->callee_name, "SSL_set_fd") && c->nargs >= 2 &&
-        lx_alias_class(fn, &c->args[0]) == cls)
+        lx_rq_class(fn, &c->args[0]) == cls)
       return &c->args[1];
   }
   return NULL;
@@ -360,23 +362,23 @@ static const lx_path *ssl_fd(const lx_fnode *fn, const lx_path *ssl)
 
 /* O_NONBLOCK cleared again (flags & ~O_NONBLOCK, or saved flags restored) after the last thing that bounded it:
  * returns the seq of that clear, or -1. */
-static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, const lx_call *c)
+static int nonblock_cleared(const lx_prog *p, const lx_fn *fn, int cls, const lx_call *c)
 {
   int last_set = -1, last_clear = -1;
-  for (size_t j = 0; j < fn->def->calls.n; j++) {
-    const lx_call *d = &fn->def->calls.v[j];
-    if (d->seq >= c->seq || d->nargs < 1 || lx_alias_class(fn, &d->args[0]) != cls)
+  for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
+    const lx_call *d = lx_rq_call(fn, j);
+    if (d->seq >= c->seq || d->nargs < 1 || lx_rq_class(fn, &d->args[0]) != cls)
       continue;
     int arg;
-    if (lx_call_has(p, d, LX_ANN_TIMEOUT, &arg) && arg == 1)
+    if (lx_rq_call_has(p, d, LX_ANN_TIMEOUT, &arg) && arg == 1)
       last_set = d->seq;
     /* fcntl(fd, F_SETFL, flags & ~O_NONBLOCK), or the flags saved by F_GETFL put back:
      * any F_SETFL that does not set O_NONBLOCK makes the socket blocking again. */
     if (d->callee_name && !strcmp(d->callee_name, "fcntl") && d->nargs >= 3 &&
-        (lx_path_clears_flag(&d->args[2], "O_NONBLOCK") ||
+        (lx_rq_path_clears_flag(&d->args[2], "O_NONBLOCK") ||
          (d->args[1].kind == LX_PATH_CONST && ((d->args[1].name && !strcmp(d->args[1].name, "F_SETFL")) ||
                                                (!d->args[1].name && d->args[1].value == 4)) &&
-          !lx_path_sets_flag(&d->args[2], "O_NONBLOCK"))))
+          !lx_rq_path_sets_flag(&d->args[2], "O_NONBLOCK"))))
       last_clear = d->seq;
   }
   return last_clear >= 0 && last_clear > last_set ? last_clear : -1;
@@ -384,18 +386,18 @@ static int nonblock_cleared(const lx_program *p, const lx_fnode *fn, int cls, co
 
 /* Whether fn sends on class cls before call c (itself, or through a wrapper that
  * blocks on the argument with a send): a request whose reply c then waits for. */
-static int sent_before(const state *st, const lx_fnode *fn, int cls, const lx_call *c)
+static int sent_before(const state *st, const lx_fn *fn, int cls, const lx_call *c)
 {
-  for (size_t j = 0; j < fn->def->calls.n; j++) {
-    const lx_call *d = &fn->def->calls.v[j];
-    if (d->seq >= c->seq || d->nargs < 1 || lx_alias_class(fn, &d->args[0]) != cls)
+  for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
+    const lx_call *d = lx_rq_call(fn, j);
+    if (d->seq >= c->seq || d->nargs < 1 || lx_rq_class(fn, &d->args[0]) != cls)
       continue;
-    if (d->callee && lx_call_is(st->p, d, LX_KIND_SEND))
+    if (d->callee && lx_rq_call_is(st->p, d, LX_KIND_SEND))
       return 1;
-    const lx_fnode *ofn;
+    const lx_fn *ofn;
     int oarg;
-    const lx_call *o = lx_blocking_origin(st->p, fn, d, 1, &ofn, &oarg);
-    if (o && o != d && o->callee && lx_call_is(st->p, o, LX_KIND_SEND))
+    const lx_call *o = lx_rq_blocking_origin(st->p, fn, d, 1, &ofn, &oarg);
+    if (o && o != d && o->callee && lx_rq_call_is(st->p, o, LX_KIND_SEND))
       return 1;
   }
   return 0;
@@ -405,7 +407,7 @@ static int sent_before(const state *st, const lx_fnode *fn, int cls, const lx_ca
  * Such a peer is a process of this machine: a send to it fails at once (EPIPE) when
  * it is gone and waits only while it is alive and not reading, like a send to a local
  * daemon; its receives still wait for whatever the client chooses to send. */
-static int local_listener(state *st, const lx_fnode *fn, const lx_call *c)
+static int local_listener(state *st, const lx_fn *fn, const lx_call *c)
 {
   if (!fn || !c || c->nargs < 1)
     return 0;
@@ -418,22 +420,22 @@ static int local_listener(state *st, const lx_fnode *fn, const lx_call *c)
  * blocking call is origin), or -1 when none can: a stream or accepted connection
  * always (but for a send to a client of an AF_UNIX listener); a datagram socket only
  * for a receive after a request was sent on it. */
-static int peer_kind(state *st, const lx_fnode *fn, int cls, const lx_call *c, const lx_call *origin,
+static int peer_kind(state *st, const lx_fn *fn, int cls, const lx_call *c, const lx_call *origin,
                      const fdset *held)
 {
   if (held->mask & (1u << K_STREAM))
     return K_STREAM;
-  if ((held->mask & (1u << K_ACCEPTED)) && !(origin->callee && lx_call_is(st->p, origin, LX_KIND_SEND) &&
+  if ((held->mask & (1u << K_ACCEPTED)) && !(origin->callee && lx_rq_call_is(st->p, origin, LX_KIND_SEND) &&
                                               local_listener(st, held->fn[K_ACCEPTED], held->call[K_ACCEPTED])))
     return K_ACCEPTED;
-  if ((held->mask & (1u << K_DGRAM)) && origin->callee && lx_call_is(st->p, origin, LX_KIND_RECEIVE) &&
+  if ((held->mask & (1u << K_DGRAM)) && origin->callee && lx_rq_call_is(st->p, origin, LX_KIND_RECEIVE) &&
       sent_before(st, fn, cls, c))
     return K_DGRAM;
   return -1;
 }
 
 typedef struct {
-  const lx_fnode *fn;
+  const lx_fn *fn;
   int cls;
   size_t finding; /* index in ctx->out: the vector moves as findings are added */
 } seen;
@@ -448,33 +450,32 @@ static void free_sets(lx_map *m)
 
 void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
 {
-  const lx_program *p = ctx->prog;
+  const lx_prog *p = ctx->prog;
   state st;
   st.p = p;
-  st.returns = lx_xcalloc(p->order.n ? p->order.n : 1, sizeof(fdset));
+  st.returns = lx_xcalloc(lx_rq_nfns(p) ? lx_rq_nfns(p) : 1, sizeof(fdset));
   lx_map_init(&st.slots);
   summaries(&st);
   LX_VEC(seen) done = {0};
   char *reached = lx_reachable(p);
-  for (size_t i = 0; i < p->order.n; i++) {
-    const lx_fnode *fn = p->order.v[i];
-    if (!fn->def || !lx_rule_visits(ctx, fn) || !reached[fn->index])
+  for (const lx_fn *fn = lx_rq_first(ctx); fn; fn = lx_rq_next(ctx, fn)) {
+    if (!reached[lx_rq_fn_index(fn)])
       continue;
-    for (size_t j = 0; j < fn->def->calls.n; j++) {
-      const lx_call *c = &fn->def->calls.v[j];
-      for (int a = 1; a <= c->nargs && a <= LX_MAX_PARAMS; a++) {
-        const lx_fnode *origin_fn = NULL;
+    for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
+      const lx_call *c = lx_rq_call(fn, j);
+      for (int a = 1; a <= c->nargs && a <= LX_RQ_MAX_PARAMS; a++) {
+        const lx_fn *origin_fn = NULL;
         int origin_arg;
-        const lx_call *origin = lx_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
+        const lx_call *origin = lx_rq_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
         /* A blocking call of the catalogue's sockets or OpenSSL, or one annotated by the
          * user (no catalogue entry). */
-        if (origin && !fd_api(lx_call_api(p, origin)))
+        if (origin && !fd_api(lx_rq_call_api(p, origin)))
           continue;
         if (!origin)
           continue;
         if (!strncmp(origin->callee_name, "accept", 6) && origin->loop >= 0)
           continue; /* the server's accept loop */
-        if (origin == c && lx_call_dontwait(c))
+        if (origin == c && lx_rq_dontwait(c))
           continue;
         const lx_path *fdp = &c->args[a - 1];
         if (origin == c && !strncmp(c->callee_name, "SSL_", 4)) {
@@ -484,7 +485,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
           if (bound)
             fdp = bound;
         }
-        int cls = lx_alias_class(fn, fdp);
+        int cls = lx_rq_class(fn, fdp);
         if (cls < 0)
           continue;
         fdset held = {0};
@@ -492,15 +493,15 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         int kind = peer_kind(&st, fn, cls, c, origin, &held);
         if (kind < 0)
           continue; /* no peer that can stall it: a pipe, a datagram send, unknown */
-        const lx_fnode *made_fn = held.fn[kind];
+        const lx_fn *made_fn = held.fn[kind];
         const lx_call *made = held.call[kind];
         int cleared_at = nonblock_cleared(p, fn, cls, c);
         int cleared = cleared_at >= 0;
-        if (!cleared && lx_timed_before(p, fn, cls, c))
+        if (!cleared && lx_rq_timed_before(p, fn, cls, c))
           continue;
-        if (origin == c && lx_poll_guarded_after(p, fn, c, cleared_at))
+        if (origin == c && lx_rq_poll_guarded_after(p, fn, c, cleared_at))
           continue;
-        if (lx_alias_param(fn, cls) && fn->callers.n)
+        if (lx_rq_class_param(fn, cls) && lx_rq_ncallers(fn))
           continue; /* the callers are checked */
         /* Once per socket and function: later calls are related locations. */
         lx_finding *prev = NULL;
@@ -518,7 +519,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         if (origin != c)
           snprintf(via, sizeof(via), " through %s(), which calls %s() on it", c->callee_name, origin->callee_name);
         lx_finding *fd = lx_findings_add(
-            ctx->out, ctx->id, fn->request_path ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, fn->name, name,
+            ctx->out, ctx->id, lx_rq_request_path(fn) ? LX_SEV_ERROR : LX_SEV_WARNING, c->loc, lx_rq_fn_name(fn), name,
             "%s() on %s '%s' (from %s() at %s:%u)%s can block forever: %s; bound it first: "
             "struct timeval tv = {.tv_sec = 5}; setsockopt(%s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) "
             "and SO_SNDTIMEO, or poll() with a timeout, or leash_net_connect/leash_net_read/leash_net_write "
@@ -531,9 +532,9 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
         lx_related *blocks = NULL, *born;
         if (origin != c)
           blocks = lx_finding_relate(ctx->out, fd, origin->loc, "the blocking %s() is here, in %s()",
-                                     origin->callee_name, origin_fn ? origin_fn->name : "?");
+                                     origin->callee_name, origin_fn ? lx_rq_fn_name(origin_fn) : "?");
         born = lx_finding_relate(ctx->out, fd, made->loc, "the socket comes from here, in %s()",
-                                 made_fn ? made_fn->name : "?");
+                                 made_fn ? lx_rq_fn_name(made_fn) : "?");
         lx_path_blocking(ctx, fd, c, a, origin, born, blocks, "socket", name, "blocks on");
         seen s = {fn, cls, (size_t)(fd - ctx->out->v.v)};
         lx_vec_push(&done, s);
