@@ -284,24 +284,30 @@ static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fn *fn, int cls, 
   }
 }
 
+/* The library of fn's catalogue entry, unless another rule reports its calls. */
+static const char *library_of(const lx_fn *fn)
+{
+  const lx_api *api = lx_rq_fn_api(fn);
+  return api && api->library && !lx_rq_name_in(api->library, covered) ? api->library : NULL;
+}
+
 /* The library's own implementation (hiredis built into the program) is not checked
  * against what the catalogue says of it: a function of the library, or defined in a
- * file that defines one (its static helpers). */
+ * file that defines one (its static helpers).  The map holds, per file, the index + 1
+ * of such a function (the map's values are not const). */
 static lx_map lib_files_of(const lx_prog *p)
 {
   lx_map m;
   lx_map_init(&m);
   for (size_t i = 0; i < lx_rq_nfns(p); i++) {
-    const lx_fn *fn = lx_rq_fn_at(p, i);
-    const lx_func *f = lx_rq_body(fn);
-    const lx_api *api = lx_rq_fn_api(fn);
-    if (f && f->loc.file && api && api->library && !lx_rq_name_in(api->library, covered))
-      lx_map_put(&m, f->loc.file, (void *)api->library);
+    const lx_func *f = lx_rq_body(lx_rq_fn_at(p, i));
+    if (f && f->loc.file && library_of(lx_rq_fn_at(p, i)))
+      lx_map_put(&m, f->loc.file, (void *)(uintptr_t)(i + 1));
   }
   return m;
 }
 
-static int inside_library(const lx_map *lib_files, const lx_fn *fn, const char *lib)
+static int inside_library(const lx_prog *p, const lx_map *lib_files, const lx_fn *fn, const char *lib)
 {
   if (!*lib)
     return 0;
@@ -309,8 +315,8 @@ static int inside_library(const lx_map *lib_files, const lx_fn *fn, const char *
   if (api && api->library && !strcmp(api->library, lib))
     return 1;
   const lx_func *f = lx_rq_body(fn);
-  const char *in = f && f->loc.file ? lx_map_get(lib_files, f->loc.file) : NULL;
-  return in && !strcmp(in, lib);
+  uintptr_t in = f && f->loc.file ? (uintptr_t)lx_map_get(lib_files, f->loc.file) : 0;
+  return in && !strcmp(library_of(lx_rq_fn_at(p, in - 1)), lib);
 }
 
 /* A constructor that connects the handle it returns: redisConnect(), PQconnectdb(). */
@@ -322,7 +328,7 @@ static void check_constructor(lx_rule_ctx *ctx, const lx_map *lib_files, seen_li
   if (!api)
     return;
   const char *lib = api->library ? api->library : "";
-  if (lx_rq_name_in(lib, covered) || inside_library(lib_files, fn, lib) || startup_named(fn))
+  if (lx_rq_name_in(lib, covered) || inside_library(p, lib_files, fn, lib) || startup_named(fn))
     return;
   for (const lx_api *e = lx_rq_call_api(p, c); e; e = e->next)
     if (e->connect_timeout == 0 && lx_rq_api_holds(p, e, lx_rq_body(fn), c))
@@ -375,7 +381,7 @@ void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
         int origin_arg;
         const lx_call *origin = lx_rq_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
         const char *lib = origin ? client_library(p, origin, origin_arg) : NULL;
-        if (!lib || inside_library(&lib_files, fn, lib))
+        if (!lib || inside_library(p, &lib_files, fn, lib))
           continue;
         if (lx_rq_call_has(p, origin, LX_ANN_DEADLINE, NULL) || lx_rq_sets_timeout(p, origin, origin_arg))
           continue; /* bounded by its own argument (a timeout, a don't-wait flag), or the

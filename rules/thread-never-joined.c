@@ -28,7 +28,9 @@ typedef struct {
   uint64_t *joins_params; /* per function: bit i, joins or detaches its parameter i+1 */
   lx_map ended_keys;      /* "F:struct a.worker", "G:usr": joined or detached somewhere */
   lx_map event_ended;     /* ... by a join that runs per event (a stop command that waits) */
-  lx_map event_skipped;   /* ... key -> the join call that per-event code reaches but turns off */
+  lx_map event_skipped;   /* ... key -> 1 + the index in skipped_joins of the join call that
+                           * per-event code reaches but turns off (the map's values are not const) */
+  LX_VEC(const lx_call *) skipped_joins;
   /* The calls that set an attribute detached (pthread_attr_setdetachstate(a,
    * PTHREAD_CREATE_DETACHED)), in program order, found on the first spawn that gives
    * an attribute: each spawn looks at these, not at every call of the program. */
@@ -119,9 +121,12 @@ static int summary_step(void *arg, const lx_fn *fn, char *dirty)
         if (m.object && (m.kind == 'F' || m.kind == 'G')) {
           if (per_event == -2)
             per_event = join_per_event(fn, c);
-          lx_map *to = per_event > 0 ? &st->event_ended : per_event < 0 ? &st->event_skipped : NULL;
-          if (to && !lx_map_get_h(to, m.object, m.object_hash))
-            lx_map_put_h(to, m.object, m.object_hash, (void *)c);
+          if (per_event > 0 && !lx_map_get_h(&st->event_ended, m.object, m.object_hash))
+            lx_map_put_h(&st->event_ended, m.object, m.object_hash, (void *)1);
+          if (per_event < 0 && !lx_map_get_h(&st->event_skipped, m.object, m.object_hash)) {
+            lx_vec_push(&st->skipped_joins, c);
+            lx_map_put_h(&st->event_skipped, m.object, m.object_hash, (void *)(uintptr_t)st->skipped_joins.n);
+          }
         }
         if (m.kind == 'P' && !m.deref && m.index >= 1 && m.index <= LX_RQ_MAX_PARAMS)
           st->joins_params[lx_rq_fn_index(fn)] |= 1ULL << (m.index - 1);
@@ -275,9 +280,10 @@ static int restart_leaks(lx_rule_ctx *ctx, const state *st, const lx_fn *fn, con
   lx_rq_undo_deref(key);
   if ((key[0] != 'F' && key[0] != 'G') || lx_map_get(&st->event_ended, key))
     return 0;
-  const lx_call *skipped = lx_map_get(&st->event_skipped, key);
-  if (!skipped)
+  uintptr_t skip = (uintptr_t)lx_map_get(&st->event_skipped, key);
+  if (!skip)
     return 0;
+  const lx_call *skipped = st->skipped_joins.v[skip - 1];
   char fwb[256];
   const char *fw = lx_rq_why(fn, fwb, sizeof(fwb));
   lx_finding *fd = lx_findings_add(
@@ -405,5 +411,6 @@ void lx_rule_thread_never_joined(lx_rule_ctx *ctx)
   lx_map_free(&st.event_ended);
   lx_map_free(&st.event_skipped);
   lx_vec_free(&st.detach_sets);
+  lx_vec_free(&st.skipped_joins);
   free(st.joins_params);
 }
