@@ -1,11 +1,20 @@
 /* registry.c - the one table of rules, sorted by id.  Adding a rule touches its .c,
- * its .md, its fixtures folder and this table. */
+ * its .md, its fixtures folder and this table (its declaration and its line). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules.h"
+
+/* The rules: each defined in its own <id>.c. */
+void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx);
+void lx_rule_consumer_without_closer(lx_rule_ctx *ctx);
+void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx);
+void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx);
+void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx);
+void lx_rule_thread_never_joined(lx_rule_ctx *ctx);
+void lx_rule_unbounded_spawn(lx_rule_ctx *ctx);
 
 static const lx_rule rules[] = {
     {"client-call-without-timeout", "blocking client-library call on a handle with no timeout", LX_SEV_WARNING,

@@ -46,13 +46,4 @@ const char *lx_catalog_text(size_t *len);
  * the catalogue does not load. */
 int lx_rules_config(lx_config **out, char *err, size_t errlen);
 
-/* The rules. */
-void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx);
-void lx_rule_consumer_without_closer(lx_rule_ctx *ctx);
-void lx_rule_dns_call_without_deadline(lx_rule_ctx *ctx);
-void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx);
-void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx);
-void lx_rule_thread_never_joined(lx_rule_ctx *ctx);
-void lx_rule_unbounded_spawn(lx_rule_ctx *ctx);
-
 #endif
