@@ -14,19 +14,19 @@ static const char *const ann_names[LX_ANN_COUNT] = {
     [LX_ANN_DEADLINE] = "deadline", [LX_ANN_JOINS] = "joins",     [LX_ANN_HANDLER] = "handler",
 };
 
+/* Identities of functions' and TUs' facts: one sequence, never reused. */
+static _Atomic uint64_t next_id = 1;
+
 lx_tu_facts *lx_facts_new(const char *main_file)
 {
   lx_tu_facts *f = lx_xcalloc(1, sizeof(*f));
+  f->id = atomic_fetch_add(&next_id, 1);
   lx_arena_init(&f->arena);
   f->main_file = main_file ? lx_arena_strdup(&f->arena, main_file) : NULL;
   return f;
 }
 
-void lx_func_identify(lx_func *fn)
-{
-  static _Atomic uint64_t next = 1;
-  fn->id = atomic_fetch_add(&next, 1);
-}
+void lx_func_identify(lx_func *fn) { fn->id = atomic_fetch_add(&next_id, 1); }
 
 void lx_func_clear(lx_func *fn)
 {
@@ -46,7 +46,6 @@ void lx_facts_free(lx_tu_facts *f)
       lx_func_clear(f->funcs.v[i]);
   lx_vec_free(&f->funcs);
   lx_vec_free(&f->global_inits);
-  lx_tu_refs_free(f->refs);
   lx_arena_free(&f->arena);
   free(f);
 }

@@ -201,13 +201,10 @@ typedef struct {
   LX_VEC(lx_func *) funcs;
   LX_VEC(lx_assign) global_inits; /* initialisers of globals (function tables...) */
   int parse_errors;               /* error diagnostics libclang reported */
-  /* Filled by lx_partition (partition.h), freed with the facts: the functions and
-   * globals the TU refers to, each once. */
-  struct lx_tu_refs *refs;
+  /* The identity of these facts, as lx_func.id (given by lx_facts_new): what is derived
+   * from them (the references partition.c reads) is kept by it, not in them. */
+  uint64_t id;
 } lx_tu_facts;
-
-/* Frees a TU's references (partition.c). */
-void lx_tu_refs_free(struct lx_tu_refs *r);
 
 /* New empty facts of main_file (copied; NULL: set later, by the caller). */
 lx_tu_facts *lx_facts_new(const char *main_file);

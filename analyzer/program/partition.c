@@ -40,7 +40,7 @@ struct lx_tu_refs {
   uint64_t sig[2]; /* two hashes of all that lx_partition reads of the TU, in order */
 };
 
-void lx_tu_refs_free(struct lx_tu_refs *r)
+static void tu_refs_free(struct lx_tu_refs *r)
 {
   if (r) {
     free(r->keys);
@@ -75,10 +75,9 @@ static void ref_path(lx_map *seen, key_vec *out, const lx_path *p)
       ref(seen, out, p->key);
 }
 
-static const struct lx_tu_refs *tu_refs(lx_tu_facts *tu)
+/* What tu defines and refers to (the caller frees it with tu_refs_free). */
+static struct lx_tu_refs *tu_refs(const lx_tu_facts *tu)
 {
-  if (tu->refs)
-    return tu->refs;
   lx_map seen;
   lx_map_init(&seen);
   key_vec refs = {0}, defs = {0};
@@ -126,7 +125,6 @@ static const struct lx_tu_refs *tu_refs(lx_tu_facts *tu)
   r->defs = defs.keys.v;
   r->def_hashes = defs.hashes.v;
   r->ndefs = defs.keys.n;
-  tu->refs = r;
   return r;
 }
 
@@ -193,7 +191,8 @@ static void define(parts *ps, const char *key, uint64_t hash, int tu)
     lx_vec_push(l, tu);
 }
 
-size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
+/* lx_partition, given each TU's references (refs[t] for tus[t]). */
+static size_t partition_with(lx_tu_facts *const *tus, struct lx_tu_refs *const *refs, size_t n, int *program_of)
 {
   for (size_t i = 0; i < n; i++)
     program_of[i] = 0;
@@ -205,13 +204,13 @@ size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
   int *parent = ps.parent = lx_xmalloc(sizeof(int) * n);
   for (size_t t = 0; t < n; t++) {
     parent[t] = (int)t;
-    const struct lx_tu_refs *r = tu_refs(tus[t]);
+    const struct lx_tu_refs *r = refs[t];
     for (size_t i = 0; i < r->ndefs; i++)
       define(&ps, r->defs[i], r->def_hashes[i], (int)t);
   }
   /* Joined with every TU whose definitions it uses (each once: the union is the same). */
   for (size_t t = 0; t < n; t++) {
-    const struct lx_tu_refs *r = tu_refs(tus[t]);
+    const struct lx_tu_refs *r = refs[t];
     for (size_t i = 0; i < r->n; i++)
       join_key(&ps, (int)t, r->keys[i], r->hashes[i]);
   }
@@ -222,7 +221,7 @@ size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
   size_t nprog = 0;
   for (size_t t = 0; t < n; t++) {
     int root = find(parent, (int)t);
-    if (tu_refs(tus[t])->has_main && prog[root] < 0)
+    if (refs[t]->has_main && prog[root] < 0)
       prog[root] = (int)nprog++;
   }
   if (nprog >= 2)
@@ -239,36 +238,84 @@ size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
   return nprog >= 2 ? nprog : 1;
 }
 
+size_t lx_partition(lx_tu_facts *const *tus, size_t n, int *program_of)
+{
+  struct lx_tu_refs **refs = lx_xcalloc(n ? n : 1, sizeof(*refs));
+  for (size_t t = 0; n >= 2 && t < n; t++)
+    refs[t] = tu_refs(tus[t]);
+  size_t nprog = partition_with(tus, refs, n, program_of);
+  for (size_t t = 0; t < n; t++)
+    tu_refs_free(refs[t]);
+  free(refs);
+  return nprog;
+}
+
+/* The last call's split, and the references of its TUs by their facts' identity (those
+ * of TUs no longer given are dropped on the next call). */
 struct lx_partition_cache {
   size_t n, nprog;
   uint64_t (*sigs)[2];
   int *program_of;
+  uint64_t *ids;               /* open addressing by lx_tu_facts.id (0: empty) */
+  struct lx_tu_refs **refs;
+  size_t cap;
 };
+
+static size_t id_slot(uint64_t id, size_t cap) { return (size_t)((id * 0x9E3779B97F4A7C15ULL) >> 32) & (cap - 1); }
+
+/* The references of tu, the cache's when it has them (taken out of it). */
+static struct lx_tu_refs *refs_of(lx_partition_cache *c, const lx_tu_facts *tu)
+{
+  for (size_t h = c && c->cap ? id_slot(tu->id, c->cap) : 0; c && c->cap && c->ids[h]; h = (h + 1) & (c->cap - 1))
+    if (c->ids[h] == tu->id && c->refs[h]) {
+      struct lx_tu_refs *r = c->refs[h];
+      c->refs[h] = NULL;
+      return r;
+    }
+  return tu_refs(tu);
+}
 
 size_t lx_partition_cached(lx_partition_cache **cache, lx_tu_facts *const *tus, size_t n, int *program_of)
 {
-  lx_partition_cache *c = *cache;
-  int same = c && c->n == n;
-  for (size_t t = 0; t < n && same; t++) {
-    const struct lx_tu_refs *r = tu_refs(tus[t]);
-    same = r->sig[0] == c->sigs[t][0] && r->sig[1] == c->sigs[t][1];
-  }
-  if (same) {
-    memcpy(program_of, c->program_of, sizeof(int) * n);
-    return c->nprog;
-  }
-  lx_partition_cache_free(c);
-  c = *cache = lx_xcalloc(1, sizeof(*c));
+  lx_partition_cache *old = *cache;
+  struct lx_tu_refs **refs = lx_xcalloc(n ? n : 1, sizeof(*refs));
+  for (size_t t = 0; t < n; t++)
+    refs[t] = refs_of(old, tus[t]);
+  int same = old && old->n == n;
+  for (size_t t = 0; t < n && same; t++)
+    same = refs[t]->sig[0] == old->sigs[t][0] && refs[t]->sig[1] == old->sigs[t][1];
+  lx_partition_cache *c = lx_xcalloc(1, sizeof(*c));
   c->n = n;
-  c->nprog = lx_partition(tus, n, program_of);
   c->sigs = lx_xmalloc(sizeof(*c->sigs) * (n ? n : 1));
   c->program_of = lx_xmalloc(sizeof(int) * (n ? n : 1));
-  for (size_t t = 0; t < n; t++) {
-    const struct lx_tu_refs *r = tu_refs(tus[t]);
-    c->sigs[t][0] = r->sig[0];
-    c->sigs[t][1] = r->sig[1];
+  if (same) {
+    c->nprog = old->nprog;
+    memcpy(c->program_of, old->program_of, sizeof(int) * n);
+  } else {
+    c->nprog = partition_with(tus, refs, n, c->program_of);
   }
-  memcpy(c->program_of, program_of, sizeof(int) * n);
+  memcpy(program_of, c->program_of, sizeof(int) * n);
+  c->cap = 16;
+  while (c->cap < 2 * n)
+    c->cap *= 2;
+  c->ids = lx_xcalloc(c->cap, sizeof(*c->ids));
+  c->refs = lx_xcalloc(c->cap, sizeof(*c->refs));
+  for (size_t t = 0; t < n; t++) {
+    c->sigs[t][0] = refs[t]->sig[0];
+    c->sigs[t][1] = refs[t]->sig[1];
+    size_t h = id_slot(tus[t]->id, c->cap);
+    while (c->ids[h] && c->ids[h] != tus[t]->id)
+      h = (h + 1) & (c->cap - 1);
+    if (c->ids[h]) { /* the same facts given twice */
+      tu_refs_free(refs[t]);
+      continue;
+    }
+    c->ids[h] = tus[t]->id;
+    c->refs[h] = refs[t];
+  }
+  free(refs);
+  lx_partition_cache_free(old);
+  *cache = c;
   return c->nprog;
 }
 
@@ -276,6 +323,10 @@ void lx_partition_cache_free(lx_partition_cache *c)
 {
   if (!c)
     return;
+  for (size_t h = 0; h < c->cap; h++)
+    tu_refs_free(c->refs[h]);
+  free(c->ids);
+  free(c->refs);
   free(c->sigs);
   free(c->program_of);
   free(c);
