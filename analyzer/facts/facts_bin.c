@@ -652,6 +652,7 @@ static void get_annot(reader *rd, lx_annot *a)
 
 static void get_func(reader *rd, lx_func *fn)
 {
+  lx_func_identify(fn);
   fn->usr = get_str(rd);
   fn->name = get_str(rd);
   if (!fn->usr || !fn->name)
@@ -684,7 +685,6 @@ static void get_pooled_func(reader *rd)
 {
   lx_arena_mark mark = lx_arena_get_mark(rd->arena);
   lx_func *fn = lx_arena_alloc(rd->arena, sizeof(*fn));
-  lx_func_identify(fn);
   rd->f->funcs.v[rd->f->funcs.n++] = fn;
   rd->hashing = 1;
   rd->h1 = 0x243f6a8885a308d3ULL;

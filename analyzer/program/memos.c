@@ -17,6 +17,7 @@ struct lx_memos {
   slot *slots;
   size_t cap, n;
   unsigned gen;
+  LX_VEC(lx_func_memo *) unkept; /* of facts without an identity (id 0): never reused */
 };
 
 lx_memos *lx_memos_new(void) { return lx_xcalloc(1, sizeof(lx_memos)); }
@@ -28,6 +29,9 @@ void lx_memos_free(lx_memos *m)
   for (size_t i = 0; i < m->cap; i++)
     if (m->slots[i].id)
       lx_func_memo_free(m->slots[i].memo);
+  for (size_t i = 0; i < m->unkept.n; i++)
+    lx_func_memo_free(m->unkept.v[i]);
+  lx_vec_free(&m->unkept);
   free(m->slots);
   free(m);
 }
@@ -56,6 +60,11 @@ static void resize(lx_memos *m, size_t cap)
 
 lx_func_memo *lx_memos_get(lx_memos *m, const lx_func *f)
 {
+  if (!f->id) { /* facts made without lx_func_identify: derived each time, freed with the store */
+    lx_func_memo *memo = lx_func_memo_build(f);
+    lx_vec_push(&m->unkept, memo);
+    return memo;
+  }
   if (m->cap) {
     for (size_t h = slot_of(f->id, m->cap); m->slots[h].id; h = (h + 1) & (m->cap - 1))
       if (m->slots[h].id == f->id) {
