@@ -256,10 +256,25 @@ static int commit(lx_db *db)
 /* Checks the file is ours and not newer; *version gets its schema version. */
 static int check_identity(lx_db *db, int *version)
 {
-  int app, tables;
-  if (pragma_int(db, "PRAGMA application_id", &app) < 0 || pragma_int(db, "PRAGMA user_version", version) < 0 ||
-      pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables) < 0)
+  /* One statement, so one snapshot: read one by one, another process's migration could
+   * commit between the reads (its application_id not yet there, its version already). */
+  int app, tables = 0;
+  if (pragma_int(db, "PRAGMA application_id", &app) < 0) /* a file that is no database fails here */
     return -1;
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db->db,
+                              "SELECT (SELECT application_id FROM pragma_application_id), "
+                              "(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    app = sqlite3_column_int(st, 0);
+    *version = sqlite3_column_int(st, 1);
+    tables = sqlite3_column_int(st, 2);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_OK)
+    return sql_fail(db, "reading what the file is");
   if (app != 0 && app != APP_ID)
     return fail(db, "not a leash findings database (application_id %d)", app);
   if (app == 0 && (*version != 0 || tables != 0))
