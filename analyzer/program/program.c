@@ -18,11 +18,7 @@ lx_fnode *lx_program_fn(const lx_program *p, const char *usr)
 
 /* ---- what the program derives about each call ------------------------------------- */
 
-static size_t call_slot_of(const lx_call *c, size_t cap)
-{
-  uint64_t h = (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ULL;
-  return (size_t)(h >> 32) & (cap - 1);
-}
+static size_t ptr_slot(const void *p, size_t cap);
 
 static const lx_call_info no_info = {NULL, NULL, NULL, 0, -1, 0, {{0, 0}}};
 
@@ -30,7 +26,7 @@ static lx_call_info *call_info(const lx_program *p, const lx_call *c)
 {
   if (!p->call_cap)
     return NULL;
-  for (size_t h = call_slot_of(c, p->call_cap); p->call_slot[h]; h = (h + 1) & (p->call_cap - 1))
+  for (size_t h = ptr_slot(c, p->call_cap); p->call_slot[h]; h = (h + 1) & (p->call_cap - 1))
     if (p->call_info[p->call_slot[h] - 1].call == c)
       return &p->call_info[p->call_slot[h] - 1];
   return NULL;
@@ -69,7 +65,7 @@ static void call_infos(lx_program *p)
         lx_call_info *ci = &p->call_info[used];
         ci->call = &f->calls.v[j];
         ci->spawn_arg = LX_SPAWN_UNKNOWN;
-        size_t h = call_slot_of(ci->call, cap);
+        size_t h = ptr_slot(ci->call, cap);
         while (p->call_slot[h])
           h = (h + 1) & (cap - 1);
         p->call_slot[h] = (uint32_t)++used;
