@@ -39,7 +39,7 @@ static const char *client_library(const lx_prog *p, const lx_call *origin, int a
   const lx_api *api = lx_rq_call_api(p, origin);
   if (api && api->library)
     return lx_rq_name_in(api->library, covered) ? NULL : api->library;
-  const char *t = arg >= 1 && arg <= origin->nargs ? origin->args[arg - 1].type : NULL;
+  const char *t = arg >= 1 && arg <= origin->nargs ? origin->args[arg - 1]->type : NULL;
   const lx_fn *callee = lx_rq_callee(p, origin);
   const lx_func *f = callee ? lx_rq_body(callee) : NULL;
   if (!t && f && arg >= 1 && arg <= f->nparams)
@@ -130,14 +130,14 @@ static int ct_pass(void *arg, const lx_fn *fn, char *dirty)
     for (const lx_api *api = lx_rq_call_api(st->p, c); api; api = api->next) {
       int ct = api->connect_timeout;
       if (ct >= 0 && ct <= c->nargs && lx_rq_api_holds(st->p, api, f, c))
-        mark(fn, seq, ct ? &c->args[ct - 1] : &r, c);
+        mark(fn, seq, ct ? c->args[ct - 1] : &r, c);
     }
     const lx_fn *callee = lx_rq_callee(st->p, c);
     if (!callee || !lx_rq_body(callee))
       continue;
     for (int j = 0; j < c->nargs && j < LX_RQ_MAX_PARAMS; j++)
       if (st->params[lx_rq_fn_index(callee)] & (1ULL << j))
-        mark(fn, seq, &c->args[j], c);
+        mark(fn, seq, c->args[j], c);
     if (st->returns[lx_rq_fn_index(callee)])
       mark(fn, seq, &r, c);
   }
@@ -275,7 +275,7 @@ static void report(lx_rule_ctx *ctx, seen_list *done, const lx_fn *fn, int cls, 
                              made_fn ? lx_rq_fn_name(made_fn) : "?");
   int arg = 0;
   for (int a = 1; !arg && cls >= 0 && a <= c->nargs && a <= LX_RQ_MAX_PARAMS; a++)
-    if (lx_rq_class(fn, &c->args[a - 1]) == cls)
+    if (lx_rq_class(fn, c->args[a - 1]) == cls)
       arg = a;
   lx_path_blocking(ctx, fd, c, arg, origin, born, blocks, "handle", handle, "blocks on");
   if (cls >= 0) {
@@ -343,8 +343,8 @@ static void check_constructor(lx_rule_ctx *ctx, const lx_map *lib_files, seen_li
   const lx_func *f = lx_rq_body(fn);
   for (size_t a = 0; a < f->assigns.n; a++) {
     const lx_assign *as = &f->assigns.v[a];
-    if (as->src.kind == LX_PATH_CALL && as->src.index == (int)j && as->dst.kind != LX_PATH_RETURN) {
-      lx_path_str(&as->dst, handle, sizeof(handle));
+    if (as->src->kind == LX_PATH_CALL && as->src->index == (int)j && as->dst->kind != LX_PATH_RETURN) {
+      lx_path_str(as->dst, handle, sizeof(handle));
       break;
     }
   }
@@ -386,7 +386,7 @@ void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
         if (lx_rq_call_has(p, origin, LX_ANN_DEADLINE, NULL) || lx_rq_sets_timeout(p, origin, origin_arg))
           continue; /* bounded by its own argument (a timeout, a don't-wait flag), or the
                        call that sets the timeout (PQexec(c, "SET statement_timeout ...")) */
-        const lx_path *h = &c->args[a - 1];
+        const lx_path *h = c->args[a - 1];
         int cls = lx_rq_class(fn, h);
         if (cls >= 0 && lx_rq_timed_before(p, fn, cls, c))
           continue;
@@ -401,7 +401,7 @@ void lx_rule_client_call_without_timeout(lx_rule_ctx *ctx)
           if (own)
             continue;
           if (origin != c && origin_fn && origin_arg <= origin->nargs &&
-              connect_timed(&st, origin_fn, lx_rq_class(origin_fn, &origin->args[origin_arg - 1]), origin))
+              connect_timed(&st, origin_fn, lx_rq_class(origin_fn, origin->args[origin_arg - 1]), origin))
             continue; /* the wrapper gives it one before it connects */
         }
         if (cls >= 0 && lx_rq_class_param(fn, cls) && lx_rq_ncallers(fn))

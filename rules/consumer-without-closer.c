@@ -51,12 +51,12 @@ static int flag_set_somewhere(const lx_prog *p, const char *key, lx_cmp_op exit_
       continue;
     for (size_t j = 0; j < f->assigns.n; j++) {
       const lx_assign *a = &f->assigns.v[j];
-      if (!lx_rq_path_key(&a->dst, k, sizeof(k)))
+      if (!lx_rq_path_key(a->dst, k, sizeof(k)))
         continue;
       lx_rq_undo_deref(k);
       if (strcmp(k, key))
         continue;
-      if (a->src.kind != LX_PATH_CONST || value_stops(exit_op, a->src.value, rhs)) {
+      if (a->src->kind != LX_PATH_CONST || value_stops(exit_op, a->src->value, rhs)) {
         *where = a->loc;
         return 1;
       }
@@ -65,14 +65,14 @@ static int flag_set_somewhere(const lx_prog *p, const char *key, lx_cmp_op exit_
       const lx_call *c = lx_rq_call(fn, j);
       if (!c->callee || !lx_rq_call_is(p, c, LX_KIND_ATOMIC_STORE) || c->nargs < 2)
         continue;
-      lx_path d = c->args[0];
+      lx_path d = *c->args[0];
       d.addr_of = 0;
       if (!lx_rq_path_key(&d, k, sizeof(k)))
         continue;
       lx_rq_undo_deref(k);
       if (strcmp(k, key))
         continue;
-      if (c->args[1].kind != LX_PATH_CONST || value_stops(exit_op, c->args[1].value, rhs)) {
+      if (c->args[1]->kind != LX_PATH_CONST || value_stops(exit_op, c->args[1]->value, rhs)) {
         *where = c->loc;
         return 1;
       }
@@ -95,8 +95,8 @@ typedef struct {
 /* An exit guarded by atom a (exit happens when exit_op holds of a's value). */
 static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_loc at)
 {
-  const lx_path *v = &a->lhs;
-  const lx_path *rhs = &a->rhs;
+  const lx_path *v = a->lhs;
+  const lx_path *rhs = a->rhs;
   if (exit_op == LX_CMP_NONE) {
     ec->exits++;
     return;
@@ -112,7 +112,7 @@ static void atom_exit(exit_check *ec, const lx_atom *a, lx_cmp_op exit_op, lx_lo
   if (v->kind == LX_PATH_CALL && v->index >= 0 && (size_t)v->index < lx_rq_ncalls(ec->fn)) {
     const lx_call *ld = lx_rq_call(ec->fn, v->index);
     if (ld->callee && lx_rq_call_is(ec->p, ld, LX_KIND_ATOMIC_LOAD) && ld->nargs >= 1) {
-      loaded = ld->args[0];
+      loaded = *ld->args[0];
       loaded.addr_of = 0;
       v = &loaded;
     }
@@ -175,7 +175,7 @@ static int receive_closed_somewhere(const lx_prog *p, const lx_fn *fn, const lx_
   int arg;
   if (!lx_rq_call_has(p, r, LX_ANN_RECEIVES, &arg) || arg > r->nargs)
     return 1;
-  const lx_path *o = &r->args[arg - 1];
+  const lx_path *o = r->args[arg - 1];
   lx_path_str(o, object, n);
   char key[512];
   const char *ok = lx_rq_path_key(o, key, sizeof(key));
@@ -186,7 +186,7 @@ static int receive_closed_somewhere(const lx_prog *p, const lx_fn *fn, const lx_
       int carg;
       if (!lx_rq_call_has(p, c, LX_ANN_CLOSES, &carg) || carg > c->nargs)
         continue;
-      const lx_path *co = &c->args[carg - 1];
+      const lx_path *co = c->args[carg - 1];
       char ck[512];
       if (ok && (ok[0] == 'F' || ok[0] == 'G') && lx_rq_path_key(co, ck, sizeof(ck)) && !strcmp(ck, ok))
         return 1;
@@ -253,7 +253,7 @@ static void cancel_keys(const lx_prog *p, lx_map *out)
     const lx_fn *x = lx_rq_fn_at(p, a);
     for (size_t b = 0; b < lx_rq_ncalls(x); b++) {
       const lx_call *d = lx_rq_call(x, b);
-      if (!lx_rq_call_is(p, d, LX_KIND_THREAD_CANCEL) || d->nargs < 1 || !lx_rq_path_key(&d->args[0], dk, sizeof(dk)))
+      if (!lx_rq_call_is(p, d, LX_KIND_THREAD_CANCEL) || d->nargs < 1 || !lx_rq_path_key(d->args[0], dk, sizeof(dk)))
         continue;
       lx_rq_undo_deref(dk);
       lx_map_put(out, dk, (void *)1);
@@ -265,8 +265,8 @@ static void cancel_keys(const lx_prog *p, lx_map *out)
 static int spawns_entry(const lx_prog *p, const lx_call *c, const lx_fn *entry)
 {
   int e;
-  return lx_rq_is_spawn(p, c, &e) && e >= 1 && e <= c->nargs && c->args[e - 1].kind == LX_PATH_FUNC &&
-         !strcmp(c->args[e - 1].key, lx_rq_fn_usr(entry));
+  return lx_rq_is_spawn(p, c, &e) && e >= 1 && e <= c->nargs && c->args[e - 1]->kind == LX_PATH_FUNC &&
+         !strcmp(c->args[e - 1]->key, lx_rq_fn_usr(entry));
 }
 
 /* Started and later cancelled: pthread_cancel on the handle of a spawn of entry, in the
@@ -279,7 +279,7 @@ static int cancelled(const lx_prog *p, const lx_map *cancel_keys, const lx_fn *e
       const lx_call *c = lx_rq_call(g, j);
       if (!spawns_entry(p, c, entry))
         continue;
-      lx_path h = c->args[0];
+      lx_path h = *c->args[0];
       h.addr_of = 0;
       char hk[512];
       if (lx_rq_path_key(&h, hk, sizeof(hk))) {
@@ -299,7 +299,7 @@ static int cancelled(const lx_prog *p, const lx_map *cancel_keys, const lx_fn *e
       for (size_t b = 0; cls >= 0 && b < lx_rq_ncalls(g); b++) {
         const lx_call *d = lx_rq_call(g, b);
         if (d->callee_name && !strcmp(d->callee_name, "pthread_cancel") && d->nargs >= 1 &&
-            lx_rq_class(g, &d->args[0]) == cls)
+            lx_rq_class(g, d->args[0]) == cls)
           return 1;
       }
     }

@@ -51,17 +51,17 @@ static int numeric_only(const lx_fn *fn, const lx_call *c)
 {
   const char *n = c->callee_name;
   if (!strcmp(n, "getnameinfo"))
-    return c->nargs >= 7 && sets_numeric(&c->args[6], "NI_NUMERICHOST");
-  if (c->nargs >= 1 && ((c->args[0].kind == LX_PATH_CONST && c->args[0].value == 0) ||
-                        (c->args[0].kind == LX_PATH_STRING && literal_address(c->args[0].name))))
+    return c->nargs >= 7 && sets_numeric(c->args[6], "NI_NUMERICHOST");
+  if (c->nargs >= 1 && ((c->args[0]->kind == LX_PATH_CONST && c->args[0]->value == 0) ||
+                        (c->args[0]->kind == LX_PATH_STRING && literal_address(c->args[0]->name))))
     return strncmp(n, "gethostbyaddr", 13) != 0;
   if (strcmp(n, "getaddrinfo"))
     return 0;
   const lx_func *f = lx_rq_body(fn);
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    if (a->seq < c->seq && a->dst.kind == LX_PATH_FIELD && a->dst.key &&
-        !strncmp(a->dst.key, "struct addrinfo.ai_flags", 24) && sets_numeric(&a->src, "AI_NUMERICHOST"))
+    if (a->seq < c->seq && a->dst->kind == LX_PATH_FIELD && a->dst->key &&
+        !strncmp(a->dst->key, "struct addrinfo.ai_flags", 24) && sets_numeric(a->src, "AI_NUMERICHOST"))
       return 1;
   }
   return 0;
@@ -95,8 +95,8 @@ static int is_time(const lx_prog *p, const lx_fn *fn, const lx_path *v)
   const lx_func *f = lx_rq_body(fn);
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    if (a->dst.kind == LX_PATH_LOCAL && a->dst.key && !strcmp(a->dst.key, v->key) && a->src.kind == LX_PATH_CALL &&
-        a->src.index >= 0 && (size_t)a->src.index < ncalls && reads_clock(p, &calls[a->src.index]))
+    if (a->dst->kind == LX_PATH_LOCAL && a->dst->key && !strcmp(a->dst->key, v->key) && a->src->kind == LX_PATH_CALL &&
+        a->src->index >= 0 && (size_t)a->src->index < ncalls && reads_clock(p, &calls[a->src->index]))
       return 1;
   }
   return 0;
@@ -116,8 +116,8 @@ static int rate_limited(const lx_prog *p, const lx_fn *fn, const lx_call *c)
       continue;
     int time = 0, stored = 0;
     for (int r = 0; r < br->nreads; r++) {
-      time |= is_time(p, fn, &br->reads[r]);
-      stored |= br->reads[r].kind == LX_PATH_FIELD || br->reads[r].kind == LX_PATH_GLOBAL;
+      time |= is_time(p, fn, br->reads[r]);
+      stored |= br->reads[r]->kind == LX_PATH_FIELD || br->reads[r]->kind == LX_PATH_GLOBAL;
     }
     if (time && stored)
       return 1;

@@ -22,7 +22,7 @@ static int is_http(const lx_prog *p, const lx_call *origin, int arg)
   const lx_api *api = lx_rq_call_api(p, origin);
   if (api && api->library && !strcmp(api->library, "libcurl"))
     return 1;
-  if (arg <= origin->nargs && curl_type(origin->args[arg - 1].type))
+  if (arg <= origin->nargs && curl_type(origin->args[arg - 1]->type))
     return 1;
   const lx_func *f = callee ? lx_rq_body(callee) : NULL;
   return callee && f == NULL ? 0 : callee && arg <= f->nparams && curl_type(f->param_types[arg - 1]);
@@ -32,7 +32,7 @@ static void report(lx_rule_ctx *ctx, const lx_fn *fn, const lx_call *c, int arg,
                    const lx_call *origin, const lx_fn *origin_fn)
 {
   const lx_prog *p = ctx->prog;
-  const lx_path *h = &c->args[arg - 1];
+  const lx_path *h = c->args[arg - 1];
   char name[256];
   lx_path_str(h, name, sizeof(name));
   int cls = lx_rq_class(fn, h);
@@ -88,7 +88,7 @@ void lx_rule_http_call_without_timeout(lx_rule_ctx *ctx)
         const lx_call *origin = lx_rq_blocking_origin(p, fn, c, a, &origin_fn, &origin_arg);
         if (!origin || !is_http(p, origin, origin_arg))
           continue;
-        int cls = lx_rq_class(fn, &c->args[a - 1]);
+        int cls = lx_rq_class(fn, c->args[a - 1]);
         if (cls >= 0 && lx_rq_timed_before(p, fn, cls, c))
           continue;
         /* On a parameter: the callers are checked instead, when there are any. */

@@ -17,7 +17,7 @@ static const lx_call *hop(const lx_prog *p, const lx_fn *g, int a, const lx_call
   for (size_t j = 0; j < ncalls; j++) {
     const lx_call *d = &calls[j];
     for (int k = 1; k <= d->nargs && k <= LX_RQ_MAX_PARAMS; k++) {
-      const lx_path *v = &d->args[k - 1];
+      const lx_path *v = d->args[k - 1];
       int same = spawn ? v->kind == LX_PATH_PARAM && v->index == a : cls >= 0 && lx_rq_class(g, v) == cls;
       if (!same)
         continue;

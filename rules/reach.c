@@ -57,17 +57,17 @@ char *lx_reachable(const lx_prog *p)
     if (lx_rq_fn_annotated(fn))
       seen[i] = 1;
     for (size_t j = 0; j < f->assigns.n; j++)
-      mark_func_refs(p, &f->assigns.v[j].src, seen);
+      mark_func_refs(p, f->assigns.v[j].src, seen);
     size_t ncalls;
     const lx_call *calls = lx_rq_calls(fn, &ncalls);
     for (size_t j = 0; j < ncalls; j++)
       for (int a = 0; a < calls[j].nargs; a++)
-        mark_func_refs(p, &calls[j].args[a], seen);
+        mark_func_refs(p, calls[j].args[a], seen);
   }
   for (size_t t = 0; t < lx_rq_ntus(p); t++) {
     const lx_tu_facts *tu = lx_rq_tu(p, t);
     for (size_t j = 0; j < tu->global_inits.n; j++)
-      mark_func_refs(p, &tu->global_inits.v[j].src, seen);
+      mark_func_refs(p, tu->global_inits.v[j].src, seen);
   }
   close_over_calls(p, seen);
   /* A TU none of whose functions those reach is a library's (or the program is one,

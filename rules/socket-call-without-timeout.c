@@ -61,7 +61,7 @@ static const lx_path *const_of(const lx_fn *fn, const lx_path *v, int depth)
     for (size_t k = 0; k < lx_rq_ncallers(fn); k++) {
       const lx_call *c;
       const lx_fn *caller = lx_rq_caller(fn, k, &c);
-      const lx_path *a = v->index >= 1 && v->index <= c->nargs ? const_of(caller, &c->args[v->index - 1], depth + 1)
+      const lx_path *a = v->index >= 1 && v->index <= c->nargs ? const_of(caller, c->args[v->index - 1], depth + 1)
                                                                : NULL;
       if (!a || (found && found->value != a->value))
         return NULL;
@@ -74,9 +74,9 @@ static const lx_path *const_of(const lx_fn *fn, const lx_path *v, int depth)
   const lx_func *f = lx_rq_body(fn);
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    if (a->dst.kind != v->kind || a->dst.deref || !a->dst.key || strcmp(a->dst.key, v->key))
+    if (a->dst->kind != v->kind || a->dst->deref || !a->dst->key || strcmp(a->dst->key, v->key))
       continue;
-    const lx_path *c = const_of(fn, &a->src, depth + 1);
+    const lx_path *c = const_of(fn, a->src, depth + 1);
     if (!c || (found && found->value != c->value))
       return NULL; /* set to something else too */
     found = c;
@@ -95,12 +95,12 @@ static int kind_of(const lx_fn *fn, const lx_call *c)
   static const char *const local[] = {"AF_UNIX", "PF_UNIX", "AF_LOCAL", "PF_LOCAL", NULL};
   static const char *const netlink[] = {"AF_NETLINK", "PF_NETLINK", NULL};
   static const char *const packet[] = {"AF_PACKET", "PF_PACKET", NULL};
-  const lx_path *d = c->nargs >= 1 ? const_of(fn, &c->args[0], 0) : NULL;
+  const lx_path *d = c->nargs >= 1 ? const_of(fn, c->args[0], 0) : NULL;
   if (d && const_named(d, local, 1))
     return K_LOCAL;
   if (d && (const_named(d, netlink, 16) || const_named(d, packet, 17)))
     return K_KERNEL;
-  const lx_path *t = c->nargs >= 2 ? const_of(fn, &c->args[1], 0) : NULL;
+  const lx_path *t = c->nargs >= 2 ? const_of(fn, c->args[1], 0) : NULL;
   if (t) {
     int base = (int)(t->value & 0xf); /* without SOCK_NONBLOCK, SOCK_CLOEXEC */
     if (base == 2 || base == 3 || base == 4 || base == 10 || lx_rq_path_sets_flag(t, "SOCK_DGRAM") ||
@@ -250,9 +250,9 @@ static int pass_argument(state *st, const lx_fn *fn, const lx_call *c, int arg, 
   pp.kind = LX_PATH_PARAM;
   pp.index = param;
   fdset v = {0};
-  value_of(st, fn, &c->args[arg - 1], &v);
+  value_of(st, fn, c->args[arg - 1], &v);
   changed |= flow_into_as(st, target, &pp, &v, 0);
-  if (!pointee(&c->args[arg - 1], &a))
+  if (!pointee(c->args[arg - 1], &a))
     return changed;
   pp.deref = 1;
   fdset in = {0};
@@ -277,11 +277,11 @@ static int flow_fn(state *st, const lx_fn *fn)
   const lx_func *f = lx_rq_body(fn);
   for (size_t j = 0; j < f->assigns.n; j++) {
     const lx_assign *as = &f->assigns.v[j];
-    if (as->src.kind == LX_PATH_FUNC || as->src.kind == LX_PATH_CONST || as->src.kind == LX_PATH_STRING)
+    if (as->src->kind == LX_PATH_FUNC || as->src->kind == LX_PATH_CONST || as->src->kind == LX_PATH_STRING)
       continue;
     fdset v = {0};
-    value_of(st, fn, &as->src, &v);
-    changed |= flow_into(st, fn, &as->dst, &v);
+    value_of(st, fn, as->src, &v);
+    changed |= flow_into(st, fn, as->dst, &v);
   }
   for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
     const lx_call *c = lx_rq_call(fn, j);
@@ -291,7 +291,7 @@ static int flow_fn(state *st, const lx_fn *fn)
       /* pipe(fds), socketpair(..., sv): the array's elements are descriptors. */
       int a = !strcmp(c->callee_name, "socketpair") ? 4 : 1;
       lx_path el;
-      if (a <= c->nargs && pointee(&c->args[a - 1], &el)) {
+      if (a <= c->nargs && pointee(c->args[a - 1], &el)) {
         fdset v = {0};
         fdset_one(&v, c, fn, K_NOTNET);
         changed |= flow_into(st, fn, &el, &v);
@@ -299,11 +299,11 @@ static int flow_fn(state *st, const lx_fn *fn)
     } else if (c->callee && !strcmp(c->callee_name, "SSL_set_fd") && c->nargs >= 2) {
       /* SSL_set_fd(ssl, fd): SSL_read(ssl) in another function waits on fd, unless fd
        * is already timed or non-blocking here (that stays with the socket). */
-      int fc = lx_rq_class(fn, &c->args[1]);
+      int fc = lx_rq_class(fn, c->args[1]);
       if (fc >= 0 && !lx_rq_timed_before(p, fn, fc, c)) {
         fdset v = {0};
-        value_of(st, fn, &c->args[1], &v);
-        changed |= flow_into(st, fn, &c->args[0], &v);
+        value_of(st, fn, c->args[1], &v);
+        changed |= flow_into(st, fn, c->args[0], &v);
       }
     } else if (c->callee && !strcmp(c->callee_name, "fdopen") && c->nargs >= 1) {
       /* fh = fdopen(fd, "r"): reads through fh wait on fd. */
@@ -311,7 +311,7 @@ static int flow_fn(state *st, const lx_fn *fn)
       r.kind = LX_PATH_CALL;
       r.index = (int)j;
       fdset v = {0};
-      value_of(st, fn, &c->args[0], &v);
+      value_of(st, fn, c->args[0], &v);
       changed |= flow_into(st, fn, &r, &v);
     } else if (callee && lx_rq_body(callee) && callee != fn) {
       for (int a = 1; a <= c->nargs && a <= lx_rq_body(callee)->nparams; a++)
@@ -319,15 +319,15 @@ static int flow_fn(state *st, const lx_fn *fn)
       /* A spawn wrapper (start_thread(&t, worker, arg)): the argument after the
        * function it runs is the thread's argument, as pthread_create has it. */
       for (int a = 1; a < c->nargs && a <= LX_RQ_MAX_PARAMS; a++)
-        if ((lx_rq_spawns_params(callee) & (1ULL << (a - 1))) && c->args[a - 1].kind == LX_PATH_FUNC) {
-          const lx_fn *t = lx_rq_fn_by_usr(p, c->args[a - 1].key);
+        if ((lx_rq_spawns_params(callee) & (1ULL << (a - 1))) && c->args[a - 1]->kind == LX_PATH_FUNC) {
+          const lx_fn *t = lx_rq_fn_by_usr(p, c->args[a - 1]->key);
           if (t && lx_rq_body(t) && lx_rq_body(t)->nparams >= 1)
             changed |= pass_argument(st, fn, c, a + 1, t, 1);
         }
     } else if (lx_rq_call_has(p, c, LX_ANN_SPAWNS, &entry) && entry >= 1 && entry < c->nargs &&
-               c->args[entry - 1].kind == LX_PATH_FUNC) {
+               c->args[entry - 1]->kind == LX_PATH_FUNC) {
       /* pthread_create(&t, NULL, worker, (void *)(intptr_t)fd): the thread's argument. */
-      const lx_fn *t = lx_rq_fn_by_usr(p, c->args[entry - 1].key);
+      const lx_fn *t = lx_rq_fn_by_usr(p, c->args[entry - 1]->key);
       if (t && lx_rq_body(t) && lx_rq_body(t)->nparams >= 1)
         changed |= pass_argument(st, fn, c, entry + 1, t, 1);
     }
@@ -354,8 +354,8 @@ static const lx_path *ssl_fd(const lx_fn *fn, const lx_path *ssl)
   for (size_t j = 0; cls >= 0 && j < lx_rq_ncalls(fn); j++) {
     const lx_call *c = lx_rq_call(fn, j);
     if (c->callee_name && !strcmp(c->callee_name, "SSL_set_fd") && c->nargs >= 2 &&
-        lx_rq_class(fn, &c->args[0]) == cls)
-      return &c->args[1];
+        lx_rq_class(fn, c->args[0]) == cls)
+      return c->args[1];
   }
   return NULL;
 }
@@ -367,7 +367,7 @@ static int nonblock_cleared(const lx_prog *p, const lx_fn *fn, int cls, const lx
   int last_set = -1, last_clear = -1;
   for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
     const lx_call *d = lx_rq_call(fn, j);
-    if (d->seq >= c->seq || d->nargs < 1 || lx_rq_class(fn, &d->args[0]) != cls)
+    if (d->seq >= c->seq || d->nargs < 1 || lx_rq_class(fn, d->args[0]) != cls)
       continue;
     int arg;
     if (lx_rq_call_has(p, d, LX_ANN_TIMEOUT, &arg) && arg == 1)
@@ -375,10 +375,10 @@ static int nonblock_cleared(const lx_prog *p, const lx_fn *fn, int cls, const lx
     /* fcntl(fd, F_SETFL, flags & ~O_NONBLOCK), or the flags saved by F_GETFL put back:
      * any F_SETFL that does not set O_NONBLOCK makes the socket blocking again. */
     if (d->callee_name && !strcmp(d->callee_name, "fcntl") && d->nargs >= 3 &&
-        (lx_rq_path_clears_flag(&d->args[2], "O_NONBLOCK") ||
-         (d->args[1].kind == LX_PATH_CONST && ((d->args[1].name && !strcmp(d->args[1].name, "F_SETFL")) ||
-                                               (!d->args[1].name && d->args[1].value == 4)) &&
-          !lx_rq_path_sets_flag(&d->args[2], "O_NONBLOCK"))))
+        (lx_rq_path_clears_flag(d->args[2], "O_NONBLOCK") ||
+         (d->args[1]->kind == LX_PATH_CONST && ((d->args[1]->name && !strcmp(d->args[1]->name, "F_SETFL")) ||
+                                               (!d->args[1]->name && d->args[1]->value == 4)) &&
+          !lx_rq_path_sets_flag(d->args[2], "O_NONBLOCK"))))
       last_clear = d->seq;
   }
   return last_clear >= 0 && last_clear > last_set ? last_clear : -1;
@@ -390,7 +390,7 @@ static int sent_before(const state *st, const lx_fn *fn, int cls, const lx_call 
 {
   for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
     const lx_call *d = lx_rq_call(fn, j);
-    if (d->seq >= c->seq || d->nargs < 1 || lx_rq_class(fn, &d->args[0]) != cls)
+    if (d->seq >= c->seq || d->nargs < 1 || lx_rq_class(fn, d->args[0]) != cls)
       continue;
     if (d->callee && lx_rq_call_is(st->p, d, LX_KIND_SEND))
       return 1;
@@ -412,7 +412,7 @@ static int local_listener(state *st, const lx_fn *fn, const lx_call *c)
   if (!fn || !c || c->nargs < 1)
     return 0;
   fdset l = {0};
-  value_of(st, fn, &c->args[0], &l);
+  value_of(st, fn, c->args[0], &l);
   return l.mask == 1u << K_LOCAL;
 }
 
@@ -477,7 +477,7 @@ void lx_rule_socket_call_without_timeout(lx_rule_ctx *ctx)
           continue; /* the server's accept loop */
         if (origin == c && lx_rq_dontwait(c))
           continue;
-        const lx_path *fdp = &c->args[a - 1];
+        const lx_path *fdp = c->args[a - 1];
         if (origin == c && !strncmp(c->callee_name, "SSL_", 4)) {
           /* The socket bound with SSL_set_fd here; else the SSL object itself, which
            * holds what an SSL_set_fd elsewhere bound to it (a blocking socket only). */

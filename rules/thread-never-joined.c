@@ -69,8 +69,8 @@ static int guard_param(const lx_fn *fn, const lx_call *c)
       continue;
     for (int a = 0; a < b->cond.n && !b->cond.disj; a++) {
       const lx_atom *t = &b->cond.a[a];
-      if (t->op == LX_CMP_TRUTHY && t->lhs.kind == LX_PATH_PARAM && !t->lhs.deref && !t->lhs.addr_of)
-        return t->lhs.index;
+      if (t->op == LX_CMP_TRUTHY && t->lhs->kind == LX_PATH_PARAM && !t->lhs->deref && !t->lhs->addr_of)
+        return t->lhs->index;
     }
   }
   return 0;
@@ -92,7 +92,7 @@ static int join_per_event(const lx_fn *fn, const lx_call *c)
     const lx_fn *g = lx_rq_caller(fn, k, &cc);
     if (!lx_rq_request_path(g) || !lx_rq_body(g))
       continue;
-    if (param > cc->nargs || cc->args[param - 1].kind != LX_PATH_CONST || cc->args[param - 1].value != 0)
+    if (param > cc->nargs || cc->args[param - 1]->kind != LX_PATH_CONST || cc->args[param - 1]->value != 0)
       return 1;
     off = 1;
   }
@@ -112,7 +112,7 @@ static int summary_step(void *arg, const lx_fn *fn, char *dirty)
     for (int a = 1; a <= c->nargs; a++) {
       if (!call_ends_arg(st, c, a))
         continue;
-      int cls = lx_rq_class(fn, &c->args[a - 1]);
+      int cls = lx_rq_class(fn, c->args[a - 1]);
       int per_event = -2; /* not asked yet */
       for (size_t i = 0; i < lx_rq_nmembers(fn, cls); i++) {
         lx_rq_member m = lx_rq_member_at(fn, cls, i);
@@ -156,7 +156,7 @@ static void find_detach_sets(state *st)
       const lx_call *d = lx_rq_call(g, j);
       if (!d->callee_name || strcmp(d->callee_name, "pthread_attr_setdetachstate") || d->nargs < 2)
         continue;
-      const lx_path *v = &d->args[1];
+      const lx_path *v = d->args[1];
       if (v->kind == LX_PATH_CONST && ((v->name && !strcmp(v->name, "PTHREAD_CREATE_DETACHED")) || v->value == 1))
         lx_vec_push(&st->detach_sets, ((detach_set){g, d}));
     }
@@ -169,7 +169,7 @@ static int created_detached(state *st, const lx_fn *fn, const lx_call *c, int at
 {
   const lx_prog *p = st->p;
   if (attr_arg && attr_arg <= c->nargs) {
-    lx_path attr = handle_of(&c->args[attr_arg - 1]);
+    lx_path attr = handle_of(c->args[attr_arg - 1]);
     int cls = lx_rq_class(fn, &attr);
     char key[512];
     const char *ak = lx_rq_path_key(&attr, key, sizeof(key));
@@ -178,7 +178,7 @@ static int created_detached(state *st, const lx_fn *fn, const lx_call *c, int at
     for (size_t i = 0; i < st->detach_sets.n; i++) {
       const lx_fn *g = st->detach_sets.v[i].fn;
       const lx_call *d = st->detach_sets.v[i].call;
-      lx_path da = handle_of(&d->args[0]);
+      lx_path da = handle_of(d->args[0]);
       if (g == fn && cls >= 0 && lx_rq_class(fn, &da) == cls)
         return 1;
       char dk[512];
@@ -188,15 +188,15 @@ static int created_detached(state *st, const lx_fn *fn, const lx_call *c, int at
     }
   }
   int entry = 0;
-  if (!lx_rq_call_has(p, c, LX_ANN_SPAWNS, &entry) || entry > c->nargs || c->args[entry - 1].kind != LX_PATH_FUNC)
+  if (!lx_rq_call_has(p, c, LX_ANN_SPAWNS, &entry) || entry > c->nargs || c->args[entry - 1]->kind != LX_PATH_FUNC)
     return 0;
-  const lx_fn *e = lx_rq_fn_by_usr(p, c->args[entry - 1].key);
+  const lx_fn *e = lx_rq_fn_by_usr(p, c->args[entry - 1]->key);
   if (!e || !lx_rq_body(e))
     return 0;
   for (size_t j = 0; j < lx_rq_ncalls(e); j++) {
     const lx_call *d = lx_rq_call(e, j);
     if (d->callee_name && (!strcmp(d->callee_name, "pthread_detach") || !strcmp(d->callee_name, "thrd_detach")) &&
-        d->nargs >= 1 && d->args[0].kind == LX_PATH_CALL)
+        d->nargs >= 1 && d->args[0]->kind == LX_PATH_CALL)
       return 1;
   }
   return 0;
@@ -223,14 +223,14 @@ static int ended_in(const state *st, const lx_fn *fn, int cls, const lx_call *sp
   for (size_t j = 0; j < lx_rq_ncalls(fn) && spawn->loop < 0; j++) {
     const lx_call *c = lx_rq_call(fn, j);
     if (c != spawn && c->seq > spawn->seq && c->callee_name && !strcmp(c->callee_name, spawn->callee_name) &&
-        c->nargs >= 1 && spawn->nargs >= 1 && !c->args[0].deref && lx_rq_class(fn, &c->args[0]) == cls &&
+        c->nargs >= 1 && spawn->nargs >= 1 && !c->args[0]->deref && lx_rq_class(fn, c->args[0]) == cls &&
         (next_seq < 0 || c->seq < next_seq))
       next_seq = c->seq;
   }
   for (size_t j = 0; j < lx_rq_ncalls(fn); j++) {
     const lx_call *c = lx_rq_call(fn, j);
     for (int a = 1; a <= c->nargs; a++) {
-      if (!call_ends_arg(st, c, a) || lx_rq_class(fn, &c->args[a - 1]) != cls)
+      if (!call_ends_arg(st, c, a) || lx_rq_class(fn, c->args[a - 1]) != cls)
         continue;
       if (next_seq >= 0 && c->seq > next_seq) {
         *outside_loop = 2; /* overwritten before this join */
@@ -238,7 +238,7 @@ static int ended_in(const state *st, const lx_fn *fn, int cls, const lx_call *sp
       }
       /* One variable reused in a loop: a join after the loop sees the last thread only.
        * An array element (t[i]) is a different handle each pass. */
-      if (spawn->loop >= 0 && !lx_rq_loop_contains(lx_rq_body(fn), spawn->loop, c->loop) && !c->args[a - 1].deref)
+      if (spawn->loop >= 0 && !lx_rq_loop_contains(lx_rq_body(fn), spawn->loop, c->loop) && !c->args[a - 1]->deref)
         *outside_loop = 1;
       else
         found = 1;
@@ -261,7 +261,7 @@ static int escapes(const state *st, const lx_fn *fn, int cls, const lx_call *spa
     if (c == spawn)
       continue;
     for (int a = 1; a <= c->nargs; a++)
-      if (lx_rq_class(fn, &c->args[a - 1]) == cls && !call_ends_arg(st, c, a) &&
+      if (lx_rq_class(fn, c->args[a - 1]) == cls && !call_ends_arg(st, c, a) &&
           !(c->callee_name && !strncmp(c->callee_name, "pthread_", 8)))
         return 1;
   }
@@ -311,15 +311,15 @@ static void check_spawn(lx_rule_ctx *ctx, state *st, const lx_fn *fn, const lx_c
   if (handle_arg) {
     if (handle_arg > c->nargs)
       return;
-    h = handle_of(&c->args[handle_arg - 1]);
+    h = handle_of(c->args[handle_arg - 1]);
   } else {
     /* The result: find what it is assigned to. */
     memset(&h, 0, sizeof(h));
     const lx_func *f = lx_rq_body(fn);
     for (size_t i = 0; i < f->assigns.n; i++) {
       const lx_assign *a = &f->assigns.v[i];
-      if (a->src.kind == LX_PATH_CALL && lx_rq_call(fn, a->src.index) == c)
-        h = a->dst;
+      if (a->src->kind == LX_PATH_CALL && lx_rq_call(fn, a->src->index) == c)
+        h = *a->dst;
     }
   }
   if (created_detached(st, fn, c, attr_arg))

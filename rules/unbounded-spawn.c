@@ -75,7 +75,7 @@ static int joined_locally(const lx_prog *p, const lx_fn *fn, const lx_call *c)
 {
   if (c->nargs < 1)
     return 0;
-  lx_path h = c->args[0];
+  lx_path h = *c->args[0];
   if (!h.addr_of)
     return 0;
   h.addr_of = 0;
@@ -87,7 +87,7 @@ static int joined_locally(const lx_prog *p, const lx_fn *fn, const lx_call *c)
   for (size_t j = 0; j < ncalls; j++) {
     const lx_call *d = &calls[j];
     if (d->nargs >= 1 && d->seq > c->seq && lx_rq_call_is(p, d, LX_KIND_THREAD_JOIN) &&
-        lx_rq_class(fn, &d->args[0]) == cls)
+        lx_rq_class(fn, d->args[0]) == cls)
       return 1;
   }
   return 0;
@@ -152,7 +152,7 @@ void lx_rule_unbounded_spawn(lx_rule_ctx *ctx)
       if (!lx_rq_is_spawn(p, c, &entry))
         continue;
       /* A wrapper that spawns the function it is given: its callers are the spawn sites. */
-      if (entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_PARAM && lx_rq_ncallers(fn))
+      if (entry >= 1 && entry <= c->nargs && c->args[entry - 1]->kind == LX_PATH_PARAM && lx_rq_ncallers(fn))
         continue;
       /* ... or through a trampoline that calls it (the spawn summary's origin). */
       int origin_of_param = 0;

@@ -74,8 +74,9 @@ int lx_check_evaluate(run *r)
     if (r->o->verbose) {
       lx_facts_pool_stats st;
       lx_facts_pool_count(r->pool, &st);
-      fprintf(stderr, "leash: facts of %zu translation unit(s): %zu distinct strings (%zu bytes), %zu functions, "
-                      "%zu more shared\n", r->facts.n, st.strings, st.string_bytes, st.funcs, st.shared);
+      fprintf(stderr, "leash: facts of %zu translation unit(s): %zu distinct strings (%zu bytes), %zu distinct "
+                      "paths, %zu functions, %zu more shared\n", r->facts.n, st.strings, st.string_bytes, st.paths,
+              st.funcs, st.shared);
     }
   }
   if (!reused) {

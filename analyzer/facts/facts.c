@@ -50,12 +50,24 @@ void lx_facts_free(lx_tu_facts *f)
   free(f);
 }
 
+const lx_path *lx_path_store(lx_arena *arena, const lx_path *p)
+{
+  if (p->kind == LX_PATH_UNKNOWN && !p->addr_of && !p->deref && !p->index && !p->value && !p->key && !p->name &&
+      !p->type && !p->flags && !p->base)
+    return &lx_path_none;
+  lx_path *copy = lx_arena_alloc(arena, sizeof(*copy));
+  *copy = *p;
+  return copy;
+}
+
 lx_cond lx_cond_store(lx_arena *arena, const lx_cond_buf *b)
 {
   lx_cond c = {b->n, b->disj, NULL};
   if (b->n > 0) {
-    c.a = lx_arena_alloc(arena, sizeof(lx_atom) * (size_t)b->n);
-    memcpy(c.a, b->a, sizeof(lx_atom) * (size_t)b->n);
+    lx_atom *a = lx_arena_alloc(arena, sizeof(lx_atom) * (size_t)b->n);
+    for (int i = 0; i < b->n; i++)
+      a[i] = (lx_atom){b->a[i].op, lx_path_store(arena, &b->a[i].lhs), lx_path_store(arena, &b->a[i].rhs)};
+    c.a = a;
   }
   return c;
 }

@@ -29,6 +29,10 @@ typedef enum {
   LX_PATH_RETURN, /* the function's return value (destination of `return e`) */
 } lx_path_kind;
 
+/* A path is a value: once made it is never changed, and the facts hold it by pointer,
+ * so that one path stands for every place it is written (decoded into a facts pool,
+ * equal paths are one object: facts_pool.h).  Where a slot has no path it holds
+ * &lx_path_none, never NULL. */
 typedef struct lx_path {
   lx_path_kind kind : 8;
   unsigned addr_of : 1; /* &x */
@@ -54,23 +58,26 @@ typedef struct {
 typedef struct {
   const char *callee;      /* USR of the function called, NULL when indirect */
   const char *callee_name; /* spelling of the function, or of the pointer called */
-  lx_path *args;
+  const lx_path **args;
   int nargs;
   int loop;      /* innermost enclosing loop (index in lx_func.loops), -1 if none */
   int seq;       /* evaluation order within the function */
   unsigned in_cond : 1; /* part of an if/loop/switch condition */
   lx_loc loc;
-  lx_path *fnptr; /* indirect calls: the pointer called through (lx_call_fnptr), or NULL */
+  const lx_path *fnptr; /* indirect calls: the pointer called through (lx_call_fnptr), or NULL */
 } lx_call;
 
-/* A path of kind LX_PATH_UNKNOWN: a direct call's pointer called through. */
+/* The path of kind LX_PATH_UNKNOWN: what an empty slot holds (a direct call's pointer
+ * called through, an atom's unused side). */
 extern const lx_path lx_path_none;
+/* A copy of *p in arena (the facts of one TU: extraction and decoders without a pool). */
+const lx_path *lx_path_store(lx_arena *arena, const lx_path *p);
 static inline const lx_path *lx_call_fnptr(const lx_call *c) { return c->fnptr ? c->fnptr : &lx_path_none; }
 
 /* dst = src: assignment, initialisation, `return src` (dst RETURN), or a function
  * stored into a table or variable (src FUNC). */
 typedef struct {
-  lx_path dst, src;
+  const lx_path *dst, *src;
   lx_loc loc;
   int loop;
   int seq;
@@ -92,8 +99,14 @@ typedef enum {
 
 typedef struct {
   lx_cmp_op op;
-  lx_path lhs, rhs; /* rhs unused for TRUTHY/FALSY */
+  const lx_path *lhs, *rhs; /* rhs unused (&lx_path_none) for TRUTHY/FALSY, both for NONE */
 } lx_atom;
+
+/* An atom while it is built (extraction), its paths by value. */
+typedef struct {
+  lx_cmp_op op;
+  lx_path lhs, rhs;
+} lx_atom_buf;
 
 #define LX_COND_MAX 4
 
@@ -110,10 +123,10 @@ typedef struct {
 typedef struct {
   int n;
   unsigned disj : 1;
-  lx_atom a[LX_COND_MAX];
+  lx_atom_buf a[LX_COND_MAX];
 } lx_cond_buf;
 
-/* The condition of b, its atoms copied into arena. */
+/* The condition of b, its atoms and their paths copied into arena. */
 lx_cond lx_cond_store(lx_arena *arena, const lx_cond_buf *b);
 
 typedef enum { LX_LOOP_FOR, LX_LOOP_WHILE, LX_LOOP_DO } lx_loop_kind;
@@ -125,7 +138,7 @@ typedef struct {
   unsigned infinite : 1;   /* no condition, or a constant true one */
   unsigned has_exit : 1;   /* a break, return or goto leaves it */
   int nreads;
-  lx_path *cond_reads;     /* what the exit condition reads */
+  const lx_path **cond_reads; /* what the exit condition reads */
   lx_cond cond;            /* the loop goes on while this holds */
   int body_begin, body_end; /* seq range [begin, end) of the body */
 } lx_loop;
@@ -136,7 +149,7 @@ typedef struct {
   int loop;                 /* innermost enclosing loop, -1 */
   lx_cond cond;             /* the then-branch runs when this holds */
   int nreads;
-  lx_path *reads;           /* what the condition reads */
+  const lx_path **reads;    /* what the condition reads */
   int then_begin, then_end; /* seq range [begin, end) of the then-branch */
   unsigned then_leaves : 1; /* the then-branch jumps away (return, break, continue, goto, exit) */
   unsigned then_exits : 1;  /* ... out of the enclosing loop (return, break, goto, exit) */

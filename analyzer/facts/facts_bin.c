@@ -192,11 +192,11 @@ static void put_path(writer *w, const lx_path *p, int depth)
     put_path(w, base, depth + 1);
 }
 
-static void put_paths(writer *w, const lx_path *p, int n)
+static void put_paths(writer *w, const lx_path *const *p, int n)
 {
   put_u(&w->rec, (uint64_t)n);
   for (int i = 0; i < n; i++)
-    put_path(w, &p[i], 0);
+    put_path(w, p[i], 0);
 }
 
 static void put_cond(writer *w, const lx_cond *c)
@@ -206,16 +206,16 @@ static void put_cond(writer *w, const lx_cond *c)
     const lx_atom *a = &c->a[i];
     put_byte(&w->rec, (unsigned)a->op);
     if (a->op != LX_CMP_NONE)
-      put_path(w, &a->lhs, 0);
+      put_path(w, a->lhs, 0);
     if (a->op >= LX_CMP_LT)
-      put_path(w, &a->rhs, 0);
+      put_path(w, a->rhs, 0);
   }
 }
 
 static void put_assign(writer *w, const lx_assign *a)
 {
-  put_path(w, &a->dst, 0);
-  put_path(w, &a->src, 0);
+  put_path(w, a->dst, 0);
+  put_path(w, a->src, 0);
   put_loc(w, &a->loc);
   put_s(&w->rec, a->loop);
   put_s(&w->rec, a->seq);
@@ -490,47 +490,50 @@ static void get_loc(reader *rd, lx_loc *l)
   l->col = get_uint(rd);
 }
 
-/* A path into *p (zeroed): depth is how many paths it is the base of. */
-static void get_path(reader *rd, lx_path *p, int depth)
+/* A path (depth: how many paths it is the base of): the pool's copy when decoding into
+ * one (equal paths are one object there), else a copy in the facts' arena. */
+static const lx_path *get_path(reader *rd, int depth)
 {
+  lx_path p = {0};
   unsigned bits = get_byte(rd);
   unsigned kind = bits & 15;
   if (kind > LX_PATH_RETURN) {
     fail(rd, "an unknown access path kind in binary facts");
-    return;
+    return &lx_path_none;
   }
-  p->kind = (lx_path_kind)kind;
-  p->addr_of = bits >> 4 & 1;
-  p->deref = bits >> 5 & 1;
+  p.kind = (lx_path_kind)kind;
+  p.addr_of = bits >> 4 & 1;
+  p.deref = bits >> 5 & 1;
   if (kind == LX_PATH_CONST)
-    p->value = get_s(rd);
+    p.value = get_s(rd);
   if (kind == LX_PATH_PARAM || kind == LX_PATH_CALL)
-    p->index = get_int(rd);
-  p->key = get_str(rd);
-  p->name = get_str(rd);
-  p->type = get_str(rd);
+    p.index = get_int(rd);
+  p.key = get_str(rd);
+  p.name = get_str(rd);
+  p.type = get_str(rd);
   if (bits & 0x80)
-    p->flags = get_str(rd);
-  if (!(bits & 0x40) || rd->err)
-    return;
-  if (depth >= MAX_BASE_DEPTH) {
-    fail(rd, "an access path nested too deeply in binary facts");
-    return;
+    p.flags = get_str(rd);
+  if ((bits & 0x40) && !rd->err) {
+    if (depth >= MAX_BASE_DEPTH) {
+      fail(rd, "an access path nested too deeply in binary facts");
+      return &lx_path_none;
+    }
+    p.base = get_path(rd, depth + 1);
   }
-  lx_path *base = lx_arena_alloc(rd->arena, sizeof(*base));
-  get_path(rd, base, depth + 1);
-  p->base = base;
+  if (rd->err)
+    return &lx_path_none;
+  return rd->pool ? lx_facts_pool_path(rd->pool, &p) : lx_path_store(rd->arena, &p);
 }
 
 /* An array of paths in the arena, or NULL; *n gets the count. */
-static lx_path *get_paths(reader *rd, int *n)
+static const lx_path **get_paths(reader *rd, int *n)
 {
   *n = (int)get_count(rd, MIN_PATH);
   if (!*n)
     return NULL;
-  lx_path *v = lx_arena_alloc(rd->arena, sizeof(*v) * (size_t)*n);
-  for (int i = 0; i < *n && !rd->err; i++)
-    get_path(rd, &v[i], 0);
+  const lx_path **v = lx_arena_alloc(rd->arena, sizeof(*v) * (size_t)*n);
+  for (int i = 0; i < *n; i++)
+    v[i] = rd->err ? &lx_path_none : get_path(rd, 0);
   return v;
 }
 
@@ -543,9 +546,12 @@ static void get_cond(reader *rd, lx_cond *c)
   }
   c->n = (int)(bits & 7);
   c->disj = bits >> 3 & 1;
-  c->a = c->n ? lx_arena_alloc(rd->arena, sizeof(lx_atom) * (size_t)c->n) : NULL;
+  lx_atom *atoms = c->n ? lx_arena_alloc(rd->arena, sizeof(lx_atom) * (size_t)c->n) : NULL;
+  for (int i = 0; i < c->n; i++)
+    atoms[i] = (lx_atom){LX_CMP_NONE, &lx_path_none, &lx_path_none};
+  c->a = atoms;
   for (int i = 0; i < c->n && !rd->err; i++) {
-    lx_atom *a = &c->a[i];
+    lx_atom *a = &atoms[i];
     unsigned op = get_byte(rd);
     if (op > LX_CMP_NE) {
       fail(rd, "an unknown comparison in binary facts");
@@ -553,9 +559,9 @@ static void get_cond(reader *rd, lx_cond *c)
     }
     a->op = (lx_cmp_op)op;
     if (op != LX_CMP_NONE)
-      get_path(rd, &a->lhs, 0);
+      a->lhs = get_path(rd, 0);
     if (op >= LX_CMP_LT)
-      get_path(rd, &a->rhs, 0);
+      a->rhs = get_path(rd, 0);
   }
 }
 
@@ -572,8 +578,8 @@ static unsigned get_bits(reader *rd, unsigned mask)
 
 static void get_assign(reader *rd, lx_assign *a)
 {
-  get_path(rd, &a->dst, 0);
-  get_path(rd, &a->src, 0);
+  a->dst = get_path(rd, 0);
+  a->src = get_path(rd, 0);
   get_loc(rd, &a->loc);
   a->loop = get_int(rd);
   a->seq = get_int(rd);
@@ -591,8 +597,7 @@ static void get_call(reader *rd, lx_call *c)
   c->args = get_paths(rd, &c->nargs);
   if (!(bits & 2) || rd->err)
     return;
-  c->fnptr = lx_arena_alloc(rd->arena, sizeof(*c->fnptr));
-  get_path(rd, c->fnptr, 0);
+  c->fnptr = get_path(rd, 0);
   if (c->callee || c->fnptr->kind == LX_PATH_UNKNOWN)
     fail(rd, "a function pointer on a direct call in binary facts");
 }

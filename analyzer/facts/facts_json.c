@@ -46,19 +46,19 @@ static json_t *cond_json(const lx_cond *c)
     const lx_atom *a = &c->a[i];
     json_t *j = json_pack("{s:s}", "op", cmp_ops[a->op]);
     if (a->op != LX_CMP_NONE)
-      json_object_set_new(j, "lhs", path_json(&a->lhs));
+      json_object_set_new(j, "lhs", path_json(a->lhs));
     if (a->op >= LX_CMP_LT)
-      json_object_set_new(j, "rhs", path_json(&a->rhs));
+      json_object_set_new(j, "rhs", path_json(a->rhs));
     json_array_append_new(atoms, j);
   }
   return json_pack("{s:s, s:o}", "join", c->disj ? "||" : "&&", "atoms", atoms);
 }
 
-static json_t *paths_json(const lx_path *p, int n)
+static json_t *paths_json(const lx_path *const *p, int n)
 {
   json_t *a = json_array();
   for (int i = 0; i < n; i++)
-    json_array_append_new(a, path_json(&p[i]));
+    json_array_append_new(a, path_json(p[i]));
   return a;
 }
 
@@ -84,7 +84,7 @@ static json_t *func_json(const lx_func *f)
     const lx_call *c = &f->calls.v[i];
     json_t *args = json_array();
     for (int a = 0; a < c->nargs; a++)
-      json_array_append_new(args, path_json(&c->args[a]));
+      json_array_append_new(args, path_json(c->args[a]));
     json_t *cj = json_pack("{s:s?, s:s?, s:o, s:i, s:i, s:b, s:o}", "callee", c->callee, "name",
                            c->callee_name, "loc", loc_json(&c->loc), "loop", c->loop, "seq", c->seq,
                            "in_cond", c->in_cond, "args", args);
@@ -96,8 +96,8 @@ static json_t *func_json(const lx_func *f)
   json_t *assigns = json_array();
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    json_array_append_new(assigns, json_pack("{s:o, s:o, s:o, s:i, s:i}", "dst", path_json(&a->dst),
-                                             "src", path_json(&a->src), "loc", loc_json(&a->loc),
+    json_array_append_new(assigns, json_pack("{s:o, s:o, s:o, s:i, s:i}", "dst", path_json(a->dst),
+                                             "src", path_json(a->src), "loc", loc_json(&a->loc),
                                              "loop", a->loop, "seq", a->seq));
   }
   json_object_set_new(j, "assigns", assigns);
@@ -132,8 +132,8 @@ json_t *lx_facts_to_json(const lx_tu_facts *f)
   json_t *inits = json_array();
   for (size_t i = 0; i < f->global_inits.n; i++) {
     const lx_assign *a = &f->global_inits.v[i];
-    json_array_append_new(inits, json_pack("{s:o, s:o, s:o, s:i, s:i}", "dst", path_json(&a->dst), "src",
-                                           path_json(&a->src), "loc", loc_json(&a->loc), "loop", a->loop,
+    json_array_append_new(inits, json_pack("{s:o, s:o, s:o, s:i, s:i}", "dst", path_json(a->dst), "src",
+                                           path_json(a->src), "loc", loc_json(&a->loc), "loop", a->loop,
                                            "seq", a->seq));
   }
   return json_pack("{s:s, s:i, s:o, s:o}", "file", f->main_file, "parse_errors", f->parse_errors,
@@ -213,12 +213,13 @@ static lx_loc loc_of(reader *rd, const json_t *j)
   return l;
 }
 
-static void path_of(reader *rd, const json_t *j, lx_path *p, int depth)
+/* The path j describes, in the facts' arena. */
+static const lx_path *path_of(reader *rd, const json_t *j, int depth)
 {
-  memset(p, 0, sizeof(*p));
+  lx_path path = {0}, *p = &path;
   if (!json_is_object(j) || depth > 64) {
     rd->err = "an access path was expected";
-    return;
+    return &lx_path_none;
   }
   p->kind = (lx_path_kind)enum_of(rd, json_object_get(j, "kind"), path_kinds,
                                   (int)(sizeof(path_kinds) / sizeof(path_kinds[0])));
@@ -232,29 +233,27 @@ static void path_of(reader *rd, const json_t *j, lx_path *p, int depth)
   p->type = str_of(rd, json_object_get(j, "type"));
   p->flags = str_of(rd, json_object_get(j, "flags"));
   const json_t *base = json_object_get(j, "base");
-  if (base) {
-    lx_path *b = lx_arena_alloc(&rd->f->arena, sizeof(*b));
-    path_of(rd, base, b, depth + 1);
-    p->base = b;
-  }
+  if (base)
+    p->base = path_of(rd, base, depth + 1);
+  return lx_path_store(&rd->f->arena, p);
 }
 
 /* An array of paths in the arena; *n gets the count. */
-static lx_path *paths_of(reader *rd, const json_t *arr, int *n)
+static const lx_path **paths_of(reader *rd, const json_t *arr, int *n)
 {
   *n = (int)json_array_size(arr);
   if (!*n)
     return NULL;
-  lx_path *v = lx_arena_alloc(&rd->f->arena, sizeof(lx_path) * (size_t)*n);
+  const lx_path **v = lx_arena_alloc(&rd->f->arena, sizeof(*v) * (size_t)*n);
   for (int i = 0; i < *n; i++)
-    path_of(rd, json_array_get(arr, (size_t)i), &v[i], 0);
+    v[i] = path_of(rd, json_array_get(arr, (size_t)i), 0);
   return v;
 }
 
 static void assign_of(reader *rd, const json_t *j, lx_assign *a)
 {
-  path_of(rd, json_object_get(j, "dst"), &a->dst, 0);
-  path_of(rd, json_object_get(j, "src"), &a->src, 0);
+  a->dst = path_of(rd, json_object_get(j, "dst"), 0);
+  a->src = path_of(rd, json_object_get(j, "src"), 0);
   a->loc = loc_of(rd, json_object_get(j, "loc"));
   a->loop = int_of(rd, j, "loop", -1);
   a->seq = int_of(rd, j, "seq", 0);
@@ -271,10 +270,8 @@ static void call_of(reader *rd, const json_t *j, lx_call *c)
   c->in_cond = bool_of(j, "in_cond");
   c->args = paths_of(rd, json_object_get(j, "args"), &c->nargs);
   const json_t *fp = json_object_get(j, "fnptr");
-  if (fp) {
-    c->fnptr = lx_arena_alloc(&rd->f->arena, sizeof(*c->fnptr));
-    path_of(rd, fp, c->fnptr, 0);
-  }
+  if (fp)
+    c->fnptr = path_of(rd, fp, 0);
 }
 
 static void cond_of(reader *rd, const json_t *j, lx_cond *c)
@@ -295,13 +292,14 @@ static void cond_of(reader *rd, const json_t *j, lx_cond *c)
     if (c->n == LX_COND_MAX)
       break;
     lx_atom *a = &c->a[c->n++];
+    a->lhs = a->rhs = &lx_path_none;
     a->op = (lx_cmp_op)enum_of(rd, json_object_get(aj, "op"), cmp_ops,
                                (int)(sizeof(cmp_ops) / sizeof(cmp_ops[0])));
     const json_t *lhs = json_object_get(aj, "lhs"), *rhs = json_object_get(aj, "rhs");
     if (lhs)
-      path_of(rd, lhs, &a->lhs, 0);
+      a->lhs = path_of(rd, lhs, 0);
     if (rhs)
-      path_of(rd, rhs, &a->rhs, 0);
+      a->rhs = path_of(rd, rhs, 0);
   }
 }
 

@@ -11,6 +11,12 @@ typedef struct {
 
 struct lx_facts_pool {
   lx_arena arena;  /* the strings and the functions' facts */
+  /* The paths, apart: a function found again is given back to the arena (released to
+   * a mark), and the paths it found or made must stay. */
+  lx_arena path_arena;
+  const lx_path **paths; /* open addressing by path_hash, NULL: an empty slot */
+  size_t npaths, path_cap;
+  size_t sealed_paths;
   lx_map strings;  /* each string -> itself, keys borrowed from the arena */
   size_t string_bytes;
   func_slot *funcs; /* open addressing by h1 */
@@ -24,6 +30,7 @@ lx_facts_pool *lx_facts_pool_new(void)
 {
   lx_facts_pool *p = lx_xcalloc(1, sizeof(*p));
   lx_arena_init(&p->arena);
+  lx_arena_init(&p->path_arena);
   lx_map_init_borrowed(&p->strings, 1024);
   return p;
 }
@@ -39,8 +46,10 @@ void lx_facts_pool_free(lx_facts_pool *p)
     lx_func_clear(p->kept.v[i]);
   lx_vec_free(&p->kept);
   free(p->funcs);
+  free(p->paths);
   lx_map_free(&p->strings);
   lx_arena_free(&p->arena);
+  lx_arena_free(&p->path_arena);
   free(p);
 }
 
@@ -55,6 +64,66 @@ const char *lx_facts_pool_intern(lx_facts_pool *p, const char *s, size_t n)
   copy[n] = '\0';
   p->string_bytes += n + 1;
   return lx_map_put_h(&p->strings, copy, h, copy);
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdULL;
+}
+
+/* Strings and the base are the pool's, so their addresses stand for their contents. */
+static uint64_t path_hash(const lx_path *x)
+{
+  uint64_t h = mix((uint64_t)x->kind, (uint64_t)x->addr_of << 1 | x->deref);
+  h = mix(h, (uint64_t)(uint32_t)x->index);
+  h = mix(h, (uint64_t)x->value);
+  h = mix(h, (uint64_t)(uintptr_t)x->key);
+  h = mix(h, (uint64_t)(uintptr_t)x->name);
+  h = mix(h, (uint64_t)(uintptr_t)x->type);
+  h = mix(h, (uint64_t)(uintptr_t)x->flags);
+  h = mix(h, (uint64_t)(uintptr_t)x->base);
+  return h ^ h >> 31;
+}
+
+static int path_same(const lx_path *a, const lx_path *b)
+{
+  return a->kind == b->kind && a->addr_of == b->addr_of && a->deref == b->deref && a->index == b->index &&
+         a->value == b->value && a->key == b->key && a->name == b->name && a->type == b->type &&
+         a->flags == b->flags && a->base == b->base;
+}
+
+static void put_path_slot(const lx_path **v, size_t cap, const lx_path *x)
+{
+  size_t i = (size_t)path_hash(x) & (cap - 1);
+  while (v[i])
+    i = (i + 1) & (cap - 1);
+  v[i] = x;
+}
+
+const lx_path *lx_facts_pool_path(lx_facts_pool *p, const lx_path *path)
+{
+  if (path_same(path, &lx_path_none))
+    return &lx_path_none;
+  if ((p->npaths + 1) * 2 > p->path_cap) {
+    size_t cap = p->path_cap ? p->path_cap * 2 : 4096;
+    const lx_path **v = lx_xcalloc(cap, sizeof(*v));
+    for (size_t i = 0; i < p->path_cap; i++)
+      if (p->paths[i])
+        put_path_slot(v, cap, p->paths[i]);
+    free(p->paths);
+    p->paths = v;
+    p->path_cap = cap;
+  }
+  size_t mask = p->path_cap - 1, i = (size_t)path_hash(path) & mask;
+  for (; p->paths[i]; i = (i + 1) & mask)
+    if (path_same(p->paths[i], path))
+      return p->paths[i];
+  lx_path *copy = lx_arena_alloc(&p->path_arena, sizeof(*copy));
+  *copy = *path;
+  p->paths[i] = copy;
+  p->npaths++;
+  return copy;
 }
 
 lx_arena *lx_facts_pool_arena(lx_facts_pool *p) { return &p->arena; }
@@ -98,6 +167,10 @@ void lx_facts_pool_add(lx_facts_pool *p, uint64_t h1, uint64_t h2, lx_func *fn)
 void lx_facts_pool_seal(lx_facts_pool *p)
 {
   p->sealed_strings += p->strings.n;
+  p->sealed_paths += p->npaths;
+  free(p->paths);
+  p->paths = NULL;
+  p->npaths = p->path_cap = 0;
   lx_map_free(&p->strings);
   lx_map_init_borrowed(&p->strings, 0);
   for (size_t i = 0; i < p->cap; i++)
@@ -115,6 +188,7 @@ void lx_facts_pool_count(const lx_facts_pool *p, lx_facts_pool_stats *out)
 {
   out->strings = p->sealed_strings + p->strings.n;
   out->string_bytes = p->string_bytes;
+  out->paths = p->sealed_paths + p->npaths;
   out->funcs = p->kept.n + p->nfuncs;
   out->shared = p->shared;
 }

@@ -83,22 +83,26 @@ static void shift_spelling(const shift *sh, const char **text)
   free(out);
 }
 
-static void shift_path(const shift *sh, lx_path *p)
+/* Paths are values, but these facts were decoded without a pool (lx_facts_decode), so
+ * each path, bases included, is a copy of its own in the arena being shifted, held by
+ * one slot only; the one path they share with everything is lx_path_none, left alone. */
+static void shift_path(const shift *sh, const lx_path *path)
 {
-  for (int depth = 0; p && depth < 100; depth++) {
+  lx_path *p = (lx_path *)path;
+  for (int depth = 0; p && p != &lx_path_none && depth < 100; depth++) {
     shift_key(sh, &p->key);
     shift_spelling(sh, &p->key);
     shift_spelling(sh, &p->name);
     shift_spelling(sh, &p->type);
-    p = (lx_path *)p->base; /* decoded into the arena being shifted */
+    p = (lx_path *)p->base;
   }
 }
 
 static void shift_cond(const shift *sh, lx_cond *c)
 {
   for (int i = 0; i < c->n && i < LX_COND_MAX; i++) {
-    shift_path(sh, &c->a[i].lhs);
-    shift_path(sh, &c->a[i].rhs);
+    shift_path(sh, c->a[i].lhs);
+    shift_path(sh, c->a[i].rhs);
   }
 }
 
@@ -115,26 +119,26 @@ static void shift_func(const shift *sh, lx_func *fn)
     if (c->fnptr)
       shift_path(sh, c->fnptr);
     for (int a = 0; a < c->nargs; a++)
-      shift_path(sh, &c->args[a]);
+      shift_path(sh, c->args[a]);
   }
   for (size_t i = 0; i < fn->assigns.n; i++) {
     lx_assign *a = &fn->assigns.v[i];
     shift_loc(&a->loc, sh->file, sh->line, sh->col, sh->lines);
-    shift_path(sh, &a->dst);
-    shift_path(sh, &a->src);
+    shift_path(sh, a->dst);
+    shift_path(sh, a->src);
   }
   for (size_t i = 0; i < fn->loops.n; i++) {
     lx_loop *l = &fn->loops.v[i];
     shift_loc(&l->loc, sh->file, sh->line, sh->col, sh->lines);
     for (int r = 0; r < l->nreads; r++)
-      shift_path(sh, &l->cond_reads[r]);
+      shift_path(sh, l->cond_reads[r]);
     shift_cond(sh, &l->cond);
   }
   for (size_t i = 0; i < fn->branches.n; i++) {
     lx_branch *b = &fn->branches.v[i];
     shift_loc(&b->loc, sh->file, sh->line, sh->col, sh->lines);
     for (int r = 0; r < b->nreads; r++)
-      shift_path(sh, &b->reads[r]);
+      shift_path(sh, b->reads[r]);
     shift_cond(sh, &b->cond);
   }
 }
@@ -152,7 +156,7 @@ void lx_facts_shift(lx_tu_facts *f, const lx_edit *e, size_t keep)
   for (size_t i = 0; i < f->global_inits.n; i++) {
     lx_assign *a = &f->global_inits.v[i];
     shift_loc(&a->loc, sh.file, sh.line, sh.col, sh.lines);
-    shift_path(&sh, &a->dst);
-    shift_path(&sh, &a->src);
+    shift_path(&sh, a->dst);
+    shift_path(&sh, a->src);
   }
 }

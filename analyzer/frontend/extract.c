@@ -371,8 +371,8 @@ static lx_path call(ex_ctx *x, CXCursor c)
     /* Through a pointer: the first child is the callee expression. */
     kids k = children(c);
     if (k.n >= 1) {
-      cl.fnptr = lx_arena_alloc(&x->facts->arena, sizeof(*cl.fnptr));
-      *cl.fnptr = expr(x, k.v[0]);
+      lx_path fp = expr(x, k.v[0]);
+      cl.fnptr = lx_path_store(&x->facts->arena, &fp);
       char buf[128];
       cl.callee_name = lx_arena_strdup(&x->facts->arena, lx_path_str(cl.fnptr, buf, sizeof(buf)));
     }
@@ -380,12 +380,13 @@ static lx_path call(ex_ctx *x, CXCursor c)
   int n = clang_Cursor_getNumArguments(c);
   if (n > 0) {
     cl.nargs = n;
-    cl.args = lx_arena_alloc(&x->facts->arena, sizeof(lx_path) * (size_t)n);
+    cl.args = lx_arena_alloc(&x->facts->arena, sizeof(*cl.args) * (size_t)n);
     for (int i = 0; i < n; i++) {
       CXCursor a = clang_Cursor_getArgument(c, i);
-      cl.args[i] = expr(x, a);
-      if (cl.args[i].kind != LX_PATH_CONST && cl.args[i].kind != LX_PATH_STRING)
-        cl.args[i].type = type_of(x, a);
+      lx_path arg = expr(x, a);
+      if (arg.kind != LX_PATH_CONST && arg.kind != LX_PATH_STRING)
+        arg.type = type_of(x, a);
+      cl.args[i] = lx_path_store(&x->facts->arena, &arg);
     }
   }
   cl.seq = x->seq++;
@@ -405,11 +406,21 @@ static void record_assign(ex_ctx *x, lx_path dst, lx_path src, CXCursor at)
 {
   if (dst.kind == LX_PATH_UNKNOWN || src.kind == LX_PATH_UNKNOWN)
     return;
-  lx_assign a = {dst, src, loc_of(x, at), x->loop, x->seq++};
+  lx_assign a = {lx_path_store(&x->facts->arena, &dst), lx_path_store(&x->facts->arena, &src), loc_of(x, at),
+                 x->loop, x->seq++};
   if (x->fn)
     lx_vec_push(&x->fn->assigns, a);
   else
     lx_vec_push(&x->facts->global_inits, a);
+}
+
+/* The n paths of v, stored in the facts. */
+static const lx_path **store_reads(ex_ctx *x, const lx_path *v, size_t n)
+{
+  const lx_path **out = lx_arena_alloc(&x->facts->arena, sizeof(*out) * n);
+  for (size_t i = 0; i < n; i++)
+    out[i] = lx_path_store(&x->facts->arena, &v[i]);
+  return out;
 }
 
 static void note_read(ex_ctx *x, lx_path p)
@@ -690,7 +701,7 @@ static lx_path cond_expr(ex_ctx *x, CXCursor c, lx_cond_buf *out)
                   : op == CXBinaryOperator_EQ ? LX_CMP_EQ : op == CXBinaryOperator_NE ? LX_CMP_NE
                   : LX_CMP_NONE;
     if (cmp != LX_CMP_NONE && ks.n == 2) {
-      lx_atom *a = &out->a[0];
+      lx_atom_buf *a = &out->a[0];
       a->lhs = expr(x, ks.v[0]);
       a->rhs = expr(x, ks.v[1]);
       a->op = cmp;
@@ -743,8 +754,7 @@ static void loop_cond(ex_ctx *x, int li, CXCursor cond)
     l->infinite = 1;
   if (reads.n) {
     l->nreads = (int)reads.n;
-    l->cond_reads = lx_arena_alloc(&x->facts->arena, sizeof(lx_path) * reads.n);
-    memcpy(l->cond_reads, reads.v, sizeof(lx_path) * reads.n);
+    l->cond_reads = store_reads(x, reads.v, reads.n);
   }
   lx_vec_free(&reads);
 }
@@ -862,8 +872,7 @@ static void if_stmt(ex_ctx *x, CXCursor c)
   x->reads = saved;
   if (reads.n) {
     b.nreads = (int)reads.n;
-    b.reads = lx_arena_alloc(&x->facts->arena, sizeof(lx_path) * reads.n);
-    memcpy(b.reads, reads.v, sizeof(lx_path) * reads.n);
+    b.reads = store_reads(x, reads.v, reads.n);
   }
   lx_vec_free(&reads);
   int leaves = x->leaves, exits = x->exits, returns = x->returns;

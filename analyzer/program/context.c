@@ -52,7 +52,7 @@ static int is_spawn_now(const lx_program *p, const lx_call *c, int *entry_arg)
   if (lx_call_has(p, c, LX_ANN_BOUNDED, NULL))
     return 0;
   if (lx_call_has(p, c, LX_ANN_SPAWNS, &arg)) {
-    if (arg <= c->nargs && c->args[arg - 1].kind == LX_PATH_CONST && c->args[arg - 1].value == 0)
+    if (arg <= c->nargs && c->args[arg - 1]->kind == LX_PATH_CONST && c->args[arg - 1]->value == 0)
       return 0; /* no function to run (a test of the error path): nothing starts */
     *entry_arg = arg;
     return 1;
@@ -101,13 +101,13 @@ static lx_map local_assigns(const lx_func *f)
   lx_map_init(&m);
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    if (a->dst.kind != LX_PATH_LOCAL || a->dst.deref || !a->dst.key)
+    if (a->dst->kind != LX_PATH_LOCAL || a->dst->deref || !a->dst->key)
       continue;
-    local_info *l = lx_map_get(&m, a->dst.key);
+    local_info *l = lx_map_get(&m, a->dst->key);
     if (!l) {
       l = lx_xcalloc(1, sizeof(*l));
       memset(l->sized, -1, sizeof(l->sized));
-      lx_map_put(&m, a->dst.key, l);
+      lx_map_put(&m, a->dst->key, l);
     }
     lx_vec_push(&l->v, a);
   }
@@ -148,7 +148,7 @@ static int input_sized(const lx_map *locals, const lx_path *v, int depth)
     if (l->sized[depth] < 0) {
       int r = 0;
       for (size_t i = 0; i < l->v.n && !r; i++)
-        r = input_sized(locals, &l->v.v[i]->src, depth + 1);
+        r = input_sized(locals, l->v.v[i]->src, depth + 1);
       l->sized[depth] = (signed char)r;
     }
     return l->sized[depth];
@@ -169,7 +169,7 @@ static const signed char *loop_input(const lx_fnode *fn)
   for (size_t l = 0; l < f->loops.n; l++) {
     const lx_loop *lp = &f->loops.v[l];
     for (int i = 0; i < lp->nreads && !in[l]; i++)
-      in[l] = (signed char)input_sized(&locals, &lp->cond_reads[i], 0);
+      in[l] = (signed char)input_sized(&locals, lp->cond_reads[i], 0);
   }
   local_assigns_free(&locals);
   fn->alias.m->loop_input = in;
@@ -189,7 +189,7 @@ static int long_running(const lx_loop *l)
   if (!l->nreads)
     return 0;
   for (int i = 0; i < l->nreads; i++) {
-    lx_path_kind k = l->cond_reads[i].kind;
+    lx_path_kind k = l->cond_reads[i]->kind;
     if (k != LX_PATH_GLOBAL && k != LX_PATH_FIELD)
       return 0;
   }
@@ -262,8 +262,8 @@ static int stepped_in(const lx_func *f, int li, const char *key)
   const lx_loop *l = &f->loops.v[li];
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    if (a->dst.kind == LX_PATH_LOCAL && a->src.kind == LX_PATH_LOCAL && !a->dst.deref && a->dst.key &&
-        a->src.key && !strcmp(a->dst.key, key) && !strcmp(a->src.key, key) &&
+    if (a->dst->kind == LX_PATH_LOCAL && a->src->kind == LX_PATH_LOCAL && !a->dst->deref && a->dst->key &&
+        a->src->key && !strcmp(a->dst->key, key) && !strcmp(a->src->key, key) &&
         (lx_loop_contains(f, li, a->loop) || (a->seq >= l->body_begin && a->seq < l->body_end)))
       return 1;
   }
@@ -283,7 +283,7 @@ static int counted(const lx_func *f, int li)
     const lx_atom *t = &l->cond.a[a];
     if (t->op < LX_CMP_LT || t->op == LX_CMP_EQ)
       continue;
-    const lx_path *sides[2] = {&t->lhs, &t->rhs};
+    const lx_path *sides[2] = {t->lhs, t->rhs};
     for (int s = 0; s < 2; s++)
       if (sides[s]->kind == LX_PATH_LOCAL && !sides[s]->deref && sides[s]->key && stepped_in(f, li, sides[s]->key))
         return 1;
@@ -371,7 +371,7 @@ static int limit_atom(const lx_atom *c)
     return 0;
   /* The limit: a positive constant, or configuration (a global or a field); not a
    * loop index (`i < req->count` walks a request, it caps nothing). */
-  const lx_path *a = &c->lhs, *b = &c->rhs;
+  const lx_path *a = c->lhs, *b = c->rhs;
   int b_limit = (b->kind == LX_PATH_CONST && b->value > 0) || b->kind == LX_PATH_GLOBAL || b->kind == LX_PATH_FIELD;
   int a_limit = (a->kind == LX_PATH_CONST && a->value > 0) || a->kind == LX_PATH_GLOBAL || a->kind == LX_PATH_FIELD;
   return (counter_path(a) && b_limit) || (counter_path(b) && a_limit);
@@ -392,7 +392,7 @@ static int sets_flag(const lx_func *f, const char *key)
   char k[512];
   for (size_t i = 0; f && i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    if ((a->src.kind == LX_PATH_CONST && a->src.value == 0) || !lx_path_key(&a->dst, k, sizeof(k)))
+    if ((a->src->kind == LX_PATH_CONST && a->src->value == 0) || !lx_path_key(a->dst, k, sizeof(k)))
       continue;
     lx_key_undo_deref(k);
     if (!strcmp(k, key))
@@ -409,8 +409,8 @@ static int single_instance(const lx_program *p, const lx_fnode *fn, const lx_cal
   const lx_func *f = fn->def;
   int entry = 0;
   const lx_fnode *started = NULL;
-  if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
-    started = lx_program_fn(p, c->args[entry - 1].key);
+  if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1]->kind == LX_PATH_FUNC)
+    started = lx_program_fn(p, c->args[entry - 1]->key);
   char key[512];
   for (size_t i = 0; i < f->branches.n; i++) {
     const lx_branch *br = &f->branches.v[i];
@@ -423,9 +423,9 @@ static int single_instance(const lx_program *p, const lx_fnode *fn, const lx_cal
       if (!((t->op == LX_CMP_TRUTHY && leaves_before) || (t->op == LX_CMP_FALSY && around)))
         continue;
       /* The flag itself, or the flags word a bit is tested in (`if (s->flags & RUNNING)`). */
-      int nv = t->lhs.kind == LX_PATH_UNKNOWN ? br->nreads : 1;
+      int nv = t->lhs->kind == LX_PATH_UNKNOWN ? br->nreads : 1;
       for (int r = 0; r < nv; r++) {
-        const lx_path *v = t->lhs.kind == LX_PATH_UNKNOWN ? &br->reads[r] : &t->lhs;
+        const lx_path *v = t->lhs->kind == LX_PATH_UNKNOWN ? br->reads[r] : t->lhs;
         if ((v->kind != LX_PATH_GLOBAL && v->kind != LX_PATH_FIELD) || !lx_path_key(v, key, sizeof(key)))
           continue;
         lx_key_undo_deref(key);
@@ -504,16 +504,16 @@ const char *lx_fnode_why(const lx_fnode *fn, char *buf, size_t n)
  * (1-based), or 0. */
 static int trampoline_param(const lx_program *p, const lx_fnode *fn, const lx_call *c, int entry)
 {
-  if (entry < 1 || entry > c->nargs || c->args[entry - 1].kind != LX_PATH_FUNC)
+  if (entry < 1 || entry > c->nargs || c->args[entry - 1]->kind != LX_PATH_FUNC)
     return 0;
-  const lx_fnode *t = lx_program_fn(p, c->args[entry - 1].key);
+  const lx_fnode *t = lx_program_fn(p, c->args[entry - 1]->key);
   if (!t || !t->def || t == fn)
     return 0;
   char k[512];
   for (size_t i = 0; i < fn->def->assigns.n; i++) {
     const lx_assign *a = &fn->def->assigns.v[i];
-    if (a->src.kind != LX_PATH_PARAM || a->src.deref || a->src.addr_of || a->dst.kind != LX_PATH_FIELD ||
-        !lx_path_key(&a->dst, k, sizeof(k)))
+    if (a->src->kind != LX_PATH_PARAM || a->src->deref || a->src->addr_of || a->dst->kind != LX_PATH_FIELD ||
+        !lx_path_key(a->dst, k, sizeof(k)))
       continue;
     lx_key_undo_deref(k);
     for (size_t j = 0; j < t->def->calls.n; j++) {
@@ -528,7 +528,7 @@ static int trampoline_param(const lx_program *p, const lx_fnode *fn, const lx_ca
         lx_copy(mk, sizeof(mk), m);
         lx_key_undo_deref(mk);
         if (!strcmp(mk, k))
-          return a->src.index;
+          return a->src->index;
       }
     }
   }
@@ -553,7 +553,7 @@ static int spawn_step(void *arg, lx_fnode *fn, char *dirty)
     }
     if (!lx_is_spawn(p, c, &arg) || arg < 1 || arg > c->nargs)
       continue;
-    const lx_path *e = &c->args[arg - 1];
+    const lx_path *e = c->args[arg - 1];
     int param = e->kind == LX_PATH_PARAM ? e->index : trampoline_param(p, fn, c, arg);
     if (param >= 1 && param <= LX_MAX_PARAMS && !(fn->spawns_params & (1ULL << (param - 1)))) {
       fn->spawns_params |= 1ULL << (param - 1);
@@ -712,14 +712,14 @@ static const int *handler_sites(const lx_program *p, const lx_fnode *fn, int *n)
     LX_VEC(int) v = {0};
     for (size_t j = 0; j < f->assigns.n; j++) {
       const lx_assign *a = &f->assigns.v[j];
-      if (a->src.kind == LX_PATH_FUNC && (a->dst.kind == LX_PATH_FIELD || a->dst.kind == LX_PATH_GLOBAL))
+      if (a->src->kind == LX_PATH_FUNC && (a->dst->kind == LX_PATH_FIELD || a->dst->kind == LX_PATH_GLOBAL))
         lx_vec_push(&v, (int)j << 2 | SITE_STORE);
     }
     for (size_t j = 0; j < f->calls.n; j++) {
       const lx_call *c = &f->calls.v[j];
       int passes = 0;
       for (int a = 0; a < c->nargs && !passes; a++)
-        passes = c->args[a].kind == LX_PATH_FUNC;
+        passes = c->args[a]->kind == LX_PATH_FUNC;
       if (!c->callee)
         lx_vec_push(&v, (int)j << 2 | SITE_INDIRECT);
       else if (passes && !lx_call_is(p, c, LX_KIND_ONE_SHOT))
@@ -756,11 +756,11 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
   for (size_t t = 0; t < p->ntus; t++)
     for (size_t j = 0; j < p->tus[t]->global_inits.n; j++) {
       const lx_assign *a = &p->tus[t]->global_inits.v[j];
-      if (a->src.kind != LX_PATH_FUNC || !lx_path_key(&a->dst, key, sizeof(key)))
+      if (a->src->kind != LX_PATH_FUNC || !lx_path_key(a->dst, key, sizeof(key)))
         continue;
       lx_key_undo_deref(key);
-      element_record(a->dst.type, rec, sizeof(rec));
-      add_reg(rs, p, &a->src, key, rec, a->loc, NULL);
+      element_record(a->dst->type, rec, sizeof(rec));
+      add_reg(rs, p, a->src, key, rec, a->loc, NULL);
     }
   for (size_t i = 0; i < p->order.n; i++) {
     lx_fnode *fn = p->order.v[i];
@@ -772,16 +772,16 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
       size_t j = (size_t)(sites[s] >> 2);
       if ((sites[s] & 3) == SITE_STORE) {
         const lx_assign *a = &fn->def->assigns.v[j];
-        if (lx_path_key(&a->dst, key, sizeof(key))) {
+        if (lx_path_key(a->dst, key, sizeof(key))) {
           lx_key_undo_deref(key);
-          add_reg(rs, p, &a->src, key, NULL, a->loc, NULL);
+          add_reg(rs, p, a->src, key, NULL, a->loc, NULL);
         }
         continue;
       }
       const lx_call *c = &fn->def->calls.v[j];
       int h = handler_arg(p, c);
-      if (h >= 1 && h <= c->nargs && c->args[h - 1].kind == LX_PATH_FUNC) {
-        add_reg(rs, p, &c->args[h - 1], NULL, NULL, c->loc, c->callee_name);
+      if (h >= 1 && h <= c->nargs && c->args[h - 1]->kind == LX_PATH_FUNC) {
+        add_reg(rs, p, c->args[h - 1], NULL, NULL, c->loc, c->callee_name);
         continue;
       }
       if (!c->callee) {
@@ -804,12 +804,12 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
       const lx_fnode *callee = lx_program_callee(p, c);
       const lx_api *api = lx_call_api(p, c);
       for (int a = 0; a < c->nargs; a++) {
-        if (c->args[a].kind != LX_PATH_FUNC || (spawn && a + 1 == entry))
+        if (c->args[a]->kind != LX_PATH_FUNC || (spawn && a + 1 == entry))
           continue;
         if (api && api->periodic == a + 1)
           continue; /* a timer's callback: once per interval, not per event */
         if (!callee || !callee->def) {
-          add_reg(rs, p, &c->args[a], NULL, NULL, c->loc, c->callee_name);
+          add_reg(rs, p, c->args[a], NULL, NULL, c->loc, c->callee_name);
           continue;
         }
         /* A registration function of the program: where does it keep parameter a+1? */
@@ -821,12 +821,12 @@ static void collect_handlers(lx_program *p, regs *rs, dispatches *ds)
             char kk[256];
             lx_copy(kk, sizeof(kk), k);
             lx_key_undo_deref(kk);
-            add_reg(rs, p, &c->args[a], kk, NULL, c->loc, NULL);
+            add_reg(rs, p, c->args[a], kk, NULL, c->loc, NULL);
           }
         /* ... or calls it right there: a dispatch keyed by the callee's parameter. */
         char pk[300];
         snprintf(pk, sizeof(pk), "P:%s:%d", callee->usr, a + 1);
-        add_reg(rs, p, &c->args[a], pk, NULL, c->loc, NULL);
+        add_reg(rs, p, c->args[a], pk, NULL, c->loc, NULL);
       }
     }
   }
@@ -975,7 +975,7 @@ static void read_fields(const lx_program *p, lx_map *out)
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_func *f = p->order.v[i]->def;
     for (size_t j = 0; f && j < f->assigns.n; j++) {
-      const lx_path *v = &f->assigns.v[j].src;
+      const lx_path *v = f->assigns.v[j].src;
       if (v->kind == LX_PATH_FIELD && !v->addr_of && lx_path_key(v, k, sizeof(k))) {
         lx_key_undo_deref(k);
         lx_map_put(out, k, (void *)1);
@@ -983,7 +983,7 @@ static void read_fields(const lx_program *p, lx_map *out)
     }
     for (size_t j = 0; f && j < f->calls.n; j++)
       for (int a = 0; a < f->calls.v[j].nargs; a++) {
-        const lx_path *v = &f->calls.v[j].args[a];
+        const lx_path *v = f->calls.v[j].args[a];
         if (v->kind == LX_PATH_FIELD && !v->addr_of && lx_path_key(v, k, sizeof(k))) {
           lx_key_undo_deref(k);
           lx_map_put(out, k, (void *)1);
@@ -1044,8 +1044,8 @@ static int handlers_pass(lx_program *p, const regs *rs, dispatches *ds, const in
 static lx_fnode *call_target(lx_program *p, const lx_call *c)
 {
   int entry = 0;
-  if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC)
-    return lx_program_fn(p, c->args[entry - 1].key);
+  if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1]->kind == LX_PATH_FUNC)
+    return lx_program_fn(p, c->args[entry - 1]->key);
   return lx_program_callee(p, c);
 }
 
@@ -1157,8 +1157,8 @@ static void per_event_summaries(lx_program *p)
     for (size_t j = 0; fn->def && j < fn->def->calls.n; j++) {
       const lx_call *c = &fn->def->calls.v[j];
       int entry = 0;
-      if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1].kind == LX_PATH_FUNC) {
-        lx_fnode *e = lx_program_fn(p, c->args[entry - 1].key);
+      if (lx_is_spawn(p, c, &entry) && entry >= 1 && entry <= c->nargs && c->args[entry - 1]->kind == LX_PATH_FUNC) {
+        lx_fnode *e = lx_program_fn(p, c->args[entry - 1]->key);
         if (e)
           e->thread_entry = 1;
       }
@@ -1266,10 +1266,10 @@ static void add_handler(fnode_vec *v, regs *rs, lx_program *p, const lx_path *sr
  * set: `flag`, `flag == 2`, `flag != 0`. */
 static int tests_flag_set(const lx_atom *a, const uint64_t *flags, size_t n)
 {
-  const lx_path *v = &a->lhs, *k = &a->rhs;
+  const lx_path *v = a->lhs, *k = a->rhs;
   if (v->kind == LX_PATH_CONST && a->op != LX_CMP_TRUTHY && a->op != LX_CMP_FALSY) {
-    v = &a->rhs;
-    k = &a->lhs;
+    v = a->rhs;
+    k = a->lhs;
   }
   int set = a->op == LX_CMP_TRUTHY || (a->op == LX_CMP_EQ && k->kind == LX_PATH_CONST && k->value != 0) ||
             (a->op == LX_CMP_NE && k->kind == LX_PATH_CONST && k->value == 0);
@@ -1289,26 +1289,26 @@ static void signal_branches(lx_program *p, regs *rs)
     for (size_t j = 0; f && j < f->calls.n; j++) {
       const lx_call *c = &f->calls.v[j];
       if (c->callee && c->nargs >= 2 && lx_call_is(p, c, LX_KIND_SIGNAL))
-        add_handler(&handlers, rs, p, &c->args[1], c->loc, c->callee_name);
+        add_handler(&handlers, rs, p, c->args[1], c->loc, c->callee_name);
       /* struct sigaction sa = {.sa_handler = on_usr1}; sigaction(SIGUSR1, &sa, NULL); */
-      if (c->callee && c->nargs >= 2 && lx_call_is(p, c, LX_KIND_SIGACTION) && c->args[1].kind == LX_PATH_LOCAL &&
-          c->args[1].addr_of && c->args[1].key)
+      if (c->callee && c->nargs >= 2 && lx_call_is(p, c, LX_KIND_SIGACTION) && c->args[1]->kind == LX_PATH_LOCAL &&
+          c->args[1]->addr_of && c->args[1]->key)
         for (size_t k = 0; k < f->assigns.n; k++) {
           const lx_assign *a = &f->assigns.v[k];
-          if (a->src.kind == LX_PATH_FUNC && a->dst.kind == LX_PATH_LOCAL && !a->dst.deref && a->dst.key &&
-              !strcmp(a->dst.key, c->args[1].key))
-            add_handler(&handlers, rs, p, &a->src, a->loc, "sigaction");
+          if (a->src->kind == LX_PATH_FUNC && a->dst->kind == LX_PATH_LOCAL && !a->dst->deref && a->dst->key &&
+              !strcmp(a->dst->key, c->args[1]->key))
+            add_handler(&handlers, rs, p, a->src, a->loc, "sigaction");
         }
     }
     for (size_t j = 0; f && j < f->assigns.n; j++)
-      if (f->assigns.v[j].src.kind == LX_PATH_FUNC && sigaction_field(&f->assigns.v[j].dst))
-        add_handler(&handlers, rs, p, &f->assigns.v[j].src, f->assigns.v[j].loc, "sigaction");
+      if (f->assigns.v[j].src->kind == LX_PATH_FUNC && sigaction_field(f->assigns.v[j].dst))
+        add_handler(&handlers, rs, p, f->assigns.v[j].src, f->assigns.v[j].loc, "sigaction");
   }
   LX_VEC(uint64_t) flags = {0};
   for (size_t i = 0; i < handlers.n; i++) {
     const lx_func *f = handlers.v[i]->def;
     for (size_t j = 0; j < f->assigns.n; j++) {
-      const lx_path *d = &f->assigns.v[j].dst;
+      const lx_path *d = f->assigns.v[j].dst;
       if (d->kind == LX_PATH_GLOBAL && !d->deref && d->key)
         lx_vec_push(&flags, lx_map_hash(d->key));
     }

@@ -96,17 +96,17 @@ static struct lx_tu_refs *tu_refs(const lx_tu_facts *tu)
       const lx_call *c = &f->calls.v[j];
       ref(&seen, &refs, c->callee);
       for (int a = 0; a < c->nargs; a++)
-        ref_path(&seen, &refs, &c->args[a]);
+        ref_path(&seen, &refs, c->args[a]);
     }
     for (size_t j = 0; j < f->assigns.n; j++) {
-      ref_path(&seen, &refs, &f->assigns.v[j].dst);
-      ref_path(&seen, &refs, &f->assigns.v[j].src);
+      ref_path(&seen, &refs, f->assigns.v[j].dst);
+      ref_path(&seen, &refs, f->assigns.v[j].src);
     }
   }
   for (size_t i = 0; i < tu->global_inits.n; i++)
-    if (tu->global_inits.v[i].dst.key) {
-      lx_vec_push(&defs.keys, tu->global_inits.v[i].dst.key);
-      lx_vec_push(&defs.hashes, lx_map_hash(tu->global_inits.v[i].dst.key));
+    if (tu->global_inits.v[i].dst->key) {
+      lx_vec_push(&defs.keys, tu->global_inits.v[i].dst->key);
+      lx_vec_push(&defs.hashes, lx_map_hash(tu->global_inits.v[i].dst->key));
     }
   lx_map_free(&seen);
   for (int k = 0; k < 2; k++) {

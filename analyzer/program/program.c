@@ -111,7 +111,7 @@ static const lx_assign *last_member_assign(const lx_func *f, const char *field, 
   const lx_assign *last = NULL;
   for (size_t i = 0; f && i < f->assigns.n; i++) {
     const lx_assign *as = &f->assigns.v[i];
-    const lx_path *d = &as->dst;
+    const lx_path *d = as->dst;
     if (d->kind != LX_PATH_FIELD || !d->key || as->seq >= before || !same_struct(d->base, a))
       continue;
     const char *at = strchr(d->key, '@'), *end = at ? at : d->key + strlen(d->key);
@@ -139,7 +139,7 @@ static int field_set(const lx_program *p, const lx_api *api, const lx_func *f, c
     if (!g || g == f || h->seq >= c->seq || h->seq < last_seq)
       continue;
     for (int j = 0; j < h->nargs && j < g->nparams; j++) {
-      if (!same_struct(&h->args[j], a))
+      if (!same_struct(h->args[j], a))
         continue;
       lx_path param = {0};
       param.kind = LX_PATH_PARAM;
@@ -153,7 +153,7 @@ static int field_set(const lx_program *p, const lx_api *api, const lx_func *f, c
   }
   if (!last)
     return 0;
-  const lx_path *v = &last->src;
+  const lx_path *v = last->src;
   int hit = !api->nwhen && !(v->kind == LX_PATH_CONST && v->value == 0);
   for (int k = 0; k < api->nwhen && !hit; k++)
     hit = (v->kind == LX_PATH_CONST && v->name && !strcmp(v->name, api->when_is[k])) ||
@@ -168,13 +168,13 @@ static int field_set(const lx_program *p, const lx_api *api, const lx_func *f, c
 static int property_set(const lx_api *api, const lx_call *c, int from)
 {
   for (int i = from - 1; i + 1 < c->nargs; i += 2) {
-    const lx_path *nm = &c->args[i];
+    const lx_path *nm = c->args[i];
     if (nm->kind != LX_PATH_STRING || !nm->name)
       break;
     const char *t = nm->name[0] == '"' ? nm->name + 1 : nm->name; /* the literal's spelling */
     size_t n = strlen(api->when_property);
     if (!strncmp(t, api->when_property, n) && (t[n] == '"' || !t[n])) {
-      const lx_path *v = &c->args[i + 1];
+      const lx_path *v = c->args[i + 1];
       return !(v->kind == LX_PATH_CONST && v->value == 0);
     }
   }
@@ -186,7 +186,7 @@ int lx_api_holds(const lx_program *p, const lx_api *api, const lx_func *f, const
   if (api->when_arg) {
     if (api->when_arg > c->nargs)
       return 0;
-    const lx_path *a = &c->args[api->when_arg - 1];
+    const lx_path *a = c->args[api->when_arg - 1];
     if (api->when_property) {
       if (!property_set(api, c, api->when_arg))
         return 0;
@@ -217,14 +217,14 @@ int lx_api_holds(const lx_program *p, const lx_api *api, const lx_func *f, const
   if (api->nonzero_arg) {
     if (api->nonzero_arg > c->nargs)
       return 0;
-    const lx_path *a = &c->args[api->nonzero_arg - 1];
+    const lx_path *a = c->args[api->nonzero_arg - 1];
     if (a->kind == LX_PATH_CONST && a->value == 0)
       return 0;
   }
   if (api->negative_arg) {
     if (api->negative_arg > c->nargs)
       return 0;
-    const lx_path *a = &c->args[api->negative_arg - 1];
+    const lx_path *a = c->args[api->negative_arg - 1];
     if (a->kind != LX_PATH_CONST || a->value >= 0)
       return 0;
   }
@@ -441,7 +441,7 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
   size_t np = 0;
   for (size_t i = 0; i < f->assigns.n; i++) {
     const lx_assign *a = &f->assigns.v[i];
-    const lx_path *two[2] = {&a->dst, &a->src};
+    const lx_path *two[2] = {a->dst, a->src};
     for (int k = 0; k < 2; k++) {
       paths[np] = two[k];
       pid[np++] = lx_path_key(two[k], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
@@ -450,8 +450,8 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
   for (size_t i = 0; i < f->calls.n; i++) {
     const lx_call *c = &f->calls.v[i];
     for (int j = 0; j < c->nargs; j++) {
-      paths[np] = &c->args[j];
-      pid[np++] = lx_path_key(&c->args[j], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
+      paths[np] = c->args[j];
+      pid[np++] = lx_path_key(c->args[j], b1, sizeof(b1)) ? key_id(&ids, b1, &count) : -1;
     }
     const lx_path *fp = lx_call_fnptr(c);
     paths[np] = fp;
@@ -470,7 +470,7 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
     parent[i] = i;
   for (size_t i = 0; i < f->assigns.n; i++) {
     int x = pid[2 * i], y = pid[2 * i + 1];
-    if (x < 0 || y < 0 || f->assigns.v[i].src.kind == LX_PATH_FUNC)
+    if (x < 0 || y < 0 || f->assigns.v[i].src->kind == LX_PATH_FUNC)
       continue;
     x = uf_find(parent, x);
     y = uf_find(parent, y);
@@ -583,7 +583,7 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
     const lx_call *c = &f->calls.v[i];
     int hit = 0;
     for (int j = 0; c->callee && lx_name_in(c->callee_name, nonblocking_at_birth) && j < c->nargs && !hit; j++)
-      hit = lx_path_sets_flag(&c->args[j], "SOCK_NONBLOCK");
+      hit = lx_path_sets_flag(c->args[j], "SOCK_NONBLOCK");
     if (hit) {
       al->nonblocking_calls = lx_xrealloc(al->nonblocking_calls, sizeof(int) * (size_t)(al->nnonblocking + 1));
       al->nonblocking_calls[al->nnonblocking++] = (int)i;
@@ -742,7 +742,7 @@ int lx_api_is_socket(const lx_api *api)
 int lx_call_dontwait(const lx_call *c)
 {
   for (int a = 0; a < c->nargs; a++)
-    if (lx_path_sets_flag(&c->args[a], "MSG_DONTWAIT"))
+    if (lx_path_sets_flag(c->args[a], "MSG_DONTWAIT"))
       return 1;
   return 0;
 }

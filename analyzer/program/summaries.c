@@ -112,11 +112,11 @@ static int bounded_wait(const lx_program *p, const lx_call *g)
 {
   int targ = poll_timeout_arg(g);
   if (targ) {
-    const lx_path *t = &g->args[targ - 1];
+    const lx_path *t = g->args[targ - 1];
     return !(t->kind == LX_PATH_CONST && (targ == 5 ? t->value == 0 : t->value < 0));
   }
   if (g->callee && g->callee_name && !strcmp(g->callee_name, "alarm"))
-    return g->nargs >= 1 && !(g->args[0].kind == LX_PATH_CONST && g->args[0].value == 0);
+    return g->nargs >= 1 && !(g->args[0]->kind == LX_PATH_CONST && g->args[0]->value == 0);
   if (g->callee && g->callee_name && !strcmp(g->callee_name, "setitimer"))
     return 1;
   const lx_fnode *w = lx_program_callee(p, g);
@@ -124,7 +124,7 @@ static int bounded_wait(const lx_program *p, const lx_call *g)
     return 0;
   if (w->poll_guard < 0)
     return 1;
-  const lx_path *t = w->poll_guard <= g->nargs ? &g->args[w->poll_guard - 1] : NULL;
+  const lx_path *t = w->poll_guard <= g->nargs ? g->args[w->poll_guard - 1] : NULL;
   return t && !(t->kind == LX_PATH_CONST && t->value < 0);
 }
 
@@ -158,9 +158,9 @@ static void poll_guards(lx_program *p)
         int targ = poll_timeout_arg(g);
         const lx_path *t = NULL;
         if (targ)
-          t = &g->args[targ - 1];
+          t = g->args[targ - 1];
         else if (level && w && w != fn && w->poll_guard > 0 && w->poll_guard <= g->nargs)
-          t = &g->args[w->poll_guard - 1]; /* a wrapper's timeout, passed on from fn's parameter */
+          t = g->args[w->poll_guard - 1]; /* a wrapper's timeout, passed on from fn's parameter */
         if (t && t->kind == LX_PATH_PARAM && !t->deref && t->index >= 1 && t->index <= 127)
           fn->poll_guard = (signed char)t->index;
         else if (bounded_wait(p, g) && (targ || level))
@@ -232,12 +232,12 @@ static void zero_defaults(lx_program *p)
     size_t n = f ? f->assigns.n : tu ? tu->global_inits.n : 0;
     for (size_t j = 0; j < n; j++) {
       const lx_assign *a = f ? &f->assigns.v[j] : &tu->global_inits.v[j];
-      if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->dst.deref ||
-          !lx_path_key(&a->dst, key, sizeof(key)) || strchr(key, '@'))
+      if ((a->dst->kind != LX_PATH_FIELD && a->dst->kind != LX_PATH_GLOBAL) || a->dst->deref ||
+          !lx_path_key(a->dst, key, sizeof(key)) || strchr(key, '@'))
         continue;
-      int how = a->src.kind == LX_PATH_CONST && a->src.value == 0 ? ZEROED
-                : a->src.kind == LX_PATH_CALL                       ? 0
-                : lx_path_key(&a->src, src, sizeof(src)) && !strcmp(src, key) ? 0 /* n++, n += k */
+      int how = a->src->kind == LX_PATH_CONST && a->src->value == 0 ? ZEROED
+                : a->src->kind == LX_PATH_CALL                       ? 0
+                : lx_path_key(a->src, src, sizeof(src)) && !strcmp(src, key) ? 0 /* n++, n += k */
                                                                                 : OTHER;
       if (how)
         lx_map_put(&seen, key, (void *)((uintptr_t)lx_map_get(&seen, key) | (uintptr_t)how));
@@ -264,9 +264,9 @@ static int only_when_configured(const lx_program *p, const lx_func *f, const lx_
     for (int k = 0; k < b->cond.n; k++) {
       const lx_atom *t = &b->cond.a[k];
       int nonzero = t->op == LX_CMP_TRUTHY ||
-                    ((t->op == LX_CMP_GT || t->op == LX_CMP_NE) && t->rhs.kind == LX_PATH_CONST && t->rhs.value == 0);
-      if (nonzero && (t->lhs.kind == LX_PATH_FIELD || t->lhs.kind == LX_PATH_GLOBAL) &&
-          lx_path_key(&t->lhs, key, sizeof(key)) && lx_map_get(&p->zero_defaults, key))
+                    ((t->op == LX_CMP_GT || t->op == LX_CMP_NE) && t->rhs->kind == LX_PATH_CONST && t->rhs->value == 0);
+      if (nonzero && (t->lhs->kind == LX_PATH_FIELD || t->lhs->kind == LX_PATH_GLOBAL) &&
+          lx_path_key(t->lhs, key, sizeof(key)) && lx_map_get(&p->zero_defaults, key))
         return 1;
     }
   }
@@ -291,7 +291,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     for (const lx_api *api = lx_call_api(p, c); api; api = api->next) {
       if (api->no_timeout < 1 || api->no_timeout > c->nargs || !lx_api_holds(p, api, f, c))
         continue;
-      int cls = lx_alias_class(fn, &c->args[api->no_timeout - 1]);
+      int cls = lx_alias_class(fn, c->args[api->no_timeout - 1]);
       if (cls >= 0 && c->seq > al->untimed_seq[cls])
         al->untimed_seq[cls] = c->seq;
     }
@@ -314,7 +314,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
     int by_default = !timeout || !only_when_configured(p, f, c);
     for (int j = 0; j < ci->neffects && by_default; j++)
       if (ci->effects[j].kind == LX_ANN_TIMEOUT && ci->effects[j].arg >= 1 && ci->effects[j].arg <= c->nargs) {
-        mark_timed(fn, &c->args[ci->effects[j].arg - 1], c);
+        mark_timed(fn, c->args[ci->effects[j].arg - 1], c);
       } else if (ci->effects[j].kind == LX_ANN_TIMEOUT && ci->effects[j].arg == 0) {
         lx_path r = {0}; /* a constructor that gives the handle it returns a timeout */
         r.kind = LX_PATH_CALL;
@@ -325,7 +325,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
       if (!api->copies || api->copies > c->nargs || !lx_api_holds(p, api, f, c))
         continue;
       /* h2 = curl_easy_duphandle(h): the copy has every option set on h so far. */
-      int src = lx_alias_class(fn, &c->args[api->copies - 1]);
+      int src = lx_alias_class(fn, c->args[api->copies - 1]);
       if (src >= 0 && (timed_at(al, src, c->seq) || (!untimed_at(al, src, c->seq) && class_globally_timed(p, fn, src)))) {
         lx_path r = {0};
         r.kind = LX_PATH_CALL;
@@ -338,7 +338,7 @@ static int timeout_pass(lx_program *p, lx_fnode *fn)
       continue;
     for (int j = 0; j < c->nargs && j < LX_MAX_PARAMS; j++)
       if (callee->timeout_params & (1ULL << j))
-        mark_timed(fn, &c->args[j], c);
+        mark_timed(fn, c->args[j], c);
     if (callee->returns_timed) {
       lx_path r = {0};
       r.kind = LX_PATH_CALL;
@@ -409,7 +409,7 @@ static int blocks_pass(lx_program *p, lx_fnode *fn)
       }
       if (!origin)
         continue;
-      int cls = lx_alias_class(fn, &c->args[j]);
+      int cls = lx_alias_class(fn, c->args[j]);
       if (cls < 0 || lx_timed_before(p, fn, cls, c))
         continue;
       if (origin == c && lx_api_is_socket(lx_call_api(p, c)) && (lx_poll_guarded(p, fn, c) || lx_call_dontwait(c)))
@@ -437,11 +437,11 @@ static void record_field_origins(lx_program *p, lx_fnode *fn)
   char buf[512];
   for (size_t i = 0; i < fn->def->assigns.n; i++) {
     const lx_assign *a = &fn->def->assigns.v[i];
-    if ((a->dst.kind != LX_PATH_FIELD && a->dst.kind != LX_PATH_GLOBAL) || a->src.kind != LX_PATH_CALL)
+    if ((a->dst->kind != LX_PATH_FIELD && a->dst->kind != LX_PATH_GLOBAL) || a->src->kind != LX_PATH_CALL)
       continue;
-    lx_path_key(&a->dst, buf, sizeof(buf));
+    lx_path_key(a->dst, buf, sizeof(buf));
     if (!lx_map_get(&p->field_origin, buf)) {
-      lx_map_put(&p->field_origin, buf, (void *)&fn->def->calls.v[a->src.index]);
+      lx_map_put(&p->field_origin, buf, (void *)&fn->def->calls.v[a->src->index]);
       lx_map_put(&p->origin_fn, buf, fn);
     }
   }
@@ -459,7 +459,7 @@ static uint64_t entry_timed(const lx_program *p, const lx_fnode *fn)
     for (size_t k = 0; k < fn->callers.n && all; k++) {
       const lx_fnode *caller = fn->callers.v[k].fn;
       const lx_call *c = &caller->def->calls.v[fn->callers.v[k].call];
-      all = j <= c->nargs && caller != fn && lx_timed_before(p, caller, lx_alias_class(caller, &c->args[j - 1]), c);
+      all = j <= c->nargs && caller != fn && lx_timed_before(p, caller, lx_alias_class(caller, c->args[j - 1]), c);
     }
     if (all)
       bits |= 1ULL << (j - 1);

@@ -49,33 +49,33 @@ static void test_access_paths(void **state)
   assert_int_equal(F->nparams, 2);
   const lx_call *c0 = call(F, "use", 0);
   assert_int_equal(c0->nargs, 4);
-  assert_int_equal(c0->args[0].kind, LX_PATH_FIELD);
-  assert_string_equal(c0->args[0].key, "struct conn.curl");
-  assert_non_null(c0->args[0].base);
-  assert_int_equal(c0->args[0].base->kind, LX_PATH_PARAM);
-  assert_int_equal(c0->args[0].base->index, 1);
-  assert_int_equal(c0->args[1].kind, LX_PATH_CONST);
-  assert_int_equal(c0->args[1].value, 7);
-  assert_string_equal(c0->args[1].name, "OPT_A");
-  assert_int_equal(c0->args[2].kind, LX_PATH_STRING);
-  assert_int_equal(c0->args[3].kind, LX_PATH_LOCAL);
-  assert_string_equal(c0->args[3].name, "h");
+  assert_int_equal(c0->args[0]->kind, LX_PATH_FIELD);
+  assert_string_equal(c0->args[0]->key, "struct conn.curl");
+  assert_non_null(c0->args[0]->base);
+  assert_int_equal(c0->args[0]->base->kind, LX_PATH_PARAM);
+  assert_int_equal(c0->args[0]->base->index, 1);
+  assert_int_equal(c0->args[1]->kind, LX_PATH_CONST);
+  assert_int_equal(c0->args[1]->value, 7);
+  assert_string_equal(c0->args[1]->name, "OPT_A");
+  assert_int_equal(c0->args[2]->kind, LX_PATH_STRING);
+  assert_int_equal(c0->args[3]->kind, LX_PATH_LOCAL);
+  assert_string_equal(c0->args[3]->name, "h");
   const lx_call *c1 = call(F, "use", 1);
-  assert_int_equal(c1->args[0].kind, LX_PATH_GLOBAL);
-  assert_int_equal(c1->args[1].kind, LX_PATH_CONST);
-  assert_int_equal(c1->args[1].value, 10);
-  assert_string_equal(c1->args[1].name, "TEN"); /* the macro it is spelled with */
-  assert_int_equal(c1->args[3].kind, LX_PATH_LOCAL);
-  assert_true(c1->args[3].addr_of);
+  assert_int_equal(c1->args[0]->kind, LX_PATH_GLOBAL);
+  assert_int_equal(c1->args[1]->kind, LX_PATH_CONST);
+  assert_int_equal(c1->args[1]->value, 10);
+  assert_string_equal(c1->args[1]->name, "TEN"); /* the macro it is spelled with */
+  assert_int_equal(c1->args[3]->kind, LX_PATH_LOCAL);
+  assert_true(c1->args[3]->addr_of);
   const lx_call *c2 = call(F, "use", 2);
-  assert_int_equal(c2->args[0].kind, LX_PATH_PARAM);
-  assert_int_equal(c2->args[0].index, 2);
-  assert_int_equal(c2->args[1].value, -1);
-  assert_int_equal(c2->args[3].kind, LX_PATH_PARAM); /* casts are looked through */
+  assert_int_equal(c2->args[0]->kind, LX_PATH_PARAM);
+  assert_int_equal(c2->args[0]->index, 2);
+  assert_int_equal(c2->args[1]->value, -1);
+  assert_int_equal(c2->args[3]->kind, LX_PATH_PARAM); /* casts are looked through */
   /* h = p is an assignment from parameter 2 */
   assert_true(F->assigns.n >= 1);
-  assert_int_equal(F->assigns.v[0].dst.kind, LX_PATH_LOCAL);
-  assert_int_equal(F->assigns.v[0].src.kind, LX_PATH_PARAM);
+  assert_int_equal(F->assigns.v[0].dst->kind, LX_PATH_LOCAL);
+  assert_int_equal(F->assigns.v[0].src->kind, LX_PATH_PARAM);
   lx_facts_free(f);
 }
 
@@ -98,7 +98,7 @@ static void test_loops(void **state)
   assert_int_equal(F->loops.v[2].nreads, 2); /* i and n */
   assert_false(F->loops.v[3].infinite);
   assert_int_equal(F->loops.v[3].nreads, 1);
-  assert_int_equal(F->loops.v[3].cond_reads[0].kind, LX_PATH_GLOBAL);
+  assert_int_equal(F->loops.v[3].cond_reads[0]->kind, LX_PATH_GLOBAL);
   assert_int_equal(F->loops.v[4].parent, 3);
   assert_true(F->loops.v[4].has_exit);
   const lx_call *w = call(F, "work", 1);
@@ -125,11 +125,11 @@ static void test_annotations_and_spawn(void **state)
   for (size_t i = 0; i < f->funcs.n; i++)
     assert_string_not_equal(f->funcs.v[i]->name, "plain"); /* unannotated prototypes are not kept */
   const lx_call *c = call(fn(f, "f"), "spawn", 0);
-  assert_int_equal(c->args[0].kind, LX_PATH_FUNC);
-  assert_string_equal(c->args[0].name, "worker");
+  assert_int_equal(c->args[0]->kind, LX_PATH_FUNC);
+  assert_string_equal(c->args[0]->name, "worker");
   assert_int_equal(f->global_inits.n, 1);
-  assert_int_equal(f->global_inits.v[0].src.kind, LX_PATH_FUNC);
-  assert_int_equal(f->global_inits.v[0].dst.kind, LX_PATH_GLOBAL);
+  assert_int_equal(f->global_inits.v[0].src->kind, LX_PATH_FUNC);
+  assert_int_equal(f->global_inits.v[0].dst->kind, LX_PATH_GLOBAL);
   lx_facts_free(f);
 }
 
@@ -146,11 +146,11 @@ static void test_calls_results_and_returns(void **state)
                          "}\n");
   const lx_func *G = fn(f, "g");
   assert_int_equal(G->assigns.n, 3);
-  assert_int_equal(G->assigns.v[0].src.kind, LX_PATH_CALL);
-  assert_string_equal(G->calls.v[G->assigns.v[0].src.index].callee_name, "make");
-  assert_int_equal(G->assigns.v[1].dst.kind, LX_PATH_FIELD);
-  assert_string_equal(G->assigns.v[1].dst.key, "struct s.h");
-  assert_int_equal(G->assigns.v[2].dst.kind, LX_PATH_RETURN);
+  assert_int_equal(G->assigns.v[0].src->kind, LX_PATH_CALL);
+  assert_string_equal(G->calls.v[G->assigns.v[0].src->index].callee_name, "make");
+  assert_int_equal(G->assigns.v[1].dst->kind, LX_PATH_FIELD);
+  assert_string_equal(G->assigns.v[1].dst->key, "struct s.h");
+  assert_int_equal(G->assigns.v[2].dst->kind, LX_PATH_RETURN);
   const lx_call *hk = &G->calls.v[G->calls.n - 1];
   assert_null(hk->callee);
   assert_non_null(hk->fnptr);
@@ -167,9 +167,9 @@ static long long member_value(const lx_func *F, const char *member)
   long long v = -1;
   for (size_t i = 0; i < F->assigns.n; i++) {
     const lx_assign *a = &F->assigns.v[i];
-    const char *dot = a->dst.kind == LX_PATH_FIELD && a->dst.key ? strrchr(a->dst.key, '.') : NULL;
-    if (dot && !strcmp(dot + 1, member) && a->src.kind == LX_PATH_CONST)
-      v = a->src.value;
+    const char *dot = a->dst->kind == LX_PATH_FIELD && a->dst->key ? strrchr(a->dst->key, '.') : NULL;
+    if (dot && !strcmp(dot + 1, member) && a->src->kind == LX_PATH_CONST)
+      v = a->src->value;
   }
   return v;
 }
@@ -191,7 +191,7 @@ static void test_initialisers_are_member_assignments(void **state)
   assert_int_equal(member_value(B, "version"), -1);
   const lx_func *T = fn(f, "table");
   for (size_t i = 0; i < T->assigns.n; i++)
-    assert_int_not_equal(T->assigns.v[i].dst.kind, LX_PATH_FIELD); /* an array has no members */
+    assert_int_not_equal(T->assigns.v[i].dst->kind, LX_PATH_FIELD); /* an array has no members */
   lx_facts_free(f);
 }
 

@@ -87,7 +87,7 @@ static int deepest_base(const lx_tu_facts *f)
     const lx_func *fn = f->funcs.v[i];
     for (size_t b = 0; b < fn->branches.n; b++)
       for (int r = 0; r < fn->branches.v[b].nreads; r++) {
-        int d = base_depth(&fn->branches.v[b].reads[r]);
+        int d = base_depth(fn->branches.v[b].reads[r]);
         best = d > best ? d : best;
       }
   }
@@ -124,7 +124,10 @@ static void test_round_trip(void **state)
   w->loc.file = NULL;
   assert_true(w->calls.n > 0 && w->loops.n > 0 && w->calls.v[0].nargs > 0);
   w->calls.v[0].callee_name = NULL;
-  w->calls.v[0].args[0].type = NULL;
+  lx_path *arg0 = lx_arena_alloc(&f->arena, sizeof(*arg0)); /* paths are values: a new one */
+  *arg0 = *w->calls.v[0].args[0];
+  arg0->type = NULL;
+  w->calls.v[0].args[0] = arg0;
   w->loops.v[0].loc.line = 4000000000u;
   w->loops.v[0].body_end = -2147483647 - 1;
   /* A path with a three-deep base chain and every optional field. */
@@ -136,29 +139,29 @@ static void test_round_trip(void **state)
     chain[i].deref = 1;
     chain[i].base = i < 2 ? &chain[i + 1] : NULL;
   }
-  lx_assign a = {0};
-  a.dst.kind = LX_PATH_FIELD;
-  a.dst.key = "struct conn.fd";
-  a.dst.flags = "+O_NONBLOCK-O_CLOEXEC";
-  a.dst.base = chain;
-  a.src.kind = LX_PATH_CONST;
-  a.src.value = INT64_MIN;
-  a.src.addr_of = 1;
-  a.loop = -1;
-  a.seq = 2147483647;
+  lx_path dst = {0}, src = {0}, src2 = {0};
+  dst.kind = LX_PATH_FIELD;
+  dst.key = "struct conn.fd";
+  dst.flags = "+O_NONBLOCK-O_CLOEXEC";
+  dst.base = chain;
+  src.kind = LX_PATH_CONST;
+  src.value = INT64_MIN;
+  src.addr_of = 1;
+  lx_assign a = {&dst, &src, {0}, -1, 2147483647};
   lx_vec_push(&f->global_inits, a);
-  a.src.value = INT64_MAX;
-  a.src.kind = LX_PATH_CALL;
-  a.src.index = -5;
+  src2.value = INT64_MAX;
+  src2.kind = LX_PATH_CALL;
+  src2.index = -5;
+  a.src = &src2;
   lx_vec_push(&f->global_inits, a);
   unsigned char *buf = round_trip(f, &len);
   const char *err = NULL;
   lx_tu_facts *back = lx_facts_decode(buf, len, &err);
   assert_non_null(back);
   const lx_assign *got = &back->global_inits.v[back->global_inits.n - 2];
-  assert_int_equal(base_depth(&got->dst), 3);
-  assert_string_equal(got->dst.flags, "+O_NONBLOCK-O_CLOEXEC");
-  assert_true(got->src.value == INT64_MIN);
+  assert_int_equal(base_depth(got->dst), 3);
+  assert_string_equal(got->dst->flags, "+O_NONBLOCK-O_CLOEXEC");
+  assert_true(got->src->value == INT64_MIN);
   assert_string_equal(back->main_file, f->main_file);
   assert_int_equal(back->parse_errors, 3);
   assert_true(func_named(back, "helper")->in_system);
@@ -187,16 +190,14 @@ static void test_deep_base(void **state)
     chain[i].key = "struct s.next";
     chain[i].base = i < 99 ? &chain[i + 1] : NULL;
   }
-  lx_assign a = {0};
-  a.dst = chain[0];
-  a.src.kind = LX_PATH_UNKNOWN;
+  lx_assign a = {&chain[0], &lx_path_none, {0}, 0, 0};
   lx_vec_push(&f->global_inits, a);
   size_t len;
   unsigned char *buf = lx_facts_encode(f, &len);
   const char *err = NULL;
   lx_tu_facts *back = lx_facts_decode(buf, len, &err);
   assert_non_null(back);
-  assert_int_equal(base_depth(&back->global_inits.v[0].dst), 64);
+  assert_int_equal(base_depth(back->global_inits.v[0].dst), 64);
   lx_facts_free(back);
   free(buf);
   lx_facts_free(f);
