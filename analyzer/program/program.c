@@ -589,7 +589,21 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
       al->nonblocking_calls[al->nnonblocking++] = (int)i;
     }
   }
-  for (al->path_cap = 16; al->path_cap < npaths + npaths / 2; al->path_cap *= 2) /* at most 2/3 full */
+  /* Paths are values (a pooled one is one object wherever it is written), so the
+   * table is sized by the distinct ones: counted in a scratch table first. */
+  size_t distinct = 0, cap;
+  for (cap = 16; cap < np + np / 2; cap *= 2)
+    ;
+  const lx_path **seen = lx_xcalloc(cap, sizeof(*seen));
+  for (size_t k = 0; k < np; k++) {
+    size_t h = ptr_slot(paths[k], cap);
+    while (seen[h] && seen[h] != paths[k])
+      h = (h + 1) & (cap - 1);
+    distinct += !seen[h];
+    seen[h] = paths[k];
+  }
+  free(seen);
+  for (al->path_cap = 16; al->path_cap < distinct + distinct / 2; al->path_cap *= 2) /* at most 2/3 full */
     ;
   al->path_at = lx_xcalloc(al->path_cap, sizeof(*al->path_at));
   al->path_class = lx_xcalloc(al->path_cap, sizeof(*al->path_class));
