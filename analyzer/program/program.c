@@ -563,9 +563,12 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
   for (int j = 1; j <= f->nparams; j++)
     al->param_class[j] = dense[uf_find(parent, param_id[j])];
   al->ret_class = (int)(intptr_t)lx_map_get(&key2class, "R") - 1;
-  al->fg_keys = lx_xcalloc((size_t)(count ? count : 1), sizeof(char *));
-  al->fg_class = lx_xcalloc((size_t)(count ? count : 1), sizeof(int));
-  al->fg_hash = lx_xcalloc((size_t)(count ? count : 1), sizeof(uint64_t));
+  size_t nfg = 0; /* fields and globals are a few of the keys: room for them alone */
+  for (int i = 0; i < count; i++)
+    nfg += al->decoded[i].kind == 'F' || al->decoded[i].kind == 'G';
+  al->fg_keys = lx_xcalloc(nfg ? nfg : 1, sizeof(char *));
+  al->fg_class = lx_xcalloc(nfg ? nfg : 1, sizeof(int));
+  al->fg_hash = lx_xcalloc(nfg ? nfg : 1, sizeof(uint64_t));
   for (size_t i = 0; i < key2class.cap; i++) {
     const char *k = key2class.keys[i];
     if (k && (k[0] == 'F' || k[0] == 'G')) {
