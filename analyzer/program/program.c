@@ -7,6 +7,7 @@
 #include "program/stages.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +23,34 @@ static size_t ptr_slot(const void *p, size_t cap);
 
 static const lx_call_info no_info = {NULL, NULL, NULL, 0, -1, 0, {{0, 0}}};
 
+/* The last answer of call_info on this thread: passes walk a function's calls in order,
+ * asking several things of each, so the next question is mostly of the same call or of
+ * the next one, whose entry is the next one too (a function's entries are contiguous).
+ * Named by the program's serial, not its address, which a later program may reuse. */
+static _Thread_local struct {
+  uint64_t serial;
+  size_t at;
+} last_info;
+
 static lx_call_info *call_info(const lx_program *p, const lx_call *c)
 {
   if (!p->call_cap)
     return NULL;
+  if (last_info.serial == p->serial) {
+    size_t at = last_info.at;
+    if (p->call_info[at].call == c)
+      return &p->call_info[at];
+    if (at + 1 < p->ncall_info && p->call_info[at + 1].call == c) {
+      last_info.at = at + 1;
+      return &p->call_info[at + 1];
+    }
+  }
   for (size_t h = ptr_slot(c, p->call_cap); p->call_slot[h]; h = (h + 1) & (p->call_cap - 1))
-    if (p->call_info[p->call_slot[h] - 1].call == c)
+    if (p->call_info[p->call_slot[h] - 1].call == c) {
+      last_info.serial = p->serial;
+      last_info.at = p->call_slot[h] - 1;
       return &p->call_info[p->call_slot[h] - 1];
+    }
   return NULL;
 }
 
@@ -69,6 +91,7 @@ static void call_infos(lx_program *p)
         while (p->call_slot[h])
           h = (h + 1) & (cap - 1);
         p->call_slot[h] = (uint32_t)++used;
+        p->ncall_info = used;
       }
     }
 }
@@ -793,7 +816,9 @@ void lx_fixed_point(const lx_program *p, char *dirty, int max_rounds, lx_pass_fn
 
 lx_program *lx_program_graph(lx_tu_facts **tus, size_t ntus, const lx_config *cfg, struct lx_memos *memos)
 {
+  static _Atomic uint64_t next_serial = 1;
   lx_program *p = lx_xcalloc(1, sizeof(*p));
+  p->serial = atomic_fetch_add(&next_serial, 1);
   p->own_memos = !memos;
   p->memos = memos ? memos : lx_memos_new();
   lx_arena_init(&p->arena);

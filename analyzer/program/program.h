@@ -147,6 +147,9 @@ typedef struct {
   lx_call_info *call_info;   /* every call of every definition in the TUs, function by function */
   uint32_t *call_slot;       /* open addressing by the call's address: call_info index + 1, 0 empty */
   size_t call_cap;
+  size_t ncall_info;         /* entries of call_info in use */
+  uint64_t serial;           /* unique in the process, never reused: names this program in
+                              * the lookup's per-thread memory of its last answer */
   lx_map timed_locs;         /* "F:struct conn.curl", "G:usr" -> non-NULL: timed program-wide */
   lx_map zero_defaults;      /* "F:struct conf.timeout" -> non-NULL: 0 unless the configuration says
                               * otherwise (stored 0, else only what a call reads or returns) */
