@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define ARENA_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ARENA_ALIGN ARENA_MAX(ARENA_MAX(_Alignof(void *), _Alignof(long long)), _Alignof(double))
+
 struct lx_arena_block {
   lx_arena_block *next;
   size_t used, cap;
@@ -58,7 +61,9 @@ void lx_arena_init(lx_arena *a) { a->head = NULL; }
 
 void *lx_arena_alloc(lx_arena *a, size_t n)
 {
-  const size_t align = sizeof(max_align_t);
+  /* What arenas hold (facts, nodes, strings) needs no more than pointers, long longs and
+   * doubles do: max_align_t's 16 would round a 56-byte path up to 64. */
+  const size_t align = ARENA_ALIGN;
   n = (n + align - 1) / align * align;
   lx_arena_block *b = a->head;
   if (!b || b->cap - b->used < n) {

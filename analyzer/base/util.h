@@ -12,7 +12,8 @@ typedef struct {
 } lx_arena;
 
 void lx_arena_init(lx_arena *a);
-/* Returns zeroed memory that lives until lx_arena_free; aborts on out of memory. */
+/* Returns zeroed memory that lives until lx_arena_free, aligned for pointers, long longs
+ * and doubles (not for long double); aborts on out of memory. */
 void *lx_arena_alloc(lx_arena *a, size_t n);
 char *lx_arena_strdup(lx_arena *a, const char *s);
 char *lx_arena_printf(lx_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
