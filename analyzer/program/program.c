@@ -437,13 +437,18 @@ static size_t ptr_slot(const void *p, size_t cap)
   return (size_t)(x >> 20) & (cap - 1);
 }
 
-static void memo_path(lx_func_memo *m, const lx_path *path, int cls)
+/* A path of the facts with its class, and where it came in the walk over them. */
+typedef struct {
+  const lx_path *path;
+  int cls;
+  size_t k;
+} path_class_at;
+
+static int by_address_then_walk(const void *a, const void *b)
 {
-  size_t h = ptr_slot(path, m->path_cap);
-  while (m->path_at[h] && m->path_at[h] != path)
-    h = (h + 1) & (m->path_cap - 1);
-  m->path_at[h] = path;
-  m->path_class[h] = cls;
+  const path_class_at *x = a, *y = b;
+  uintptr_t px = (uintptr_t)x->path, py = (uintptr_t)y->path;
+  return px != py ? (px < py ? -1 : 1) : x->k < y->k ? -1 : x->k > y->k;
 }
 
 /* The alias classes of f's body, and the class of each path in its facts. */
@@ -615,30 +620,28 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
       al->nonblocking_calls[al->nnonblocking++] = (int)i;
     }
   }
-  /* Paths are values (a pooled one is one object wherever it is written), so the
-   * table is sized by the distinct ones: counted in a scratch table first. */
-  size_t distinct = 0, cap;
-  for (cap = 16; cap < np + np / 2; cap *= 2)
-    ;
-  const lx_path **seen = lx_xcalloc(cap, sizeof(*seen));
-  for (size_t k = 0; k < np; k++) {
-    size_t h = ptr_slot(paths[k], cap);
-    while (seen[h] && seen[h] != paths[k])
-      h = (h + 1) & (cap - 1);
-    distinct += !seen[h];
-    seen[h] = paths[k];
-  }
-  free(seen);
-  for (al->path_cap = 16; al->path_cap < distinct + distinct / 2; al->path_cap *= 2) /* at most 2/3 full */
-    ;
-  al->path_at = lx_xcalloc(al->path_cap, sizeof(*al->path_at));
-  al->path_class = lx_xcalloc(al->path_cap, sizeof(*al->path_class));
+  /* The class of each distinct path (a pooled path is one object wherever it is
+   * written), sorted by address; where one is met twice, the later meeting's class. */
+  path_class_at *pcs = lx_xmalloc(sizeof(*pcs) * (np ? np : 1));
   for (size_t k = 0; k < np; k++) {
     int id = pid[k];
     if (id == -2) /* numbered by another path, or by none */
       id = lx_path_key(paths[k], b1, sizeof(b1)) ? (int)(intptr_t)lx_map_get(&ids, b1) - 1 : -1;
-    memo_path(al, paths[k], id >= 0 ? dense[uf_find(parent, id)] : -1);
+    pcs[k] = (path_class_at){paths[k], id >= 0 ? dense[uf_find(parent, id)] : -1, k};
   }
+  qsort(pcs, np, sizeof(*pcs), by_address_then_walk);
+  size_t distinct = 0;
+  for (size_t k = 0; k < np; k++)
+    if (k + 1 == np || pcs[k + 1].path != pcs[k].path)
+      pcs[distinct++] = pcs[k];
+  al->npaths = distinct;
+  al->path_at = lx_xmalloc(sizeof(*al->path_at) * (distinct ? distinct : 1));
+  al->path_class = lx_xmalloc(sizeof(*al->path_class) * (distinct ? distinct : 1));
+  for (size_t k = 0; k < distinct; k++) {
+    al->path_at[k] = pcs[k].path;
+    al->path_class[k] = pcs[k].cls;
+  }
+  free(pcs);
   free(paths);
   free(pid);
   free(param_id);
@@ -703,9 +706,16 @@ int lx_alias_class(const lx_fnode *fn, const lx_path *path)
   if (!fn->def)
     return -1;
   const lx_func_memo *m = fn->alias.m;
-  for (size_t h = ptr_slot(path, m->path_cap); m->path_at[h]; h = (h + 1) & (m->path_cap - 1))
-    if (m->path_at[h] == path)
-      return m->path_class[h];
+  size_t lo = 0, hi = m->npaths;
+  while (lo < hi) { /* the first path at or above path's address */
+    size_t mid = lo + (hi - lo) / 2;
+    if ((uintptr_t)m->path_at[mid] < (uintptr_t)path)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < m->npaths && m->path_at[lo] == path)
+    return m->path_class[lo];
   if (path->kind == LX_PATH_PARAM && !(path->deref && !path->addr_of) && path->index >= 1 &&
       path->index <= fn->def->nparams)
     return m->param_class[path->index];

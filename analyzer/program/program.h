@@ -64,12 +64,12 @@ typedef struct lx_func_memo {
   int nfg;
   int *nonblocking_calls; /* calls making a descriptor non-blocking from its birth */
   int nnonblocking;       /* (socket(..., SOCK_NONBLOCK), accept4(..., SOCK_NONBLOCK)) */
-  /* Open addressing, by address: the class of each path stored in the facts (call
-   * arguments, pointers called through, both sides of assignments), so that looking
-   * one up neither formats nor hashes its key. */
+  /* The class of each path the facts hold (call arguments, pointers called through,
+   * both sides of assignments), by address: path_at sorted, path_class beside it, so
+   * that looking one up neither formats nor hashes its key. */
   const lx_path **path_at;
   int *path_class;
-  size_t path_cap;
+  size_t npaths;
   signed char *loop_input; /* per loop: its bound comes from input (context.c), or NULL */
   unsigned char startup_name; /* context.c: its name makes it start-up code (2), or not (1) */
   unsigned char waits_directly; /* context.c: calls an event waiter itself (2), or not (1) */
