@@ -268,7 +268,7 @@ int lx_cache_file_hash(const char *path, char out[17])
   return 0;
 }
 
-void lx_cache_use_stamps(const lx_file_stamp *s, size_t n)
+static void drop_stamps(void)
 {
   for (size_t i = 0; i < stamps.cap; i++)
     if (stamps.keys && stamps.keys[i]) {
@@ -278,6 +278,22 @@ void lx_cache_use_stamps(const lx_file_stamp *s, size_t n)
     }
   lx_map_free(&stamps);
   lx_map_init(&stamps);
+}
+
+void lx_cache_release(void)
+{
+  lx_cache_snapshot(); /* a new one, empty: what the old one resolved is freed */
+  for (size_t i = 0; i < memos.cap; i++)
+    if (memos.keys && memos.keys[i])
+      memo_free(memos.vals[i]);
+  lx_map_free(&memos);
+  lx_map_init(&memos);
+  drop_stamps();
+}
+
+void lx_cache_use_stamps(const lx_file_stamp *s, size_t n)
+{
+  drop_stamps();
   for (size_t i = 0; i < n; i++) {
     lx_file_stamp *copy = lx_xmalloc(sizeof(*copy));
     *copy = s[i];

@@ -26,6 +26,10 @@ int lx_cache_file_hash(const char *path, char out[17]);
  * of a run.  Without a snapshot every key checks every file again (for long-lived
  * processes). */
 void lx_cache_snapshot(void);
+/* Frees what this process learnt of files (includes resolved, contents hashed, stamps
+ * given): for a run whose keys are all made, before the program is built.  Keys made
+ * after it are still right, at the cost of reading the files again. */
+void lx_cache_release(void);
 
 /* What an earlier run learnt of a file, so that a later one need not read it again
  * while it stays as it was (its size, modification and change times, inode). */

@@ -120,6 +120,7 @@ int lx_check(const lx_check_opts *o)
   int rc = prepare(&r);
   if (!rc)
     rc = o->merge_inputs ? lx_check_record_shards(&r) : lx_check_analyse(&r);
+  lx_cache_release(); /* every key is made: what it read of files is not needed again */
   if (!rc && o->pre_commit) {
     rc = lx_check_load_facts(&r);
     lx_check_add_context(&r);
