@@ -1166,14 +1166,16 @@ static void per_event_summaries(lx_program *p)
   }
   /* What each call runs (its callee, or the thread it starts) and which dispatches
    * may call each registered handler: the same in every pass, found once. */
-  lx_fnode ***targets = lx_arena_alloc(&p->arena, (p->order.n ? p->order.n : 1) * sizeof(lx_fnode **));
-  call_memo **memos = lx_arena_alloc(&p->arena, (p->order.n ? p->order.n : 1) * sizeof(call_memo *));
+  lx_arena scratch; /* what the propagation keeps between its passes, freed after them */
+  lx_arena_init(&scratch);
+  lx_fnode ***targets = lx_arena_alloc(&scratch, (p->order.n ? p->order.n : 1) * sizeof(lx_fnode **));
+  call_memo **memos = lx_arena_alloc(&scratch, (p->order.n ? p->order.n : 1) * sizeof(call_memo *));
   for (size_t i = 0; i < p->order.n; i++) {
     const lx_func *def = p->order.v[i]->def;
     if (!def)
       continue;
-    targets[i] = lx_arena_alloc(&p->arena, (def->calls.n ? def->calls.n : 1) * sizeof(lx_fnode *));
-    memos[i] = lx_arena_alloc(&p->arena, (def->calls.n ? def->calls.n : 1) * sizeof(call_memo));
+    targets[i] = lx_arena_alloc(&scratch, (def->calls.n ? def->calls.n : 1) * sizeof(lx_fnode *));
+    memos[i] = lx_arena_alloc(&scratch, (def->calls.n ? def->calls.n : 1) * sizeof(call_memo));
     for (size_t j = 0; j < def->calls.n; j++) {
       targets[i][j] = call_target(p, &def->calls.v[j]);
       memos[i][j] = (call_memo){-1, -1, -1, LX_LOOP_FIXED, -1, NULL};
@@ -1185,8 +1187,8 @@ static void per_event_summaries(lx_program *p)
   read_fields(p, &fields_read);
   /* Propagation: handlers dispatched per event, called per event, started per event,
    * called by per-event code. */
-  pending pd = {lx_arena_alloc(&p->arena, p->order.n ? p->order.n : 1), NULL, (p->order.n + 63) / 64};
-  pd.bits = lx_arena_alloc(&p->arena, (pd.nwords ? pd.nwords : 1) * sizeof(uint64_t));
+  pending pd = {lx_arena_alloc(&scratch, p->order.n ? p->order.n : 1), NULL, (p->order.n + 63) / 64};
+  pd.bits = lx_arena_alloc(&scratch, (pd.nwords ? pd.nwords : 1) * sizeof(uint64_t));
   touch_all(&pd, p->order.n);
   for (int round = 0, changed = 1; changed && round < 30; round++)
     changed = handlers_pass(p, &rs, &ds, matches, &pd, &fields_read) |
@@ -1201,6 +1203,7 @@ static void per_event_summaries(lx_program *p)
   for (size_t i = 0; i < rs.n; i++)
     lx_vec_free(&matches[i]);
   free(matches);
+  lx_arena_free(&scratch);
 
   lx_vec_free(&rs);
   lx_vec_free(&ds);

@@ -64,11 +64,25 @@ const lx_call_info *lx_call_info_of(const lx_program *p, const lx_call *c)
  * contiguous (a function a pool shares between TUs has one set). */
 static void call_infos(lx_program *p)
 {
-  size_t n = 0;
+  /* Counted over distinct definitions: most function records of a large program are a
+   * header's, the same object in every TU that has it (facts_pool.h). */
+  size_t nrec = 0, n = 0, seen_cap = 16;
   for (size_t t = 0; t < p->ntus; t++)
-    for (size_t i = 0; i < p->tus[t]->funcs.n; i++)
-      if (p->tus[t]->funcs.v[i]->is_def)
-        n += p->tus[t]->funcs.v[i]->calls.n;
+    nrec += p->tus[t]->funcs.n;
+  while (seen_cap < 2 * nrec)
+    seen_cap *= 2;
+  const lx_func **seen = lx_xcalloc(seen_cap, sizeof(*seen));
+  for (size_t t = 0; t < p->ntus; t++)
+    for (size_t i = 0; i < p->tus[t]->funcs.n; i++) {
+      const lx_func *f = p->tus[t]->funcs.v[i];
+      size_t h = ptr_slot(f, seen_cap);
+      while (seen[h] && seen[h] != f)
+        h = (h + 1) & (seen_cap - 1);
+      if (!seen[h] && f->is_def)
+        n += f->calls.n;
+      seen[h] = f;
+    }
+  free(seen);
   if (!n)
     return;
   size_t cap = 16;
