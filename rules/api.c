@@ -194,7 +194,7 @@ lx_rq_member lx_rq_member_at(const lx_fn *fn, int cls, size_t i)
 {
   size_t n;
   const lx_member *m = &lx_alias_members(fn, cls, &n)[i];
-  return (lx_rq_member){m->kind, m->deref, m->index, m->object, m->object_hash, m->key};
+  return (lx_rq_member){m->kind, m->deref, m->index, m->object, m->object_hash, lx_alias_member_keys(fn, cls)[i]};
 }
 
 const char *lx_rq_next_key(const lx_fn *fn, int cls, size_t *it)

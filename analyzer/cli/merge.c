@@ -16,6 +16,7 @@ typedef struct {
   lx_shard_tus *out;
   lx_facts_pool *pool;
   lx_map *seen;
+  int source;
   const char *db;
   char *err;
   size_t errlen;
@@ -52,7 +53,8 @@ static int take_tu(const lx_db_tu *tu, void *arg)
   t.flags_hash = dup_or_null(tu->flags_hash);
   t.parse_errors = tu->parse_errors;
   t.digest = dup_or_null(tu->digest);
-  if (tu->facts) {
+  t.source = c->source;
+  if (tu->facts && !tu->facts_key) { /* no key to read them again by: kept */
     t.bytes = lx_xmalloc(tu->facts_len ? tu->facts_len : 1);
     memcpy(t.bytes, tu->facts, tu->facts_len);
     t.nbytes = tu->facts_len;
@@ -123,7 +125,7 @@ int lx_shards_load(const char *const *dbs, int n, lx_facts_pool *pool, lx_shard_
     } else {
       if (!root[0])
         snprintf(root, PATH_MAX, "%s", this_root);
-      load_ctx c = {out, pool, &seen, dbs[i], err, errlen};
+      load_ctx c = {out, pool, &seen, i, dbs[i], err, errlen};
       rc = lx_db_run_tus(db, run, take_tu, &c);
       if (rc > 0 || (rc < 0 && !err[0]))
         snprintf(err, errlen, "%s", lx_db_error(db));

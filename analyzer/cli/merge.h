@@ -11,8 +11,12 @@
 typedef struct {
   char *path, *content_hash, *status, *facts_key, *flags_hash, *digest;
   int parse_errors;
-  unsigned char *bytes; /* the encoded facts (facts_bin.c), NULL when the TU could not be analysed */
+  /* The encoded facts (facts_bin.c), NULL when the TU could not be analysed, or, from
+   * lx_shards_load, not kept: read again from database `source` by facts_key when
+   * recorded (all of a large program's would be held beside their decoded facts). */
+  unsigned char *bytes;
   size_t nbytes;
+  int source;
   lx_tu_facts *facts;   /* bytes decoded, or NULL */
 } lx_shard_tu;
 

@@ -594,7 +594,6 @@ lx_func_memo *lx_func_memo_build(const lx_func *f)
       m->key_hash = lx_map_hash(k);
       m->object_hash = m->deref ? lx_map_hash(m->object) : m->key_hash;
     }
-    m->key = k;
   }
   al->class_has = lx_xcalloc((size_t)nclasses + 1, 1);
   for (int c = 0; c < nclasses; c++)
@@ -762,6 +761,12 @@ const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n)
   }
   *n = (size_t)(al->class_start[cls + 1] - al->class_start[cls]);
   return al->decoded + al->class_start[cls];
+}
+
+const char *const *lx_alias_member_keys(const lx_fnode *fn, int cls)
+{
+  const lx_func_memo *al = fn->alias.m;
+  return !fn->def || cls < 0 || cls >= al->nclasses ? NULL : al->members + al->class_start[cls];
 }
 
 const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it)

@@ -38,8 +38,7 @@ typedef struct {
   unsigned deref : 1; /* the key ends in '*': what the path points to */
   int index;          /* 'C': the call's index in the function's calls; 'P': the parameter (1-based) */
   const char *object; /* 'F', 'G': the key without a trailing '*' (see lx_key_undo_deref) */
-  const char *key;    /* the whole key */
-  uint64_t key_hash, object_hash; /* 'F', 'G': their lx_map_hash */
+  uint64_t key_hash, object_hash; /* 'F', 'G': their lx_map_hash (the whole key: lx_alias_member_keys) */
 } lx_member;
 
 /* What lx_program_build derives from one function's own facts alone: computed once
@@ -217,6 +216,8 @@ int lx_alias_class(const lx_fnode *fn, const lx_path *path);
 int lx_alias_param_class(const lx_fnode *fn, int param);
 /* The members of class cls of fn, decoded: *n of them (in lx_alias_next_key's order). */
 const lx_member *lx_alias_members(const lx_fnode *fn, int cls, size_t *n);
+/* The keys of those members, in the same order. */
+const char *const *lx_alias_member_keys(const lx_fnode *fn, int cls);
 /* Iterates the keys of class cls: returns the next key after index *it, or NULL. */
 const char *lx_alias_next_key(const lx_fnode *fn, int cls, size_t *it);
 /* The class of the value fn returns, or -1. */

@@ -17,8 +17,9 @@ static int class_globally_timed(const lx_program *p, const lx_fnode *fn, int cls
 {
   size_t n;
   const lx_member *m = lx_alias_members(fn, cls, &n);
+  const char *const *keys = lx_alias_member_keys(fn, cls);
   for (size_t i = 0; i < n; i++)
-    if ((m[i].kind == 'F' || m[i].kind == 'G') && lx_map_get_h(&p->timed_locs, m[i].key, m[i].key_hash))
+    if ((m[i].kind == 'F' || m[i].kind == 'G') && lx_map_get_h(&p->timed_locs, keys[i], m[i].key_hash))
       return 1;
   return 0;
 }
