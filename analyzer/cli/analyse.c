@@ -52,8 +52,7 @@ typedef struct {
   char (*hashes)[17];
   size_t done;
   int rc;
-  void *index;   /* the libclang index and the workers, once a TU needs parsing */
-  lx_jobs *jobs;
+  lx_jobs *jobs; /* the workers, once a TU needs parsing */
 } analysis;
 
 /* The diagnostics of a TU with each line's path shown as findings show it (relative to
@@ -128,10 +127,8 @@ static void tu_done(void *arg, size_t k, lx_tu_status st, lx_tu_facts *f, const 
  * transaction when it finishes (tu_done). */
 static void analyse_job(analysis *a, size_t i)
 {
-  if (!a->jobs) {
-    a->index = lx_tu_index_new();
-    a->jobs = lx_jobs_begin(a->index, a->r->jobs.v, a->r->o->jobs, a->r->o->timeout_s, tu_done, a);
-  }
+  if (!a->jobs)
+    a->jobs = lx_jobs_begin(a->r->jobs.v, a->r->o->jobs, a->r->o->timeout_s, tu_done, a);
   lx_jobs_add(a->jobs, i);
 }
 
@@ -140,9 +137,7 @@ static int analysed(analysis *a)
 {
   if (a->jobs) {
     lx_jobs_end(a->jobs);
-    lx_tu_index_free(a->index);
     a->jobs = NULL;
-    a->index = NULL;
   }
   return a->rc;
 }
@@ -158,7 +153,7 @@ int lx_check_analyse(run *r)
   r->tu_cached = lx_xcalloc(n ? n : 1, 1);
   r->tu_keys = lx_xcalloc(n ? n : 1, 33);
   r->tu_digests = lx_xcalloc(n ? n : 1, 17);
-  analysis a = {r, lx_xcalloc(n ? n : 1, 17), 0, 0, NULL, NULL};
+  analysis a = {r, lx_xcalloc(n ? n : 1, 17), 0, 0, NULL};
   lx_cache_snapshot(); /* the sources as they are now, read once for every key */
   if (r->db)
     lx_check_use_stamps(r);
@@ -221,7 +216,7 @@ int lx_check_load_facts(run *r)
       bad[nbad++] = i;
   }
   /* Parsed again, their facts replace the unreadable ones under the same key. */
-  analysis a = {r, lx_xcalloc(n ? n : 1, 17), n - nbad, 0, NULL, NULL};
+  analysis a = {r, lx_xcalloc(n ? n : 1, 17), n - nbad, 0, NULL};
   for (size_t k = 0; k < nbad; k++) {
     size_t i = bad[k];
     lx_cache_key(&r->jobs.v[i], r->facts_version, r->tu_keys[i], a.hashes[i], NULL);

@@ -1,5 +1,6 @@
-/* compdb.h - compilation databases: loading with libclang, clangd-style discovery,
- * and flags for files the database does not name. */
+/* compdb.h - compilation databases: loading with libclang (in the front end, or in a
+ * child process that loads it), clangd-style discovery, and flags for files the
+ * database does not name. */
 #ifndef LX_COMPDB_H
 #define LX_COMPDB_H
 
@@ -19,9 +20,14 @@ typedef struct {
 
 typedef LX_VEC(lx_cmd) lx_cmds;
 
-/* Loads every command of DIR/compile_commands.json.  Returns 0, or -1 with a one-line
- * error naming the file (and line:col for malformed JSON) in err. */
+/* Loads every command of DIR/compile_commands.json (compdb_load.c): through the front
+ * end when this process has it, else in a child process that loads it, so that this one
+ * never maps libclang.  Returns 0, or -1 with a one-line error naming the file (and
+ * line:col for malformed JSON) in err, or naming the front end when it cannot be loaded. */
 int lx_compdb_load(const char *dir, lx_cmds *out, char *err, size_t errlen);
+
+/* The same, read here with libclang (compdb_read.c, in the front end). */
+int lx_compdb_read(const char *dir, lx_cmds *out, char *err, size_t errlen);
 
 /* Finds the folder holding the compile_commands.json for file the way clangd does:
  * the file's folder and each parent, and a build/ folder under each.  Returns a

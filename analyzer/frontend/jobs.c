@@ -2,14 +2,14 @@
  * time each; the parent hands out jobs, reads the replies as they come, and replaces
  * a worker that crashes or outlives the per-TU time limit.
  *
- * Workers are forked once, not once per TU: forking a process that has libclang
- * mapped costs tens of milliseconds, as much as parsing a small file.  A worker gets
+ * Workers are forked once, not once per TU: each loads the front end (libclang,
+ * frontend.h) after the fork, which costs tens of milliseconds, as much as parsing a
+ * small file; the parent, which holds every TU's facts, never loads it.  A worker gets
  * job numbers on a pipe and answers each with one length-prefixed reply
  * (tu_isolate.c's encoding); a worker that dies mid-job fails that job only.  Jobs
  * are handed out as they are added, so parsing overlaps what the caller does next. */
 #include "frontend/jobs.h"
 
-#include <clang-c/Index.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frontend/frontend.h"
 #include "frontend/tu_isolate.h"
 
 typedef struct {
@@ -35,11 +36,12 @@ typedef struct {
 } worker;
 
 typedef struct {
-  void *index;
   const lx_cmd *cmds;
   int timeout_s;
   lx_jobs_done done;
   void *arg;
+  const lx_frontend_api *fe; /* in this process (run_here), once needed */
+  void *index;
 } ctx;
 
 struct lx_jobs {
@@ -75,14 +77,22 @@ static int read_full(int fd, void *p, size_t n)
   return 0;
 }
 
-/* The worker's life: a job number in, a reply out, until its input closes. */
+/* The worker's life: the front end loaded, then a job number in, a reply out, until
+ * its input closes. */
 static void worker_main(const ctx *x, int in, int out)
 {
-  clang_toggleCrashRecovery(0); /* a crash ends this worker; the parent reports it */
   signal(SIGPIPE, SIG_DFL);
+  char why[4096];
+  const lx_frontend_api *fe = lx_frontend_try(why, sizeof(why));
+  if (!fe) {
+    lx_tu_isolate_refuse(out, why); /* the parent says why and ends the run */
+    _exit(121);
+  }
+  fe->crash_recovery(0); /* a crash ends this worker; the parent reports it */
+  void *index = fe->index_new();
   uint64_t job;
   while (read_full(in, &job, sizeof(job)) == 0)
-    if (lx_tu_isolate_reply(x->index, &x->cmds[job], out) < 0)
+    if (lx_tu_isolate_reply(fe, index, &x->cmds[job], out) < 0)
       _exit(122);
   _exit(0); /* no atexit handlers, no stdio flush: those are the parent's */
 }
@@ -189,7 +199,7 @@ static int take_reply(const ctx *x, worker *w)
   if (w->len < sizeof(total))
     return 0;
   memcpy(&total, w->buf, sizeof(total));
-  if (w->len < sizeof(total) + total)
+  if (w->len - sizeof(total) < total) /* (a refusal's length is the largest there is) */
     return 0;
   char *diag = NULL;
   size_t dlen = 0;
@@ -209,14 +219,19 @@ static int take_reply(const ctx *x, worker *w)
   return 1;
 }
 
-/* In-process, one at a time: LEASH_ISOLATE=0, or when no worker can be started. */
-static void run_here(const ctx *x, size_t k)
+/* In-process, one at a time: LEASH_ISOLATE=0, or when no worker can be started (the
+ * front end is then loaded here). */
+static void run_here(ctx *x, size_t k)
 {
+  if (!x->fe) {
+    x->fe = lx_frontend();
+    x->index = x->fe->index_new();
+  }
   char *diag = NULL;
   size_t dlen = 0;
   FILE *mem = open_memstream(&diag, &dlen);
   lx_tu_facts *f = NULL;
-  lx_tu_status st = lx_tu_analyse(x->index, &x->cmds[k], &f, mem ? mem : stderr);
+  lx_tu_status st = x->fe->tu_analyse(x->index, &x->cmds[k], &f, mem ? mem : stderr);
   if (mem)
     fclose(mem);
   x->done(x->arg, k, st, f, diag ? diag : "", NULL, 0);
@@ -242,7 +257,11 @@ static void drain(const ctx *x, worker *w)
       continue;
     if (r < 0 && errno == EAGAIN)
       return;
-    /* End of file: the worker died (a libclang crash, a stack overflow). */
+    /* End of file: the worker died (a libclang crash, a stack overflow), or it could
+     * not load the front end, and then no worker can. */
+    char *why = lx_tu_isolate_refused(w->buf, w->len);
+    if (why)
+      lx_frontend_fail(why);
     int busy = w->busy;
     size_t k = w->job;
     int status = worker_stop(w, STOP_WAIT);
@@ -326,10 +345,10 @@ static void progress(lx_jobs *j, int block)
   }
 }
 
-lx_jobs *lx_jobs_begin(void *index, const lx_cmd *cmds, int workers, int timeout_s, lx_jobs_done done, void *arg)
+lx_jobs *lx_jobs_begin(const lx_cmd *cmds, int workers, int timeout_s, lx_jobs_done done, void *arg)
 {
   lx_jobs *j = lx_xcalloc(1, sizeof(*j));
-  j->x = (ctx){index, cmds, timeout_s, done, arg};
+  j->x = (ctx){cmds, timeout_s, done, arg, NULL, NULL};
   const char *env = getenv("LEASH_ISOLATE");
   j->in_process = env && !strcmp(env, "0");
   j->nworkers = workers < 1 ? 1 : workers;
@@ -360,6 +379,8 @@ void lx_jobs_end(lx_jobs *j)
     if (j->ws[i].pid)
       worker_stop(&j->ws[i], STOP_NO_WAIT); /* every job is answered: it is idle */
   signal(SIGPIPE, j->old_pipe);
+  if (j->x.index)
+    j->x.fe->index_free(j->x.index);
   lx_vec_free(&j->queue);
   free(j->pfd);
   free(j->ws);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "facts/facts_bin.h"
+#include "frontend/frontend.h"
 #include "frontend/tu_isolate.h"
 
 #define MAGIC 0x6c656173u /* "leas" */
@@ -45,7 +46,7 @@ static int write_all(int fd, const void *p, size_t n)
   return 0;
 }
 
-int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd)
+int lx_tu_isolate_reply(const lx_frontend_api *fe, void *index, const lx_cmd *cmd, int fd)
 {
   char *diag = NULL;
   unsigned char *bytes = NULL;
@@ -54,7 +55,7 @@ int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd)
   if (!mem)
     return -1;
   lx_tu_facts *f = NULL;
-  lx_tu_status st = lx_tu_analyse(index, cmd, &f, mem);
+  lx_tu_status st = fe->tu_analyse(index, cmd, &f, mem);
   fclose(mem);
   if (f)
     bytes = lx_facts_encode(f, &nbytes);
@@ -68,6 +69,29 @@ int lx_tu_isolate_reply(void *index, const lx_cmd *cmd, int fd)
   free(bytes);
   lx_facts_free(f);
   return rc;
+}
+
+/* A refusal is a reply whose length is REFUSED, followed by the reason up to the end. */
+#define REFUSED UINT64_MAX
+
+int lx_tu_isolate_refuse(int fd, const char *why)
+{
+  uint64_t mark = REFUSED;
+  return write_all(fd, &mark, sizeof(mark)) || write_all(fd, why, strlen(why)) ? -1 : 0;
+}
+
+char *lx_tu_isolate_refused(const char *buf, size_t len)
+{
+  uint64_t total;
+  if (len < sizeof(total))
+    return NULL;
+  memcpy(&total, buf, sizeof(total));
+  if (total != REFUSED)
+    return NULL;
+  char *why = lx_xmalloc(len - sizeof(total) + 1);
+  memcpy(why, buf + sizeof(total), len - sizeof(total));
+  why[len - sizeof(total)] = '\0';
+  return why;
 }
 
 void lx_tu_isolate_say_crash(const lx_cmd *cmd, int status, FILE *diag)

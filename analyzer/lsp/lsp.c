@@ -27,7 +27,7 @@
 #include "lsp/lsp_flags.h"
 #include "lsp/lsp_io.h"
 #include "program/memos.h"
-#include "frontend/tu.h"
+#include "frontend/frontend.h"
 
 #ifndef LEASH_VERSION
 #define LEASH_VERSION "0.0.0"
@@ -84,6 +84,7 @@ typedef struct {
   LX_VEC(doc *) docs;
   int quit;
   int initialized, shut_down;
+  const lx_frontend_api *fe; /* loaded before the worker starts: it parses in this process */
   /* The worker's. */
   void *index;
   lx_lsp_flags *flags;
@@ -163,7 +164,8 @@ static void doc_free(doc *d)
   free(d->uri);
   free(d->path);
   free(d->text);
-  lx_tu_doc_free(d->tu);
+  if (d->tu)
+    lx_frontend()->doc_free(d->tu);
   if (d->have_cmd)
     lx_cmd_free(&d->cmd);
   lx_facts_free(d->facts);
@@ -569,11 +571,11 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
     say(s, 4, "%s: flags from %s", d->path, d->cmd.how);
   }
   if (!s->index)
-    s->index = lx_tu_index_new();
+    s->index = s->fe->index_new();
   prefetch pf = {.s = s, .path = d->path};
   pf.started = pthread_create(&pf.th, NULL, prefetch_main, &pf) == 0;
   lx_tu_facts *facts = NULL;
-  lx_tu_status st = lx_tu_doc_analyse(s->index, &d->tu, &d->cmd, text, len, &facts);
+  lx_tu_status st = s->fe->doc_analyse(s->index, &d->tu, &d->cmd, text, len, &facts);
   double t1 = now_ms();
   if (pf.started)
     pthread_join(pf.th, NULL);
@@ -595,7 +597,7 @@ static void analyse_doc(server *s, doc *d, char *text, size_t len, int version, 
   lx_facts_free(old);
   lx_memos_sweep(s->memos); /* the memos of the facts just replaced go */
   say(s, 4, "%s: version %d: parsed in %.1f ms, diagnosed in %.1f ms%s", d->path, version, t1 - t0, now_ms() - t0,
-      st == LX_TU_ERRORS ? " (with errors)" : lx_tu_doc_reused(d->tu) ? " (one function body re-extracted)" : "");
+      st == LX_TU_ERRORS ? " (with errors)" : s->fe->doc_reused(d->tu) ? " (one function body re-extracted)" : "");
 }
 
 /* After d changed, the other open documents' findings may have too (a timeout set
@@ -648,7 +650,7 @@ static void prepare_idle(server *s)
     d->prepared = 1;
     pthread_mutex_unlock(&s->lock);
     double t0 = now_ms();
-    int rc = lx_tu_doc_prepare(d->tu, &d->cmd, d->facts_text, d->facts_len);
+    int rc = s->fe->doc_prepare(d->tu, &d->cmd, d->facts_text, d->facts_len);
     say(s, 4, "%s: preamble %s in %.1f ms", d->path, rc == 0 ? "built" : "failed", now_ms() - t0);
     pthread_mutex_lock(&s->lock);
   }
@@ -759,6 +761,9 @@ int lx_lsp_serve(int in_fd, int out_fd, const char *db_path, int verbose)
   s.db_option = db_path;
   s.flags = lx_lsp_flags_new();
   s.memos = lx_memos_new();
+  /* Loaded here, before any thread: the compilation databases are then read in this
+   * process too (compdb_load.c forks a reader only where the front end is not loaded). */
+  s.fe = lx_frontend();
   pthread_mutex_init(&s.out_lock, NULL);
   pthread_mutex_init(&s.lock, NULL);
   pthread_cond_init(&s.wake, NULL);
@@ -804,7 +809,7 @@ int lx_lsp_serve(int in_fd, int out_fd, const char *db_path, int verbose)
     doc_free(s.docs.v[i]);
   lx_vec_free(&s.docs);
   if (s.index)
-    lx_tu_index_free(s.index);
+    s.fe->index_free(s.index);
   lx_lsp_flags_free(s.flags);
   lx_config_free(s.cfg);
   free(s.cfg_path);
