@@ -291,8 +291,9 @@ static int cmd_rules(int argc, char **argv)
 #endif
 
 /* Ends the process with status rc once everything written is flushed, without the
- * static destructors of libclang's LLVM (several milliseconds on every run); under a
- * sanitizer, whose checks run at exit, by returning from main. */
+ * static destructors of libclang's LLVM where the front end is loaded in this process
+ * (several milliseconds: the language server, LEASH_ISOLATE=0); under a sanitizer,
+ * whose checks run at exit, by returning from main. */
 static int finish(int rc)
 {
 #ifdef LX_SANITIZED

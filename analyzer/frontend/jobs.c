@@ -88,8 +88,8 @@ static void worker_main(const ctx *x, int in, int out)
     lx_tu_isolate_refuse(out, why); /* the parent says why and ends the run */
     _exit(121);
   }
-  fe->crash_recovery(0); /* a crash ends this worker; the parent reports it */
   void *index = fe->index_new();
+  fe->crash_recovery(0); /* (after the index, which turns it on) a crash ends this worker; the parent reports it */
   uint64_t job;
   while (read_full(in, &job, sizeof(job)) == 0)
     if (lx_tu_isolate_reply(fe, index, &x->cmds[job], out) < 0)

@@ -25,6 +25,10 @@ pc=$(find "$P" -name leash.pc | head -1)
 cfg=$(find "$P" -name leashConfig.cmake | head -1)
 [ -n "$pc" ] || fail "no leash.pc installed"
 [ -n "$cfg" ] || fail "no leashConfig.cmake installed"
+# The front end, where the installed leash finds it (<prefix>/<libdir>/leash/).
+fe=$(find "$P" -name leash-frontend.so | head -1)
+[ -n "$fe" ] || fail "no leash-frontend.so installed"
+case $fe in "$P"/lib*/leash/leash-frontend.so) ;; *) fail "leash-frontend.so installed as $fe" ;; esac
 "$P/bin/leash" --version >"$T/out" 2>&1 || fail "the installed leash does not run"
 has "$T/out" "^leash [0-9]"
 
