@@ -1,4 +1,6 @@
-/* tu.h - loading one translation unit with libclang and reporting its diagnostics. */
+/* tu.h - loading one translation unit with libclang and reporting its diagnostics.
+ * The functions are leash-frontend.so's (tu.c, tu_doc.c): the executable calls them
+ * through the table of frontend.h; the types are everyone's. */
 #ifndef LX_TU_H
 #define LX_TU_H
 
