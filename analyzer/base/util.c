@@ -348,3 +348,33 @@ int lx_option_error(const char *cmd, int c, char *const *argv)
           name, c == ':' ? " needs a value" : "", cmd);
   return 2;
 }
+
+int lx_write_all(int fd, const void *p, size_t n)
+{
+  const char *c = p;
+  while (n) {
+    ssize_t w = write(fd, c, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    c += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int lx_read_full(int fd, void *p, size_t n)
+{
+  char *c = p;
+  while (n) {
+    ssize_t r = read(fd, c, n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return -1;
+    c += r;
+    n -= (size_t)r;
+  }
+  return 0;
+}

@@ -89,6 +89,11 @@ uint64_t lx_hash64_fast(const void *data, size_t n, uint64_t seed);
 
 /* Reads a whole file; returns NULL and sets errno on failure. *len gets its size. */
 char *lx_read_file(const char *path, size_t *len);
+/* Writes all n bytes of p to fd, again after EINTR and short writes: 0, or -1. */
+int lx_write_all(int fd, const void *p, size_t n);
+/* Reads exactly n bytes from fd into p, again after EINTR and short reads: 0, or -1 on
+ * an error or the end of the input first. */
+int lx_read_full(int fd, void *p, size_t n);
 
 /* A digest of this leash executable (its bytes, read once), "" when it cannot be
  * read: what keys results that depend on the rules' code, not only on the facts. */

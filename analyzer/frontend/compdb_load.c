@@ -65,20 +65,6 @@ static char *get_str(buf *b)
   return s;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 /* The child: the reply is a u32 failed flag, the error, the number of commands and
  * each command's file, folder and arguments. */
 static void child_main(const char *dir, size_t errlen, int fd)
@@ -99,7 +85,7 @@ static void child_main(const char *dir, size_t errlen, int fd)
     for (int k = 0; k < c->argc; k++)
       put_str(&b, c->argv[k]);
   }
-  int ok = write_all(fd, b.p, b.len) == 0;
+  int ok = lx_write_all(fd, b.p, b.len) == 0;
   free(b.p);
   free(err);
   lx_cmds_free(&cmds);

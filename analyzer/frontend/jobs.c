@@ -62,21 +62,6 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int read_full(int fd, void *p, size_t n)
-{
-  char *c = p;
-  while (n) {
-    ssize_t r = read(fd, c, n);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      return -1;
-    c += r;
-    n -= (size_t)r;
-  }
-  return 0;
-}
-
 /* The worker's life: the front end loaded, then a job number in, a reply out, until
  * its input closes. */
 static void worker_main(const ctx *x, int in, int out)
@@ -91,7 +76,7 @@ static void worker_main(const ctx *x, int in, int out)
   void *index = fe->index_new();
   fe->crash_recovery(0); /* (after the index, which turns it on) a crash ends this worker; the parent reports it */
   uint64_t job;
-  while (read_full(in, &job, sizeof(job)) == 0)
+  while (lx_read_full(in, &job, sizeof(job)) == 0)
     if (lx_tu_isolate_reply(fe, index, &x->cmds[job], out) < 0)
       _exit(122);
   _exit(0); /* no atexit handlers, no stdio flush: those are the parent's */

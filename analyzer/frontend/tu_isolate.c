@@ -31,21 +31,6 @@ typedef struct {
   uint64_t facts_len;
 } reply_header;
 
-static int write_all(int fd, const void *p, size_t n)
-{
-  const char *c = p;
-  while (n) {
-    ssize_t w = write(fd, c, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    c += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 int lx_tu_isolate_reply(const lx_frontend_api *fe, void *index, const lx_cmd *cmd, int fd)
 {
   char *diag = NULL;
@@ -61,8 +46,8 @@ int lx_tu_isolate_reply(const lx_frontend_api *fe, void *index, const lx_cmd *cm
     bytes = lx_facts_encode(f, &nbytes);
   reply_header h = {MAGIC, st, f ? f->parse_errors : 0, f != NULL, dlen, nbytes};
   uint64_t total = sizeof(h) + h.diag_len + h.facts_len;
-  int rc = write_all(fd, &total, sizeof(total)) || write_all(fd, &h, sizeof(h)) || write_all(fd, diag, dlen) ||
-                   (bytes && write_all(fd, bytes, nbytes))
+  int rc = lx_write_all(fd, &total, sizeof(total)) || lx_write_all(fd, &h, sizeof(h)) || lx_write_all(fd, diag, dlen) ||
+                   (bytes && lx_write_all(fd, bytes, nbytes))
                ? -1
                : 0;
   free(diag);
@@ -77,7 +62,7 @@ int lx_tu_isolate_reply(const lx_frontend_api *fe, void *index, const lx_cmd *cm
 int lx_tu_isolate_refuse(int fd, const char *why)
 {
   uint64_t mark = REFUSED;
-  return write_all(fd, &mark, sizeof(mark)) || write_all(fd, why, strlen(why)) ? -1 : 0;
+  return lx_write_all(fd, &mark, sizeof(mark)) || lx_write_all(fd, why, strlen(why)) ? -1 : 0;
 }
 
 char *lx_tu_isolate_refused(const char *buf, size_t len)

@@ -118,25 +118,11 @@ int lx_lsp_frames_next(lx_lsp_frames *f, char **body, size_t *len, char *err, si
   return 1;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 int lx_lsp_write(int fd, const char *body, size_t len)
 {
   char header[64];
   int h = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n", len);
-  if (write_all(fd, header, (size_t)h) < 0)
+  if (lx_write_all(fd, header, (size_t)h) < 0)
     return -1;
-  return write_all(fd, body, len);
+  return lx_write_all(fd, body, len);
 }
