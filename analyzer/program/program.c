@@ -64,50 +64,48 @@ const lx_call_info *lx_call_info_of(const lx_program *p, const lx_call *c)
  * contiguous (a function a pool shares between TUs has one set). */
 static void call_infos(lx_program *p)
 {
-  /* Counted over distinct definitions: most function records of a large program are a
-   * header's, the same object in every TU that has it (facts_pool.h). */
+  /* The distinct definitions with calls, in first-seen order: most function records of
+   * a large program are a header's, the same object in every TU that has it
+   * (facts_pool.h). */
   size_t nrec = 0, n = 0, seen_cap = 16;
   for (size_t t = 0; t < p->ntus; t++)
     nrec += p->tus[t]->funcs.n;
   while (seen_cap < 2 * nrec)
     seen_cap *= 2;
   const lx_func **seen = lx_xcalloc(seen_cap, sizeof(*seen));
+  LX_VEC(const lx_func *) defs = {0};
   for (size_t t = 0; t < p->ntus; t++)
     for (size_t i = 0; i < p->tus[t]->funcs.n; i++) {
       const lx_func *f = p->tus[t]->funcs.v[i];
       size_t h = ptr_slot(f, seen_cap);
       while (seen[h] && seen[h] != f)
         h = (h + 1) & (seen_cap - 1);
-      if (!seen[h] && f->is_def)
+      if (!seen[h] && f->is_def && f->calls.n) {
+        lx_vec_push(&defs, f);
         n += f->calls.n;
+      }
       seen[h] = f;
     }
   free(seen);
-  if (!n)
-    return;
-  size_t cap = 16;
-  while (cap < 2 * n)
-    cap *= 2;
-  p->call_info = lx_xcalloc(n, sizeof(*p->call_info));
-  p->call_slot = lx_xcalloc(cap, sizeof(*p->call_slot));
-  p->call_cap = cap;
-  size_t used = 0;
-  for (size_t t = 0; t < p->ntus; t++)
-    for (size_t i = 0; i < p->tus[t]->funcs.n; i++) {
-      const lx_func *f = p->tus[t]->funcs.v[i];
-      if (!f->is_def || !f->calls.n || call_info(p, &f->calls.v[0]))
-        continue;
-      for (size_t j = 0; j < f->calls.n; j++) {
-        lx_call_info *ci = &p->call_info[used];
-        ci->call = &f->calls.v[j];
-        ci->spawn_arg = LX_SPAWN_UNKNOWN;
-        size_t h = ptr_slot(ci->call, cap);
-        while (p->call_slot[h])
-          h = (h + 1) & (cap - 1);
-        p->call_slot[h] = (uint32_t)++used;
-        p->ncall_info = used;
-      }
+  if (n) {
+    size_t cap = 16;
+    while (cap < 2 * n)
+      cap *= 2;
+    p->call_info = lx_xcalloc(n, sizeof(*p->call_info));
+    p->call_slot = lx_xcalloc(cap, sizeof(*p->call_slot));
+    p->call_cap = cap;
+  }
+  for (size_t d = 0; d < defs.n; d++)
+    for (size_t j = 0; j < defs.v[d]->calls.n; j++) {
+      lx_call_info *ci = &p->call_info[p->ncall_info];
+      ci->call = &defs.v[d]->calls.v[j];
+      ci->spawn_arg = LX_SPAWN_UNKNOWN;
+      size_t h = ptr_slot(ci->call, p->call_cap);
+      while (p->call_slot[h])
+        h = (h + 1) & (p->call_cap - 1);
+      p->call_slot[h] = (uint32_t)++p->ncall_info;
     }
+  lx_vec_free(&defs);
 }
 
 lx_fnode *lx_program_callee(const lx_program *p, const lx_call *c)
