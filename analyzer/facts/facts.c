@@ -50,10 +50,16 @@ void lx_facts_free(lx_tu_facts *f)
   free(f);
 }
 
+int lx_path_same(const lx_path *a, const lx_path *b)
+{
+  return a->kind == b->kind && a->addr_of == b->addr_of && a->deref == b->deref && a->index == b->index &&
+         a->value == b->value && a->key == b->key && a->name == b->name && a->type == b->type &&
+         a->flags == b->flags && a->base == b->base;
+}
+
 const lx_path *lx_path_store(lx_arena *arena, const lx_path *p)
 {
-  if (p->kind == LX_PATH_UNKNOWN && !p->addr_of && !p->deref && !p->index && !p->value && !p->key && !p->name &&
-      !p->type && !p->flags && !p->base)
+  if (lx_path_same(p, &lx_path_none))
     return &lx_path_none;
   lx_path *copy = lx_arena_alloc(arena, sizeof(*copy));
   *copy = *p;

@@ -70,7 +70,11 @@ typedef struct {
 /* The path of kind LX_PATH_UNKNOWN: what an empty slot holds (a direct call's pointer
  * called through, an atom's unused side). */
 extern const lx_path lx_path_none;
-/* A copy of *p in arena (the facts of one TU: extraction and decoders without a pool). */
+/* Whether a and b are the same path field by field, strings and bases by address (as
+ * a facts pool holds them: each once). */
+int lx_path_same(const lx_path *a, const lx_path *b);
+/* A copy of *p in arena (the facts of one TU: extraction and decoders without a pool);
+ * a path of nothing (lx_path_same as lx_path_none) is &lx_path_none. */
 const lx_path *lx_path_store(lx_arena *arena, const lx_path *p);
 static inline const lx_path *lx_call_fnptr(const lx_call *c) { return c->fnptr ? c->fnptr : &lx_path_none; }
 

@@ -86,13 +86,6 @@ static uint64_t path_hash(const lx_path *x)
   return h ^ h >> 31;
 }
 
-static int path_same(const lx_path *a, const lx_path *b)
-{
-  return a->kind == b->kind && a->addr_of == b->addr_of && a->deref == b->deref && a->index == b->index &&
-         a->value == b->value && a->key == b->key && a->name == b->name && a->type == b->type &&
-         a->flags == b->flags && a->base == b->base;
-}
-
 static void put_path_slot(const lx_path **v, size_t cap, const lx_path *x)
 {
   size_t i = (size_t)path_hash(x) & (cap - 1);
@@ -103,7 +96,7 @@ static void put_path_slot(const lx_path **v, size_t cap, const lx_path *x)
 
 const lx_path *lx_facts_pool_path(lx_facts_pool *p, const lx_path *path)
 {
-  if (path_same(path, &lx_path_none))
+  if (lx_path_same(path, &lx_path_none))
     return &lx_path_none;
   if ((p->npaths + 1) * 2 > p->path_cap) {
     size_t cap = p->path_cap ? p->path_cap * 2 : 4096;
@@ -117,7 +110,7 @@ const lx_path *lx_facts_pool_path(lx_facts_pool *p, const lx_path *path)
   }
   size_t mask = p->path_cap - 1, i = (size_t)path_hash(path) & mask;
   for (; p->paths[i]; i = (i + 1) & mask)
-    if (path_same(p->paths[i], path))
+    if (lx_path_same(p->paths[i], path))
       return p->paths[i];
   lx_path *copy = lx_arena_alloc(&p->path_arena, sizeof(*copy));
   *copy = *path;
